@@ -1,0 +1,58 @@
+//! `cortex`: the command-line entry point of Cortex.
+//!
+//! Today it runs Yuma Consensus scenarios (`cortex yuma run FILE.json`); the node, localnet,
+//! wallet and subnet commands join it as their crates land.
+//!
+//! Exit codes: 0 on success, 2 when the input is bad (the message names the field), 1 for
+//! anything else (an unreadable file, a failed write).
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+mod yuma;
+
+/// Cortex: the Bittensor network, in Rust.
+#[derive(Parser, Debug)]
+#[command(name = "cortex", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Yuma Consensus: run epoch scenarios.
+    Yuma {
+        #[command(subcommand)]
+        command: YumaCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum YumaCommand {
+    /// Run a scenario file and print one record per epoch as JSON on stdout.
+    Run {
+        /// The scenario (JSON; see crates/yuma/tests/golden/README.md for the format).
+        file: PathBuf,
+        /// Indent the output for reading.
+        #[arg(long)]
+        pretty: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CORTEX_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Yuma {
+            command: YumaCommand::Run { file, pretty },
+        } => yuma::run(&file, pretty),
+    }
+}

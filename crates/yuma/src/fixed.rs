@@ -1,0 +1,273 @@
+//! Fixed-point helpers with subtensor's exact rounding.
+//!
+//! The epoch runs on `substrate-fixed` 0.6.0, the same crate and version subtensor pins, because
+//! every output bit depends on its rounding: multiplication floors (arithmetic shift of the wide
+//! product), division truncates toward zero, and subtensor's `safe_div` turns a zero divisor (or
+//! an overflowing quotient) into 0. The helpers here name those conversions once, with the names
+//! of `spec/epoch.md` §2.3.
+//!
+//! `exp_safe` is the one function re-implemented on raw integers instead of called from the
+//! crate: liquid alpha evaluates it once per (validator, miner) pair, and the crate's generic
+//! Taylor loop always runs its 30 terms with a runtime division each. The version here performs
+//! the very same floor/truncate steps, so its bits are identical (a test compares the two on
+//! hundreds of thousands of inputs), but stops as soon as a term reaches zero (every later term is
+//! then zero too) and divides by constants.
+
+use substrate_fixed::types::{I32F32, I64F64};
+
+/// 0 as I32F32.
+pub const ZERO: I32F32 = I32F32::from_bits(0);
+/// 1 as I32F32.
+pub const ONE: I32F32 = I32F32::from_bits(1 << 32);
+/// 65535 as I32F32, the denominator of every u16 proportion.
+pub const U16_MAX: I32F32 = I32F32::from_bits(65_535 << 32);
+/// 0.5 as I32F32.
+const HALF: I32F32 = I32F32::from_bits(1 << 31);
+
+/// `a / b`, or 0 when `b` is 0 or the quotient overflows (subtensor's `safe_div`).
+#[inline]
+pub fn safe_div(a: I32F32, b: I32F32) -> I32F32 {
+    a.checked_div(b).unwrap_or_default()
+}
+
+/// `a / b` in I64F64, or 0 when `b` is 0 or the quotient overflows.
+#[inline]
+pub fn safe_div64(a: I64F64, b: I64F64) -> I64F64 {
+    a.checked_div(b).unwrap_or_default()
+}
+
+/// A u16 as the fixed number of the same value (0…65535, not divided).
+#[inline]
+pub fn u16_to_fixed(v: u16) -> I32F32 {
+    I32F32::from_bits(i64::from(v) << 32)
+}
+
+/// A u16 as a proportion: `v / 65535`, truncated.
+#[inline]
+pub fn u16_proportion_to_fixed(v: u16) -> I32F32 {
+    safe_div(u16_to_fixed(v), U16_MAX)
+}
+
+/// A fixed number already in 0…65535 turned into a proportion: `x / 65535`.
+#[inline]
+pub fn fixed_to_fixed_u16_proportion(x: I32F32) -> I32F32 {
+    safe_div(x, U16_MAX)
+}
+
+/// A proportion stored as u16: `⌊x · 65535⌋`, saturating to 0…65535.
+#[inline]
+pub fn fixed_proportion_to_u16(x: I32F32) -> u16 {
+    x.saturating_mul(U16_MAX).saturating_to_num::<u16>()
+}
+
+/// I64F64 truncated to I32F32 (low fraction bits dropped, saturating).
+#[inline]
+pub fn fixed64_to_fixed32(x: I64F64) -> I32F32 {
+    I32F32::saturating_from_num(x)
+}
+
+/// `min(max(value, low), high)` in subtensor's order: first `min(high)`, then `max(low)`.
+#[inline]
+pub fn clamp_value(value: I32F32, low: I32F32, high: I32F32) -> I32F32 {
+    value.min(high).max(low)
+}
+
+/// e as substrate-fixed returns it for `exp(1)`: an I9F23 constant with bits 22 802 600
+/// (2.71828174…; the crate truncates its 126-bit constant with a shift, one unit below
+/// ⌊e·2^23⌋ = 22 802 601 that `spec/epoch.md` §2.2 quotes; the crate's value is what runs).
+const E_I9F23_BITS: i64 = 22_802_600;
+
+/// Raw bits of `⌊t·y⌋ / k` for non-negative raws, or `None` if the product leaves I32F32.
+#[inline(always)]
+fn taylor_step(term: u64, y: u64, k: u64) -> Option<u64> {
+    // The wide product cannot overflow u128: both factors are below 2^64.
+    let product = u128::from(term).wrapping_mul(u128::from(y)) >> 32;
+    let floored = u64::try_from(product).ok()?;
+    if floored > i64::MAX as u64 {
+        return None;
+    }
+    floored.checked_div(k)
+}
+
+/// `e^x` with substrate-fixed's Taylor algorithm, clamped to x ∈ [−20, 20] (subtensor's
+/// `exp_safe`). Bit-identical to `exp_safe` over `substrate_fixed::transcendental::exp`.
+pub fn exp_safe(input: I32F32) -> I32F32 {
+    let min_input = I32F32::from_bits(-20 << 32);
+    let max_input = I32F32::from_bits(20 << 32);
+    let x = input.max(min_input).min(max_input);
+    exp_taylor(x).unwrap_or(if x <= ZERO { ZERO } else { I32F32::max_value() })
+}
+
+/// The Taylor series of `substrate_fixed::transcendental::exp` for I32F32, on raw integers.
+fn exp_taylor(x: I32F32) -> Option<I32F32> {
+    if x == ZERO {
+        return Some(ONE);
+    }
+    if x == ONE {
+        return Some(I32F32::from_bits(E_I9F23_BITS << 9));
+    }
+    let negative = x < ZERO;
+    let y = x.to_bits().checked_abs()?.unsigned_abs();
+    let mut result = y.checked_add(1 << 32)?;
+    let mut term = y;
+    // k = 2 ..= 31 (the crate loops `2..frac_nbits`). Once a term is 0, all later ones are 0.
+    macro_rules! steps {
+        ($($k:literal)*) => {$(
+            term = taylor_step(term, y, $k)?;
+            if term == 0 {
+                return finish(result, negative);
+            }
+            result = result.checked_add(term)?;
+        )*};
+    }
+    steps!(2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
+    finish(result, negative)
+}
+
+/// Final step of `exp_taylor`: range check, and `1 / result` for a negative input.
+fn finish(result: u64, negative: bool) -> Option<I32F32> {
+    let result = I32F32::from_bits(i64::try_from(result).ok()?);
+    if negative {
+        ONE.checked_div(result)
+    } else {
+        Some(result)
+    }
+}
+
+/// Liquid alpha's per-bond α (subtensor's `alpha_sigmoid`).
+///
+/// `neg_steepness_100` is `steepness / −100`, computed once per epoch by the caller.
+/// `diff` is how far the validator is ahead of consensus (buying) or how far its bond exceeds its
+/// weight (selling); the sigmoid maps it into `[low, high]`.
+#[inline]
+pub fn alpha_sigmoid(
+    consensus: I32F32,
+    weight: I32F32,
+    bond: I32F32,
+    alpha_low: I32F32,
+    alpha_high: I32F32,
+    neg_steepness_100: I32F32,
+) -> I32F32 {
+    let diff = if weight >= bond {
+        clamp_value(weight.saturating_sub(consensus), ZERO, ONE)
+    } else {
+        clamp_value(bond.saturating_sub(weight), ZERO, ONE)
+    };
+    let exponent = neg_steepness_100.saturating_mul(diff.saturating_sub(HALF));
+    let sigmoid = ONE.saturating_div(ONE.saturating_add(exp_safe(exponent)));
+    let alpha =
+        alpha_low.saturating_add(sigmoid.saturating_mul(alpha_high.saturating_sub(alpha_low)));
+    clamp_value(alpha, alpha_low, alpha_high)
+}
+
+/// `steepness / −100` as liquid alpha uses it (fixed division, truncating).
+pub fn neg_steepness_over_100(steepness: i16) -> I32F32 {
+    I32F32::from_num(steepness).saturating_div(I32F32::from_num(-100))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use substrate_fixed::transcendental::exp;
+
+    fn reference_exp_safe(input: I32F32) -> I32F32 {
+        let x = input.max(I32F32::from_num(-20)).min(I32F32::from_num(20));
+        match exp::<I32F32, I32F32>(x) {
+            Ok(v) => v,
+            Err(()) if x <= ZERO => ZERO,
+            Err(()) => I32F32::max_value(),
+        }
+    }
+
+    #[test]
+    fn exp_special_values() {
+        assert_eq!(exp_safe(ZERO), ONE);
+        // e stored as I9F23.
+        assert_eq!(exp_safe(ONE).to_bits(), 22_802_600 << 9);
+        assert_eq!(exp_safe(ONE), reference_exp_safe(ONE));
+        // Clamping.
+        assert_eq!(
+            exp_safe(I32F32::from_num(100)),
+            exp_safe(I32F32::from_num(20))
+        );
+        assert_eq!(
+            exp_safe(I32F32::from_num(-100)),
+            exp_safe(I32F32::from_num(-20))
+        );
+        // e^20 ≈ 485 165 195.4, but the series stops at the 31st term, which is far from enough
+        // for x = 20: subtensor's exp gives 481 239 357.
+        assert_eq!(exp_safe(I32F32::from_num(20)).to_num::<i64>(), 481_239_357);
+        // exp(-1) is computed by the series for 1, not from the constant.
+        assert_eq!(
+            exp_safe(I32F32::from_num(-1)),
+            reference_exp_safe(I32F32::from_num(-1))
+        );
+        assert_ne!(exp_safe(I32F32::from_num(-1)), ONE / exp_safe(ONE));
+    }
+
+    #[test]
+    fn exp_matches_crate_on_a_grid() {
+        // Every 1/4096 from -21 to 21, plus raw neighbours of each grid point.
+        let mut raw: i64 = -21 << 32;
+        while raw <= 21 << 32 {
+            for d in [-1, 0, 1] {
+                let x = I32F32::from_bits(raw + d);
+                assert_eq!(exp_safe(x), reference_exp_safe(x), "x = {x}");
+            }
+            raw += 1 << 20;
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn exp_matches_crate(raw in (-21i64 << 32)..(21i64 << 32)) {
+            let x = I32F32::from_bits(raw);
+            prop_assert_eq!(exp_safe(x), reference_exp_safe(x));
+        }
+
+        #[test]
+        fn exp_matches_crate_near_zero(raw in -(1i64 << 33)..(1i64 << 33)) {
+            let x = I32F32::from_bits(raw);
+            prop_assert_eq!(exp_safe(x), reference_exp_safe(x));
+        }
+    }
+
+    #[test]
+    fn sigmoid_worked_example_of_the_spec() {
+        // spec §11.12: epoch 0 of the Yuma 3 tests has w = 1, c = 1, b = 0 with steepness 1000
+        // and (low, high) = (0.1, 0.3) stored as (6553, 19660): x = 5, σ ≈ 0.00669, α ≈ 0.1013.
+        let low = u16_proportion_to_fixed(6553);
+        let high = u16_proportion_to_fixed(19660);
+        let a = alpha_sigmoid(ONE, ONE, ZERO, low, high, neg_steepness_over_100(1000));
+        let af: f64 = a.to_num();
+        assert!((af - 0.1013).abs() < 1e-4, "alpha = {af}");
+        // Selling at full distance saturates at high, buying with no lead sits near low.
+        let sell = alpha_sigmoid(ZERO, ZERO, ONE, low, high, neg_steepness_over_100(1000));
+        let sf: f64 = sell.to_num();
+        assert!((sf - 0.2987).abs() < 1e-3, "alpha = {sf}");
+        // Negative steepness flips the curve; the result stays within [low, high].
+        let flipped = alpha_sigmoid(ONE, ONE, ZERO, low, high, neg_steepness_over_100(-1000));
+        assert!(flipped >= low && flipped <= high);
+    }
+
+    #[test]
+    fn conversions_round_like_subtensor() {
+        assert_eq!(u16_to_fixed(65535), U16_MAX);
+        assert_eq!(u16_proportion_to_fixed(65535), ONE);
+        assert_eq!(u16_proportion_to_fixed(0), ZERO);
+        assert_eq!(u16_proportion_to_fixed(1).to_bits(), (1i64 << 32) / 65535);
+        assert_eq!(fixed_proportion_to_u16(ONE), 65535);
+        assert_eq!(fixed_proportion_to_u16(I32F32::from_num(2)), 65535);
+        assert_eq!(fixed_proportion_to_u16(I32F32::from_num(-1)), 0);
+        assert_eq!(fixed_proportion_to_u16(HALF), 32767);
+        assert_eq!(safe_div(ONE, ZERO), ZERO);
+        assert_eq!(safe_div(I32F32::max_value(), I32F32::from_bits(1)), ZERO);
+        // Division truncates toward zero, multiplication floors toward -inf.
+        let third = safe_div(I32F32::from_num(-1), I32F32::from_num(3));
+        assert_eq!(third.to_bits(), -((1i64 << 32) / 3));
+        let m = I32F32::from_bits(-3).saturating_mul(HALF);
+        assert_eq!(m.to_bits(), -2);
+    }
+}

@@ -1,0 +1,684 @@
+//! Vector and sparse-matrix operations of the epoch, with subtensor's rounding and edge cases.
+//!
+//! A sparse matrix is a `Vec` of rows, each row a list of `(column, value)` entries **in the order
+//! they were stored** (set_weights does not sort, and a few steps depend on that order). Rows and
+//! columns are uids. Every sum is an exact fixed-point addition (saturating, which no realistic
+//! input reaches), every product is floored, every quotient truncated and a zero divisor gives 0,
+//! exactly as `spec/epoch.md` §2 describes.
+//!
+//! Where subtensor densifies a row or a matrix only to read a few entries back, the functions
+//! here skip the work whose result would be empty (an empty row stays empty), which changes no
+//! output bit but keeps large subnets fast.
+
+use crate::fixed::{ONE, ZERO, safe_div, safe_div64};
+use substrate_fixed::types::{I32F32, I64F64};
+
+/// One row of a sparse matrix: `(column, value)` in stored order.
+pub type SparseRow = Vec<(u16, I32F32)>;
+/// A sparse matrix as rows of entries.
+pub type SparseMatrix = Vec<SparseRow>;
+
+/// Σ x (exact fixed addition, saturating).
+pub fn sum(x: &[I32F32]) -> I32F32 {
+    x.iter().fold(ZERO, |acc, v| acc.saturating_add(*v))
+}
+
+/// Whether Σ x == 0.
+pub fn is_zero(x: &[I32F32]) -> bool {
+    sum(x) == ZERO
+}
+
+/// Divides every entry by Σ x, unless the sum is 0.
+pub fn inplace_normalize(x: &mut [I32F32]) {
+    let s = sum(x);
+    inplace_normalize_using_sum(x, s);
+}
+
+/// Divides every entry by `s`, unless `s` is 0.
+pub fn inplace_normalize_using_sum(x: &mut [I32F32], s: I32F32) {
+    if s == ZERO {
+        return;
+    }
+    for v in x.iter_mut() {
+        *v = safe_div(*v, s);
+    }
+}
+
+/// [`inplace_normalize`] in I64F64.
+pub fn inplace_normalize_64(x: &mut [I64F64]) {
+    let s = x
+        .iter()
+        .fold(I64F64::from_bits(0), |acc, v| acc.saturating_add(*v));
+    if s == I64F64::from_bits(0) {
+        return;
+    }
+    for v in x.iter_mut() {
+        *v = safe_div64(*v, s);
+    }
+}
+
+/// Top-k by value among the non-zero entries: `true` for the `k` largest, ties lost by the lower
+/// index (a stable ascending sort drops the first `len − k`). If `len < k`, every non-zero entry.
+pub fn is_topk_nonzero(x: &[I32F32], k: usize) -> Vec<bool> {
+    let mut result: Vec<bool> = x.iter().map(|v| *v != ZERO).collect();
+    if x.len() < k {
+        return result;
+    }
+    let mut order: Vec<usize> = (0..x.len()).collect();
+    order.sort_by_key(|&i| x.get(i).copied().unwrap_or(ZERO));
+    for &i in order.iter().take(x.len().saturating_sub(k)) {
+        if let Some(cell) = result.get_mut(i) {
+            *cell = false;
+        }
+    }
+    result
+}
+
+/// Sets `x_i = 0` where `mask_i`. An empty mask masks nothing; a mask shorter than `x` masks the
+/// entries it does not cover (subtensor's `inplace_mask_vector`).
+pub fn inplace_mask_vector(mask: &[bool], x: &mut [I32F32]) {
+    if mask.is_empty() {
+        return;
+    }
+    for (i, v) in x.iter_mut().enumerate() {
+        if mask.get(i).copied().unwrap_or(true) {
+            *v = ZERO;
+        }
+    }
+}
+
+/// Empties row `i` where `mask_i` (rows beyond the mask are masked too).
+pub fn mask_rows(mask: &[bool], m: &mut SparseMatrix) {
+    for (i, row) in m.iter_mut().enumerate() {
+        if mask.get(i).copied().unwrap_or(true) {
+            row.clear();
+        }
+    }
+}
+
+/// Drops the diagonal entries `(i, i)`, except the one of `keep` (the subnet owner's self-weight).
+pub fn mask_diag_except(m: &mut SparseMatrix, keep: Option<u16>) {
+    for (i, row) in m.iter_mut().enumerate() {
+        let own = keep.is_some_and(|k| usize::from(k) == i);
+        if !own {
+            row.retain(|(j, _)| usize::from(*j) != i);
+        }
+    }
+}
+
+/// Drops `(i, j)` where `f(row_value_i, col_value_j)`; missing vector values read as 0.
+pub fn mask_by_row_and_col(
+    m: &mut SparseMatrix,
+    row_values: &[u64],
+    col_values: &[u64],
+    f: impl Fn(u64, u64) -> bool,
+) {
+    for (i, row) in m.iter_mut().enumerate() {
+        let r = row_values.get(i).copied().unwrap_or(0);
+        row.retain(|(j, _)| !f(r, col_values.get(usize::from(*j)).copied().unwrap_or(0)));
+    }
+}
+
+/// Drops `(i, j)` where `f(scalar, col_value_j)`; missing vector values read as 0.
+pub fn mask_by_col(
+    m: &mut SparseMatrix,
+    scalar: u64,
+    col_values: &[u64],
+    f: impl Fn(u64, u64) -> bool,
+) {
+    for row in m.iter_mut() {
+        row.retain(|(j, _)| {
+            !f(
+                scalar,
+                col_values.get(usize::from(*j)).copied().unwrap_or(0),
+            )
+        });
+    }
+}
+
+/// Normalizes each row to sum 1 (rows with sum ≤ 0 are left alone).
+pub fn inplace_row_normalize(m: &mut SparseMatrix) {
+    for row in m.iter_mut() {
+        let s = row.iter().fold(ZERO, |acc, (_, v)| acc.saturating_add(*v));
+        if s > ZERO {
+            for (_, v) in row.iter_mut() {
+                *v = safe_div(*v, s);
+            }
+        }
+    }
+}
+
+/// Σ_j m_ij per row.
+pub fn row_sum(m: &SparseMatrix) -> Vec<I32F32> {
+    m.iter()
+        .map(|row| row.iter().fold(ZERO, |acc, (_, v)| acc.saturating_add(*v)))
+        .collect()
+}
+
+/// Normalizes each column `j < columns` to sum 1 (zero-sum columns, and entries beyond
+/// `columns`, are left alone).
+pub fn inplace_col_normalize(m: &mut SparseMatrix, columns: usize) {
+    let mut col_sum = vec![ZERO; columns];
+    for row in m.iter() {
+        for (j, v) in row {
+            if let Some(s) = col_sum.get_mut(usize::from(*j)) {
+                *s = s.saturating_add(*v);
+            }
+        }
+    }
+    for row in m.iter_mut() {
+        for (j, v) in row.iter_mut() {
+            let s = col_sum.get(usize::from(*j)).copied().unwrap_or(ZERO);
+            if s != ZERO {
+                *v = safe_div(*v, s);
+            }
+        }
+    }
+}
+
+/// Divides each column `j < columns` by its maximum, so that the largest entry becomes 1.
+pub fn inplace_col_max_upscale(m: &mut SparseMatrix, columns: usize) {
+    let mut col_max = vec![ZERO; columns];
+    for row in m.iter() {
+        for (j, v) in row {
+            if let Some(mx) = col_max.get_mut(usize::from(*j))
+                && *mx < *v
+            {
+                *mx = *v;
+            }
+        }
+    }
+    for row in m.iter_mut() {
+        for (j, v) in row.iter_mut() {
+            let mx = col_max.get(usize::from(*j)).copied().unwrap_or(ZERO);
+            if mx != ZERO {
+                *v = safe_div(*v, mx);
+            }
+        }
+    }
+}
+
+/// r_j = Σ_i ⌊x_i · m_ij⌋ for columns `j < columns`.
+pub fn matmul(m: &SparseMatrix, x: &[I32F32], columns: usize) -> Vec<I32F32> {
+    let mut result = vec![ZERO; columns];
+    for (i, row) in m.iter().enumerate() {
+        let scale = x.get(i).copied().unwrap_or(ZERO);
+        for (j, v) in row {
+            if let Some(r) = result.get_mut(usize::from(*j)) {
+                *r = r.saturating_add(scale.saturating_mul(*v));
+            }
+        }
+    }
+    result
+}
+
+/// d_i = Σ_j ⌊x_j · m_ij⌋.
+pub fn matmul_transpose(m: &SparseMatrix, x: &[I32F32]) -> Vec<I32F32> {
+    m.iter()
+        .map(|row| {
+            row.iter().fold(ZERO, |acc, (j, v)| {
+                let xj = x.get(usize::from(*j)).copied().unwrap_or(ZERO);
+                acc.saturating_add(xj.saturating_mul(*v))
+            })
+        })
+        .collect()
+}
+
+/// m_ij ← ⌊m_ij · x_i⌋ (row-wise Hadamard product).
+pub fn row_hadamard(m: &SparseMatrix, x: &[I32F32]) -> SparseMatrix {
+    m.iter()
+        .zip(x.iter())
+        .map(|(row, scale)| {
+            row.iter()
+                .map(|(j, v)| (*j, v.saturating_mul(*scale)))
+                .collect()
+        })
+        .collect()
+}
+
+/// t_i = Σ_j ⌊m_ij · x_j⌋ over the non-zero products (subtensor's `mat_vec_mul_sparse` followed
+/// by `row_sum_sparse`; dropping zero products changes no sum).
+pub fn row_dot(m: &SparseMatrix, x: &[I32F32]) -> Vec<I32F32> {
+    m.iter()
+        .map(|row| {
+            row.iter()
+                .fold(ZERO, |acc, (j, v)| match x.get(usize::from(*j)) {
+                    Some(xj) => acc.saturating_add(v.saturating_mul(*xj)),
+                    None => acc,
+                })
+        })
+        .collect()
+}
+
+/// Clips every entry at its column's threshold: entries above `c_j` become `c_j`, or are
+/// dropped when `c_j ≤ 0`; entries at or below it (explicit zeros included) stay.
+pub fn col_clip(m: &SparseMatrix, threshold: &[I32F32]) -> SparseMatrix {
+    m.iter()
+        .map(|row| {
+            row.iter()
+                .filter_map(|&(j, v)| {
+                    let c = threshold.get(usize::from(j)).copied().unwrap_or(ZERO);
+                    if c < v {
+                        (c > ZERO).then_some((j, c))
+                    } else {
+                        Some((j, v))
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `a + ⌊ratio · (b − a)⌋` entry-wise over columns `0..columns`, keeping entries > 0 in
+/// ascending column order. `ratio` 0 returns `a` and 1 returns `b` unchanged (stored order).
+pub fn interpolate(
+    a: &SparseMatrix,
+    b: &SparseMatrix,
+    columns: usize,
+    ratio: I32F32,
+) -> SparseMatrix {
+    if ratio == ZERO {
+        return a.clone();
+    }
+    if ratio == ONE || a.len() != b.len() {
+        return b.clone();
+    }
+    let mut dense_a = vec![ZERO; columns];
+    let mut dense_b = vec![ZERO; columns];
+    a.iter()
+        .zip(b.iter())
+        .map(|(ra, rb)| {
+            if ra.is_empty() && rb.is_empty() {
+                return Vec::new();
+            }
+            densify(ra, &mut dense_a);
+            densify(rb, &mut dense_b);
+            let row = dense_a
+                .iter()
+                .zip(dense_b.iter())
+                .enumerate()
+                .filter_map(|(j, (va, vb))| {
+                    let v = va.saturating_add(ratio.saturating_mul(vb.saturating_sub(*va)));
+                    (v > ZERO).then(|| (u16::try_from(j).unwrap_or(u16::MAX), v))
+                })
+                .collect();
+            undensify(ra, &mut dense_a);
+            undensify(rb, &mut dense_b);
+            row
+        })
+        .collect()
+}
+
+/// Writes a sparse row into a zeroed dense buffer (later entries for the same column win).
+fn densify(row: &SparseRow, dense: &mut [I32F32]) {
+    for (j, v) in row {
+        if let Some(cell) = dense.get_mut(usize::from(*j)) {
+            *cell = *v;
+        }
+    }
+}
+
+/// Zeroes the cells [`densify`] wrote, so the buffer can be reused without a full clear.
+fn undensify(row: &SparseRow, dense: &mut [I32F32]) {
+    for (j, _) in row {
+        if let Some(cell) = dense.get_mut(usize::from(*j)) {
+            *cell = ZERO;
+        }
+    }
+}
+
+/// EMA with one α: `⌊α·new_ij⌋ + ⌊(1−α)·old_ij⌋` over the union of both patterns and columns
+/// `0..columns`, keeping entries > 0, in ascending column order.
+pub fn mat_ema(
+    new: &SparseMatrix,
+    old: &SparseMatrix,
+    alpha: I32F32,
+    columns: usize,
+) -> SparseMatrix {
+    let one_minus_alpha = ONE.saturating_sub(alpha);
+    let mut acc = vec![ZERO; columns];
+    let mut touched: Vec<usize> = Vec::new();
+    new.iter()
+        .enumerate()
+        .map(|(i, new_row)| {
+            let old_row = old.get(i).map(Vec::as_slice).unwrap_or(&[]);
+            touched.clear();
+            for (j, v) in new_row {
+                add_at(&mut acc, &mut touched, *j, alpha.saturating_mul(*v));
+            }
+            for (j, v) in old_row {
+                add_at(
+                    &mut acc,
+                    &mut touched,
+                    *j,
+                    one_minus_alpha.saturating_mul(*v),
+                );
+            }
+            // Ascending column order, as subtensor's densified row is read back.
+            touched.sort_unstable();
+            touched.dedup();
+            let row = touched
+                .iter()
+                .filter_map(|&j| {
+                    let v = acc.get(j).copied().unwrap_or(ZERO);
+                    (v > ZERO).then(|| (u16::try_from(j).unwrap_or(u16::MAX), v))
+                })
+                .collect();
+            for &j in &touched {
+                if let Some(cell) = acc.get_mut(j) {
+                    *cell = ZERO;
+                }
+            }
+            row
+        })
+        .collect()
+}
+
+/// Adds `v` at column `j` of a dense accumulator and records the column.
+fn add_at(acc: &mut [I32F32], touched: &mut Vec<usize>, j: u16, v: I32F32) {
+    if let Some(cell) = acc.get_mut(usize::from(j)) {
+        *cell = cell.saturating_add(v);
+        touched.push(usize::from(j));
+    }
+}
+
+/// Stake-weighted κ-median of each column (consensus), over the validators with stake > 0.
+///
+/// The stake of those validators is renormalized; a validator without an entry in a column
+/// scores 0 there. Each column's median is found by [`weighted_median`], subtensor's
+/// deterministic mid-pivot quickselect, so ties and rounding follow it exactly.
+pub fn weighted_median_col(
+    stake: &[I32F32],
+    score: &SparseMatrix,
+    columns: usize,
+    majority: I32F32,
+) -> Vec<I32F32> {
+    let mut use_stake: Vec<I32F32> = stake.iter().copied().filter(|s| *s > ZERO).collect();
+    inplace_normalize(&mut use_stake);
+    let stake_sum = sum(&use_stake);
+    let minority = stake_sum.saturating_sub(majority);
+    let m = use_stake.len();
+
+    // Column-major scores of the participating validators: scores[j * m + k].
+    let mut scores = vec![ZERO; columns.saturating_mul(m)];
+    let participants = stake.iter().zip(score.iter()).filter(|(s, _)| **s > ZERO);
+    for (k, (_, row)) in participants.enumerate() {
+        for (j, v) in row {
+            let at = usize::from(*j).saturating_mul(m).saturating_add(k);
+            if usize::from(*j) < columns
+                && let Some(cell) = scores.get_mut(at)
+            {
+                *cell = *v;
+            }
+        }
+    }
+
+    let mut work = MedianWork::default();
+    if m == 0 {
+        return vec![ZERO; columns];
+    }
+    scores
+        .chunks(m)
+        .map(|col| weighted_median(&use_stake, col, minority, stake_sum, &mut work))
+        .collect()
+}
+
+/// Reusable buffers of [`weighted_median`].
+#[derive(Default)]
+pub struct MedianWork {
+    current: Vec<usize>,
+    lower: Vec<usize>,
+    upper: Vec<usize>,
+}
+
+/// The stake-weighted median of `score` (subtensor's `weighted_median`).
+///
+/// Quickselect with the middle element of the current partition as pivot: entries equal to the
+/// pivot are set aside, the search goes into the lower part if `minority < lo + stake_below`,
+/// into the upper part if `hi − stake_above ≤ minority`, and otherwise returns the pivot. The
+/// stake segment `[lo, hi]` starts as `[0, stake_sum]`.
+pub fn weighted_median(
+    stake: &[I32F32],
+    score: &[I32F32],
+    minority: I32F32,
+    stake_sum: I32F32,
+    work: &mut MedianWork,
+) -> I32F32 {
+    if stake.len() != score.len() {
+        return ZERO;
+    }
+    let MedianWork {
+        current,
+        lower,
+        upper,
+    } = work;
+    current.clear();
+    current.extend(0..score.len());
+    let mut lo = ZERO;
+    let mut hi = stake_sum;
+    let limit = score.len();
+    let at = |v: &[I32F32], i: usize| v.get(i).copied().unwrap_or(ZERO);
+    for _ in 0..=limit {
+        match current.len() {
+            0 => return ZERO,
+            1 => return current.first().map(|&i| at(score, i)).unwrap_or(ZERO),
+            len => {
+                let pivot = current.get(len / 2).map(|&i| at(score, i)).unwrap_or(ZERO);
+                let mut lo_stake = ZERO;
+                let mut hi_stake = ZERO;
+                lower.clear();
+                upper.clear();
+                for &i in current.iter() {
+                    let s = at(score, i);
+                    if s < pivot {
+                        lo_stake = lo_stake.saturating_add(at(stake, i));
+                        lower.push(i);
+                    } else if s > pivot {
+                        hi_stake = hi_stake.saturating_add(at(stake, i));
+                        upper.push(i);
+                    }
+                }
+                if minority < lo.saturating_add(lo_stake) && !lower.is_empty() {
+                    hi = lo.saturating_add(lo_stake);
+                    std::mem::swap(current, lower);
+                } else if hi.saturating_sub(hi_stake) <= minority && !upper.is_empty() {
+                    lo = hi.saturating_sub(hi_stake);
+                    std::mem::swap(current, upper);
+                } else {
+                    return pivot;
+                }
+            }
+        }
+    }
+    ZERO
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn f(x: f64) -> I32F32 {
+        I32F32::from_num(x)
+    }
+
+    fn median(stake: &[f64], score: &[f64], majority: f64) -> I32F32 {
+        let stake: Vec<I32F32> = stake.iter().map(|s| f(*s)).collect();
+        let score: Vec<I32F32> = score.iter().map(|s| f(*s)).collect();
+        let total = sum(&stake);
+        weighted_median(
+            &stake,
+            &score,
+            total - f(majority),
+            total,
+            &mut MedianWork::default(),
+        )
+    }
+
+    #[test]
+    fn weighted_median_vectors_of_subtensor() {
+        // spec §11.14, majority 0.51 (minority 0.49), stake not renormalized.
+        let m = 0.51;
+        assert_eq!(median(&[0.49, 0.51], &[0.5, 1.0], m), f(1.0));
+        assert_eq!(median(&[0.51, 0.49], &[0.5, 1.0], m), f(0.5));
+        assert_eq!(median(&[0.49, 0.0, 0.51], &[0.5, 0.7, 1.0], m), f(1.0));
+        assert_eq!(median(&[0.49, 0.01, 0.5], &[0.5, 0.7, 1.0], m), f(0.7));
+        assert_eq!(median(&[0.49, 0.51, 0.0], &[0.5, 0.7, 1.0], m), f(0.7));
+        assert_eq!(median(&[0.0, 0.49, 0.51], &[0.5, 0.7, 1.0], m), f(1.0));
+        assert_eq!(median(&[0.2; 5], &[0.8, 0.2, 1.0, 0.6, 0.4], m), f(0.6));
+        assert_eq!(
+            median(
+                &[0.1; 10],
+                &[0.8, 0.8, 0.2, 0.2, 1.0, 1.0, 0.6, 0.6, 0.4, 0.4],
+                m
+            ),
+            f(0.6)
+        );
+        assert_eq!(median(&[], &[], m), ZERO);
+    }
+
+    fn sparse(rows: &[&[f64]]) -> SparseMatrix {
+        rows.iter()
+            .map(|r| {
+                r.iter()
+                    .enumerate()
+                    .map(|(j, v)| (j as u16, f(*v)))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn column_median_vectors_of_subtensor() {
+        let stake: Vec<I32F32> = [0.0, 0.75, 0.25, 0.0].iter().map(|s| f(*s)).collect();
+        let w = sparse(&[
+            &[0.0, 0.1, 0.0],
+            &[0.0, 0.2, 0.4],
+            &[0.0, 0.3, 0.1],
+            &[0.0, 0.4, 0.5],
+        ]);
+        assert_eq!(
+            weighted_median_col(&stake, &w, 3, f(0.24)),
+            vec![f(0.0), f(0.3), f(0.4)]
+        );
+        assert_eq!(
+            weighted_median_col(&stake, &w, 3, f(0.26)),
+            vec![f(0.0), f(0.2), f(0.4)]
+        );
+        assert_eq!(
+            weighted_median_col(&stake, &w, 3, f(0.76)),
+            vec![f(0.0), f(0.2), f(0.1)]
+        );
+        let stake: Vec<I32F32> = [0.0, 0.3, 0.2, 0.5].iter().map(|s| f(*s)).collect();
+        let w = sparse(&[
+            &[0.0, 0.1, 0.0],
+            &[0.0, 0.2, 0.4],
+            &[0.0, 0.3, 0.1],
+            &[0.0, 0.0, 0.5],
+        ]);
+        assert_eq!(
+            weighted_median_col(&stake, &w, 3, f(0.51)),
+            vec![f(0.0), f(0.0), f(0.4)]
+        );
+    }
+
+    /// The closed form of spec §6.1: the smallest score s whose cumulative stake
+    /// G(s) = Σ_{score ≤ s} stake exceeds the minority; the largest score if none does.
+    fn closed_form(stake: &[I32F32], score: &[I32F32], minority: I32F32) -> I32F32 {
+        let mut levels: Vec<I32F32> = score.to_vec();
+        levels.sort();
+        levels.dedup();
+        for s in &levels {
+            let g = stake
+                .iter()
+                .zip(score)
+                .filter(|(_, x)| *x <= s)
+                .fold(ZERO, |a, (st, _)| a.saturating_add(*st));
+            if g > minority {
+                return *s;
+            }
+        }
+        levels.last().copied().unwrap_or(ZERO)
+    }
+
+    proptest! {
+        #[test]
+        fn quickselect_equals_closed_form(
+            entries in prop::collection::vec((0u32..1000, 0u32..8), 1..40),
+            kappa in prop::sample::select(vec![0.0, 1e-7, 0.25, 0.49, 0.5, 0.51, 0.9999999, 1.0]),
+        ) {
+            let mut stake: Vec<I32F32> = entries.iter().map(|(s, _)| I32F32::from_num(*s)).collect();
+            inplace_normalize(&mut stake);
+            let score: Vec<I32F32> = entries.iter().map(|(_, x)| I32F32::from_num(*x) / 8).collect();
+            let total = sum(&stake);
+            let minority = total - I32F32::from_num(kappa);
+            let fast = weighted_median(&stake, &score, minority, total, &mut MedianWork::default());
+            prop_assert_eq!(fast, closed_form(&stake, &score, minority));
+        }
+    }
+
+    #[test]
+    fn topk_with_ties_drops_lower_uids() {
+        let x: Vec<I32F32> = [0, 1, 2, 3, 4, 5, 5, 5, 5, 6]
+            .iter()
+            .map(|v| f(*v as f64))
+            .collect();
+        let top = is_topk_nonzero(&x, 5);
+        assert_eq!(
+            top,
+            vec![
+                false, false, false, false, false, true, true, true, true, true
+            ]
+        );
+        // Zero never wins a slot, k = 0 gives nobody, len < k keeps every non-zero entry.
+        assert_eq!(is_topk_nonzero(&[f(0.0), f(1.0)], 5), vec![false, true]);
+        assert_eq!(is_topk_nonzero(&[f(2.0), f(1.0)], 0), vec![false, false]);
+    }
+
+    #[test]
+    fn sparse_ema_keeps_union_in_column_order() {
+        // spec §11.14 (`test_math_sparse_mat_ema`-style): α = 0.1.
+        let alpha = f(0.1);
+        let old: SparseMatrix = vec![vec![(2, f(1.0)), (0, f(0.5))], vec![]];
+        let new: SparseMatrix = vec![vec![(1, f(1.0))], vec![]];
+        let out = mat_ema(&new, &old, alpha, 3);
+        let cols: Vec<u16> = out[0].iter().map(|(j, _)| *j).collect();
+        assert_eq!(cols, vec![0, 1, 2]);
+        assert_eq!(out[0][1].1, alpha.saturating_mul(f(1.0)));
+        assert_eq!(out[0][2].1, (ONE - alpha).saturating_mul(f(1.0)));
+        assert!(out[1].is_empty());
+    }
+
+    #[test]
+    fn clipping_drops_entries_of_zero_consensus() {
+        let m: SparseMatrix = vec![vec![(0, f(0.5)), (1, f(0.2)), (2, f(0.0))]];
+        let c = vec![f(0.3), f(0.0), f(0.0)];
+        let clipped = col_clip(&m, &c);
+        assert_eq!(clipped[0], vec![(0, f(0.3)), (2, f(0.0))]);
+    }
+
+    #[test]
+    fn interpolation_is_floored_and_column_ordered() {
+        let a: SparseMatrix = vec![vec![(1, f(0.5)), (0, f(0.5))]];
+        let b: SparseMatrix = vec![vec![(1, f(0.25))]];
+        let half = f(0.5);
+        assert_eq!(interpolate(&a, &b, 2, ZERO), a);
+        assert_eq!(interpolate(&a, &b, 2, ONE), b);
+        let mid = interpolate(&a, &b, 2, half);
+        assert_eq!(mid[0], vec![(0, f(0.25)), (1, f(0.375))]);
+    }
+
+    #[test]
+    fn masks_follow_subtensor_edge_rules() {
+        let mut v = vec![f(1.0), f(1.0), f(1.0)];
+        inplace_mask_vector(&[], &mut v);
+        assert_eq!(v, vec![f(1.0); 3]);
+        inplace_mask_vector(&[false], &mut v);
+        assert_eq!(v, vec![f(1.0), ZERO, ZERO]);
+        let mut m: SparseMatrix = vec![vec![(0, ONE), (1, ONE)], vec![(1, ONE), (0, ONE)]];
+        mask_diag_except(&mut m, Some(1));
+        assert_eq!(m, vec![vec![(1, ONE)], vec![(1, ONE), (0, ONE)]]);
+        mask_rows(&[false], &mut m);
+        assert_eq!(m, vec![vec![(1, ONE)], vec![]]);
+    }
+}
