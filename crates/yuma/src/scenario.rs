@@ -611,7 +611,7 @@ mod tests {
         ));
         assert!(e.starts_with("events[0].emission: invalid value"), "{e}");
         let e = err(&with("params", r#"{"kapa": 1}"#));
-        assert!(e.starts_with("params: unknown field `kapa`"), "{e}");
+        assert!(e.starts_with("params.kapa: unknown field `kapa`"), "{e}");
         let e = err(&with("params", r#"{"bonds_moving_average": 2000000}"#));
         assert!(e.starts_with("params.bonds_moving_average"), "{e}");
         let e = err(&with("params", r#"{"owner_uid": 2}"#));
