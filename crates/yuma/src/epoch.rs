@@ -262,7 +262,7 @@ pub fn run_epoch(input: &EpochInput) -> EpochOutput {
 
     // == Bonds and dividends ==
     let beta = safe_div(u16_to_fixed(p.bonds_penalty), U16_MAX);
-    let weights_for_bonds = math::interpolate(&weights, &clipped, n, beta);
+    let weights_for_bonds = math::interpolate(weights, clipped, n, beta);
     let last_tempo = if p.last_epoch_block == 0 {
         block.saturating_sub(u64::from(p.tempo))
     } else {
@@ -290,7 +290,8 @@ pub fn run_epoch(input: &EpochInput) -> EpochOutput {
             t <= r
         });
         inplace_col_normalize(&mut bonds, n);
-        let mut delta = math::row_hadamard(&weights_for_bonds, &active_stake);
+        let mut delta = weights_for_bonds;
+        math::row_hadamard(&mut delta, &active_stake);
         inplace_col_normalize(&mut delta, n);
         let mut ema = math::mat_ema(&delta, &bonds, fixed_alpha(p), n);
         inplace_col_normalize(&mut ema, n);

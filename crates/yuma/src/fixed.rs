@@ -43,9 +43,123 @@ pub fn u16_to_fixed(v: u16) -> I32F32 {
 }
 
 /// A u16 as a proportion: `v / 65535`, truncated.
+///
+/// Raw bits `⌊v·2^32 / 65535⌋`. Since `2^32 = 65535·65537 + 1`, that is `v·65537 + ⌊v/65535⌋`:
+/// no division needed (a test checks all 65 536 values against the fixed division).
 #[inline]
 pub fn u16_proportion_to_fixed(v: u16) -> I32F32 {
-    safe_div(u16_to_fixed(v), U16_MAX)
+    let v = i64::from(v);
+    let carry = i64::from(v == 65_535);
+    I32F32::from_bits(v.saturating_mul(65_537).saturating_add(carry))
+}
+
+/// Division of many numbers by one divisor, bit-identical to [`safe_div`] but without a 128-bit
+/// division per call.
+///
+/// I32F32 division computes `trunc(a·2^32 / d)` on raws. When `a ≥ 0` and the dividend fits in
+/// 64 bits, either directly (`a < 2^32`, every proportion) or after cancelling the power of two
+/// common to `a` and `d` (whole numbers, such as u16 weights), the quotient comes from a
+/// precomputed reciprocal `m = ⌊(2^128 − 1) / d⌋`: `q = ⌊N·m / 2^128⌋` is the true quotient or one
+/// less, and one comparison of the remainder fixes it. Anything else falls back to [`safe_div`].
+#[derive(Clone, Copy, Debug)]
+pub struct Divisor {
+    d: I32F32,
+    /// The divisor's raw bits and reciprocal (`bits == 0`: no fast path).
+    full: Reciprocal,
+    /// The divisor without its trailing zero bits, and how many were removed.
+    reduced: Reciprocal,
+    shift: u32,
+}
+
+/// A positive 64-bit divisor and `⌊(2^128 − 1) / d⌋`.
+#[derive(Clone, Copy, Debug)]
+struct Reciprocal {
+    d: u64,
+    m: u128,
+}
+
+impl Reciprocal {
+    fn new(d: u64) -> Reciprocal {
+        Reciprocal {
+            d,
+            m: u128::MAX.checked_div(u128::from(d)).unwrap_or(0),
+        }
+    }
+
+    /// `⌊n / d⌋` for any 64-bit `n`.
+    #[inline(always)]
+    fn quotient(&self, n: u64) -> u64 {
+        let (m_hi, m_lo) = ((self.m >> 64) as u64, self.m as u64);
+        // ⌊n·m / 2^128⌋ without overflow: n·m_hi + ⌊n·m_lo / 2^64⌋, then the high half.
+        let t = u128::from(n)
+            .wrapping_mul(u128::from(m_hi))
+            .wrapping_add(u128::from(n).wrapping_mul(u128::from(m_lo)) >> 64);
+        let q = (t >> 64) as u64;
+        let r = n.wrapping_sub(q.wrapping_mul(self.d));
+        if r >= self.d { q.wrapping_add(1) } else { q }
+    }
+}
+
+impl Divisor {
+    /// Prepares division by `d`.
+    pub fn new(d: I32F32) -> Divisor {
+        let bits = d.to_bits();
+        if bits <= 0 {
+            let none = Reciprocal { d: 0, m: 0 };
+            return Divisor {
+                d,
+                full: none,
+                reduced: none,
+                shift: 0,
+            };
+        }
+        let bits = bits.unsigned_abs();
+        let shift = bits.trailing_zeros();
+        let full = Reciprocal::new(bits);
+        let reduced = if shift == 0 {
+            full
+        } else {
+            Reciprocal::new(bits.checked_shr(shift).unwrap_or(0))
+        };
+        Divisor {
+            d,
+            full,
+            reduced,
+            shift,
+        }
+    }
+
+    /// `a / d` exactly as `safe_div(a, d)`.
+    #[inline]
+    pub fn div(&self, a: I32F32) -> I32F32 {
+        match self.fast(a.to_bits()) {
+            Some(q) => q,
+            None => safe_div(a, self.d),
+        }
+    }
+
+    #[inline]
+    fn fast(&self, a: i64) -> Option<I32F32> {
+        if self.full.d == 0 || a < 0 {
+            return None;
+        }
+        let a = a.unsigned_abs();
+        let q = if a < 1 << 32 {
+            self.full.quotient(a << 32)
+        } else {
+            // Cancel the divisor's power of two, if the dividend has it too.
+            let low = 1u64
+                .checked_shl(self.shift)
+                .map_or(u64::MAX, |b| b.wrapping_sub(1));
+            let reduced = a.checked_shr(self.shift).unwrap_or(0);
+            if a & low != 0 || reduced >= 1 << 32 {
+                return None;
+            }
+            self.reduced.quotient(reduced << 32)
+        };
+        // An overflowing quotient is 0 under `safe_div`.
+        Some(i64::try_from(q).map(I32F32::from_bits).unwrap_or(ZERO))
+    }
 }
 
 /// A fixed number already in 0…65535 turned into a proportion: `x / 65535`.
@@ -250,6 +364,75 @@ mod tests {
         // Negative steepness flips the curve; the result stays within [low, high].
         let flipped = alpha_sigmoid(ONE, ONE, ZERO, low, high, neg_steepness_over_100(-1000));
         assert!(flipped >= low && flipped <= high);
+    }
+
+    #[test]
+    fn u16_proportion_closed_form_is_the_division() {
+        for v in 0..=u16::MAX {
+            assert_eq!(
+                u16_proportion_to_fixed(v),
+                safe_div(u16_to_fixed(v), U16_MAX),
+                "v = {v}"
+            );
+        }
+    }
+
+    fn check_divisor(a: i64, d: i64) -> Result<(), TestCaseError> {
+        let (a, d) = (I32F32::from_bits(a), I32F32::from_bits(d));
+        prop_assert_eq!(
+            Divisor::new(d).div(a),
+            safe_div(a, d),
+            "a = {:?}, d = {:?}",
+            a,
+            d
+        );
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn divisor_matches_safe_div(a in any::<i64>(), d in any::<i64>()) {
+            check_divisor(a, d)?;
+        }
+
+        #[test]
+        fn divisor_matches_safe_div_on_proportions(a in 0i64..(1 << 33), d in 1i64..(1 << 34)) {
+            check_divisor(a, d)?;
+        }
+
+        #[test]
+        fn divisor_matches_safe_div_on_whole_numbers(a in 0i64..70_000, d in 1i64..(1 << 28)) {
+            check_divisor(a << 32, d << 32)?;
+            check_divisor(a << 32, d)?;
+        }
+
+        #[test]
+        fn divisor_matches_safe_div_on_powers_of_two(a in 0i64..(1 << 40), k in 0u32..63) {
+            check_divisor(a, 1i64 << k)?;
+            check_divisor(a << 20, 3i64 << k.min(60))?;
+        }
+    }
+
+    #[test]
+    fn divisor_edge_cases() {
+        for (a, d) in [
+            (0, 1),
+            (1, 1),
+            ((1 << 32) - 1, 1),
+            (1 << 32, 1),
+            (i64::MAX, 1),
+            (i64::MIN, 1),
+            (-5, 3),
+            (5, -3),
+            (5, 0),
+            (1 << 31, 1 << 32),
+            (u32::MAX as i64, u32::MAX as i64),
+            (1, i64::MAX),
+            (i64::MAX, i64::MAX),
+        ] {
+            check_divisor(a, d).unwrap();
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! here skip the work whose result would be empty (an empty row stays empty), which changes no
 //! output bit but keeps large subnets fast.
 
-use crate::fixed::{ONE, ZERO, safe_div, safe_div64};
+use crate::fixed::{Divisor, ONE, ZERO, safe_div64};
 use substrate_fixed::types::{I32F32, I64F64};
 
 /// One row of a sparse matrix: `(column, value)` in stored order.
@@ -39,8 +39,9 @@ pub fn inplace_normalize_using_sum(x: &mut [I32F32], s: I32F32) {
     if s == ZERO {
         return;
     }
+    let d = Divisor::new(s);
     for v in x.iter_mut() {
-        *v = safe_div(*v, s);
+        *v = d.div(*v);
     }
 }
 
@@ -141,8 +142,9 @@ pub fn inplace_row_normalize(m: &mut SparseMatrix) {
     for row in m.iter_mut() {
         let s = row.iter().fold(ZERO, |acc, (_, v)| acc.saturating_add(*v));
         if s > ZERO {
+            let d = Divisor::new(s);
             for (_, v) in row.iter_mut() {
-                *v = safe_div(*v, s);
+                *v = d.div(*v);
             }
         }
     }
@@ -166,11 +168,19 @@ pub fn inplace_col_normalize(m: &mut SparseMatrix, columns: usize) {
             }
         }
     }
+    divide_columns(m, &col_sum);
+}
+
+/// Divides each entry by its column's divisor, where that divisor is not 0.
+fn divide_columns(m: &mut SparseMatrix, by: &[I32F32]) {
+    let divisors: Vec<Option<Divisor>> = by
+        .iter()
+        .map(|d| (*d != ZERO).then(|| Divisor::new(*d)))
+        .collect();
     for row in m.iter_mut() {
         for (j, v) in row.iter_mut() {
-            let s = col_sum.get(usize::from(*j)).copied().unwrap_or(ZERO);
-            if s != ZERO {
-                *v = safe_div(*v, s);
+            if let Some(Some(d)) = divisors.get(usize::from(*j)) {
+                *v = d.div(*v);
             }
         }
     }
@@ -188,14 +198,7 @@ pub fn inplace_col_max_upscale(m: &mut SparseMatrix, columns: usize) {
             }
         }
     }
-    for row in m.iter_mut() {
-        for (j, v) in row.iter_mut() {
-            let mx = col_max.get(usize::from(*j)).copied().unwrap_or(ZERO);
-            if mx != ZERO {
-                *v = safe_div(*v, mx);
-            }
-        }
-    }
+    divide_columns(m, &col_max);
 }
 
 /// r_j = Σ_i ⌊x_i · m_ij⌋ for columns `j < columns`.
@@ -224,16 +227,15 @@ pub fn matmul_transpose(m: &SparseMatrix, x: &[I32F32]) -> Vec<I32F32> {
         .collect()
 }
 
-/// m_ij ← ⌊m_ij · x_i⌋ (row-wise Hadamard product).
-pub fn row_hadamard(m: &SparseMatrix, x: &[I32F32]) -> SparseMatrix {
-    m.iter()
-        .zip(x.iter())
-        .map(|(row, scale)| {
-            row.iter()
-                .map(|(j, v)| (*j, v.saturating_mul(*scale)))
-                .collect()
-        })
-        .collect()
+/// m_ij ← ⌊m_ij · x_i⌋ (row-wise Hadamard product). Rows beyond `x` are dropped, as in
+/// subtensor, which stops at the shorter of the two.
+pub fn row_hadamard(m: &mut SparseMatrix, x: &[I32F32]) {
+    m.truncate(x.len());
+    for (row, scale) in m.iter_mut().zip(x.iter()) {
+        for (_, v) in row.iter_mut() {
+            *v = v.saturating_mul(*scale);
+        }
+    }
 }
 
 /// t_i = Σ_j ⌊m_ij · x_j⌋ over the non-zero products (subtensor's `mat_vec_mul_sparse` followed
@@ -272,16 +274,16 @@ pub fn col_clip(m: &SparseMatrix, threshold: &[I32F32]) -> SparseMatrix {
 /// `a + ⌊ratio · (b − a)⌋` entry-wise over columns `0..columns`, keeping entries > 0 in
 /// ascending column order. `ratio` 0 returns `a` and 1 returns `b` unchanged (stored order).
 pub fn interpolate(
-    a: &SparseMatrix,
-    b: &SparseMatrix,
+    a: SparseMatrix,
+    b: SparseMatrix,
     columns: usize,
     ratio: I32F32,
 ) -> SparseMatrix {
     if ratio == ZERO {
-        return a.clone();
+        return a;
     }
     if ratio == ONE || a.len() != b.len() {
-        return b.clone();
+        return b;
     }
     let mut dense_a = vec![ZERO; columns];
     let mut dense_b = vec![ZERO; columns];
@@ -337,36 +339,55 @@ pub fn mat_ema(
 ) -> SparseMatrix {
     let one_minus_alpha = ONE.saturating_sub(alpha);
     let mut acc = vec![ZERO; columns];
+    let mut seen = vec![false; columns];
     let mut touched: Vec<usize> = Vec::new();
+    let empty: SparseRow = Vec::new();
     new.iter()
         .enumerate()
         .map(|(i, new_row)| {
-            let old_row = old.get(i).map(Vec::as_slice).unwrap_or(&[]);
+            let old_row = old.get(i).unwrap_or(&empty);
+            if new_row.is_empty() && old_row.is_empty() {
+                return Vec::new();
+            }
             touched.clear();
+            let mut add = |j: u16, v: I32F32| {
+                let j = usize::from(j);
+                if let (Some(cell), Some(flag)) = (acc.get_mut(j), seen.get_mut(j)) {
+                    *cell = cell.saturating_add(v);
+                    if !*flag {
+                        *flag = true;
+                        touched.push(j);
+                    }
+                }
+            };
             for (j, v) in new_row {
-                add_at(&mut acc, &mut touched, *j, alpha.saturating_mul(*v));
+                add(*j, alpha.saturating_mul(*v));
             }
             for (j, v) in old_row {
-                add_at(
-                    &mut acc,
-                    &mut touched,
-                    *j,
-                    one_minus_alpha.saturating_mul(*v),
-                );
+                add(*j, one_minus_alpha.saturating_mul(*v));
             }
-            // Ascending column order, as subtensor's densified row is read back.
-            touched.sort_unstable();
-            touched.dedup();
-            let row = touched
-                .iter()
-                .filter_map(|&j| {
-                    let v = acc.get(j).copied().unwrap_or(ZERO);
-                    (v > ZERO).then(|| (u16::try_from(j).unwrap_or(u16::MAX), v))
-                })
-                .collect();
-            for &j in &touched {
-                if let Some(cell) = acc.get_mut(j) {
+            // Ascending column order, as subtensor reads its densified row back: a dense scan
+            // when the row is dense, a sort of the touched columns when it is sparse.
+            let mut row = Vec::with_capacity(touched.len());
+            let mut emit = |j: usize, acc: &mut [I32F32], seen: &mut [bool]| {
+                if let (Some(cell), Some(flag)) = (acc.get_mut(j), seen.get_mut(j)) {
+                    if *cell > ZERO {
+                        row.push((u16::try_from(j).unwrap_or(u16::MAX), *cell));
+                    }
                     *cell = ZERO;
+                    *flag = false;
+                }
+            };
+            if touched.len().saturating_mul(16) >= columns {
+                for j in 0..columns {
+                    if seen.get(j).copied().unwrap_or(false) {
+                        emit(j, &mut acc, &mut seen);
+                    }
+                }
+            } else {
+                touched.sort_unstable();
+                for &j in &touched {
+                    emit(j, &mut acc, &mut seen);
                 }
             }
             row
@@ -374,19 +395,12 @@ pub fn mat_ema(
         .collect()
 }
 
-/// Adds `v` at column `j` of a dense accumulator and records the column.
-fn add_at(acc: &mut [I32F32], touched: &mut Vec<usize>, j: u16, v: I32F32) {
-    if let Some(cell) = acc.get_mut(usize::from(j)) {
-        *cell = cell.saturating_add(v);
-        touched.push(usize::from(j));
-    }
-}
-
 /// Stake-weighted κ-median of each column (consensus), over the validators with stake > 0.
 ///
 /// The stake of those validators is renormalized; a validator without an entry in a column
-/// scores 0 there. Each column's median is found by [`weighted_median`], subtensor's
-/// deterministic mid-pivot quickselect, so ties and rounding follow it exactly.
+/// scores 0 there. The median of a column is the smallest score `s` whose cumulative stake
+/// `Σ_{score ≤ s} stake` exceeds `Σ stake − κ` (the largest score if none does): see
+/// [`weighted_median`].
 pub fn weighted_median_col(
     stake: &[I32F32],
     score: &SparseMatrix,
@@ -398,6 +412,9 @@ pub fn weighted_median_col(
     let stake_sum = sum(&use_stake);
     let minority = stake_sum.saturating_sub(majority);
     let m = use_stake.len();
+    if m == 0 {
+        return vec![ZERO; columns];
+    }
 
     // Column-major scores of the participating validators: scores[j * m + k].
     let mut scores = vec![ZERO; columns.saturating_mul(m)];
@@ -413,84 +430,77 @@ pub fn weighted_median_col(
         }
     }
 
-    let mut work = MedianWork::default();
-    if m == 0 {
-        return vec![ZERO; columns];
-    }
+    let mut work = Vec::with_capacity(m);
     scores
         .chunks(m)
-        .map(|col| weighted_median(&use_stake, col, minority, stake_sum, &mut work))
+        .map(|col| {
+            work.clear();
+            work.extend(col.iter().copied().zip(use_stake.iter().copied()));
+            weighted_median(&mut work, minority, stake_sum)
+        })
         .collect()
 }
 
-/// Reusable buffers of [`weighted_median`].
-#[derive(Default)]
-pub struct MedianWork {
-    current: Vec<usize>,
-    lower: Vec<usize>,
-    upper: Vec<usize>,
-}
-
-/// The stake-weighted median of `score` (subtensor's `weighted_median`).
+/// The stake-weighted median of `(score, stake)` pairs (reordered in place).
 ///
-/// Quickselect with the middle element of the current partition as pivot: entries equal to the
+/// Subtensor finds it by quickselect with the middle element as pivot: entries equal to the
 /// pivot are set aside, the search goes into the lower part if `minority < lo + stake_below`,
-/// into the upper part if `hi − stake_above ≤ minority`, and otherwise returns the pivot. The
-/// stake segment `[lo, hi]` starts as `[0, stake_sum]`.
+/// into the upper part if `hi − stake_above ≤ minority`, and otherwise returns the pivot, where
+/// `[lo, hi]` (initially `[0, stake_sum]`) is the stake segment of the current part. Because
+/// fixed-point addition is exact, `lo + stake_below` is the cumulative stake strictly below the
+/// pivot and `hi − stake_above` the cumulative stake up to the pivot, whatever the pivot order;
+/// so the result is the pivot-independent closed form of `spec/epoch.md` §6.1: the smallest
+/// score whose cumulative stake exceeds `minority`, or the largest score if none does. This
+/// version partitions in place (no allocation, any order); a test checks it against a literal
+/// port of subtensor's and against the closed form.
 pub fn weighted_median(
-    stake: &[I32F32],
-    score: &[I32F32],
+    pairs: &mut [(I32F32, I32F32)],
     minority: I32F32,
     stake_sum: I32F32,
-    work: &mut MedianWork,
 ) -> I32F32 {
-    if stake.len() != score.len() {
-        return ZERO;
-    }
-    let MedianWork {
-        current,
-        lower,
-        upper,
-    } = work;
-    current.clear();
-    current.extend(0..score.len());
+    let mut part = pairs;
     let mut lo = ZERO;
     let mut hi = stake_sum;
-    let limit = score.len();
-    let at = |v: &[I32F32], i: usize| v.get(i).copied().unwrap_or(ZERO);
-    for _ in 0..=limit {
-        match current.len() {
-            0 => return ZERO,
-            1 => return current.first().map(|&i| at(score, i)).unwrap_or(ZERO),
-            len => {
-                let pivot = current.get(len / 2).map(|&i| at(score, i)).unwrap_or(ZERO);
-                let mut lo_stake = ZERO;
-                let mut hi_stake = ZERO;
-                lower.clear();
-                upper.clear();
-                for &i in current.iter() {
-                    let s = at(score, i);
-                    if s < pivot {
-                        lo_stake = lo_stake.saturating_add(at(stake, i));
-                        lower.push(i);
-                    } else if s > pivot {
-                        hi_stake = hi_stake.saturating_add(at(stake, i));
-                        upper.push(i);
-                    }
-                }
-                if minority < lo.saturating_add(lo_stake) && !lower.is_empty() {
-                    hi = lo.saturating_add(lo_stake);
-                    std::mem::swap(current, lower);
-                } else if hi.saturating_sub(hi_stake) <= minority && !upper.is_empty() {
-                    lo = hi.saturating_sub(hi_stake);
-                    std::mem::swap(current, upper);
-                } else {
-                    return pivot;
-                }
+    loop {
+        let len = part.len();
+        if len == 0 {
+            return ZERO;
+        }
+        let Some(&(pivot, _)) = part.get(len / 2) else {
+            return ZERO;
+        };
+        if len == 1 {
+            return pivot;
+        }
+        // Three-way partition: [< pivot | == pivot | > pivot].
+        let (mut lt, mut i, mut gt) = (0usize, 0usize, len);
+        let mut lo_stake = ZERO;
+        let mut hi_stake = ZERO;
+        while i < gt {
+            let Some(&(s, w)) = part.get(i) else { break };
+            if s < pivot {
+                lo_stake = lo_stake.saturating_add(w);
+                part.swap(i, lt);
+                lt = lt.saturating_add(1);
+                i = i.saturating_add(1);
+            } else if s > pivot {
+                hi_stake = hi_stake.saturating_add(w);
+                gt = gt.saturating_sub(1);
+                part.swap(i, gt);
+            } else {
+                i = i.saturating_add(1);
             }
         }
+        if minority < lo.saturating_add(lo_stake) && lt > 0 {
+            hi = lo.saturating_add(lo_stake);
+            part = part.get_mut(..lt).unwrap_or_default();
+        } else if hi.saturating_sub(hi_stake) <= minority && gt < len {
+            lo = hi.saturating_sub(hi_stake);
+            part = part.get_mut(gt..).unwrap_or_default();
+        } else {
+            return pivot;
+        }
     }
-    ZERO
 }
 
 #[cfg(test)]
@@ -506,13 +516,55 @@ mod tests {
         let stake: Vec<I32F32> = stake.iter().map(|s| f(*s)).collect();
         let score: Vec<I32F32> = score.iter().map(|s| f(*s)).collect();
         let total = sum(&stake);
-        weighted_median(
-            &stake,
-            &score,
-            total - f(majority),
-            total,
-            &mut MedianWork::default(),
-        )
+        let mut pairs: Vec<_> = score.iter().copied().zip(stake.iter().copied()).collect();
+        let fast = weighted_median(&mut pairs, total - f(majority), total);
+        assert_eq!(
+            fast,
+            subtensor_median(&stake, &score, total - f(majority), total)
+        );
+        fast
+    }
+
+    /// A literal port of subtensor's `weighted_median` (order-preserving partitions, mid
+    /// pivot, iteration cap), the oracle for the in-place version.
+    fn subtensor_median(
+        stake: &[I32F32],
+        score: &[I32F32],
+        minority: I32F32,
+        sum: I32F32,
+    ) -> I32F32 {
+        let mut current: Vec<usize> = (0..score.len()).collect();
+        let (mut lo, mut hi) = (ZERO, sum);
+        for _ in 0..=score.len() {
+            match current.len() {
+                0 => return ZERO,
+                1 => return score[current[0]],
+                len => {
+                    let pivot = score[current[len / 2]];
+                    let (mut lower, mut upper) = (Vec::new(), Vec::new());
+                    let (mut lo_stake, mut hi_stake) = (ZERO, ZERO);
+                    for &i in &current {
+                        if score[i] < pivot {
+                            lo_stake += stake[i];
+                            lower.push(i);
+                        } else if score[i] > pivot {
+                            hi_stake += stake[i];
+                            upper.push(i);
+                        }
+                    }
+                    if minority < lo + lo_stake && !lower.is_empty() {
+                        hi = lo + lo_stake;
+                        current = lower;
+                    } else if hi - hi_stake <= minority && !upper.is_empty() {
+                        lo = hi - hi_stake;
+                        current = upper;
+                    } else {
+                        return pivot;
+                    }
+                }
+            }
+        }
+        ZERO
     }
 
     #[test]
@@ -605,15 +657,17 @@ mod tests {
         #[test]
         fn quickselect_equals_closed_form(
             entries in prop::collection::vec((0u32..1000, 0u32..8), 1..40),
-            kappa in prop::sample::select(vec![0.0, 1e-7, 0.25, 0.49, 0.5, 0.51, 0.9999999, 1.0]),
+            kappa in prop::sample::select(vec![0.0, 1e-7, 0.25, 0.49, 0.5, 0.51, 0.9999999, 1.0, 1.5, -0.5]),
         ) {
             let mut stake: Vec<I32F32> = entries.iter().map(|(s, _)| I32F32::from_num(*s)).collect();
             inplace_normalize(&mut stake);
             let score: Vec<I32F32> = entries.iter().map(|(_, x)| I32F32::from_num(*x) / 8).collect();
             let total = sum(&stake);
             let minority = total - I32F32::from_num(kappa);
-            let fast = weighted_median(&stake, &score, minority, total, &mut MedianWork::default());
+            let mut pairs: Vec<_> = score.iter().copied().zip(stake.iter().copied()).collect();
+            let fast = weighted_median(&mut pairs, minority, total);
             prop_assert_eq!(fast, closed_form(&stake, &score, minority));
+            prop_assert_eq!(fast, subtensor_median(&stake, &score, minority, total));
         }
     }
 
@@ -662,9 +716,9 @@ mod tests {
         let a: SparseMatrix = vec![vec![(1, f(0.5)), (0, f(0.5))]];
         let b: SparseMatrix = vec![vec![(1, f(0.25))]];
         let half = f(0.5);
-        assert_eq!(interpolate(&a, &b, 2, ZERO), a);
-        assert_eq!(interpolate(&a, &b, 2, ONE), b);
-        let mid = interpolate(&a, &b, 2, half);
+        assert_eq!(interpolate(a.clone(), b.clone(), 2, ZERO), a);
+        assert_eq!(interpolate(a.clone(), b.clone(), 2, ONE), b);
+        let mid = interpolate(a, b, 2, half);
         assert_eq!(mid[0], vec![(0, f(0.25)), (1, f(0.375))]);
     }
 
