@@ -16,8 +16,8 @@
 //! 9. emission (§8): incentive and dividends split `E` between miners and validators.
 
 use crate::fixed::{
-    ONE, U16_MAX, ZERO, alpha_sigmoid, fixed_proportion_to_u16, fixed64_to_fixed32,
-    neg_steepness_over_100, safe_div, u16_proportion_to_fixed, u16_to_fixed,
+    ONE, U16_MAX, ZERO, alpha_exponent, alpha_from_exp, exp_safe4, fixed_proportion_to_u16,
+    fixed64_to_fixed32, neg_steepness_over_100, safe_div, u16_proportion_to_fixed, u16_to_fixed,
 };
 use crate::math::{
     self, SparseMatrix, SparseRow, inplace_col_max_upscale, inplace_col_normalize,
@@ -233,21 +233,31 @@ pub fn run_epoch(input: &EpochInput) -> EpochOutput {
     inplace_normalize(&mut active_stake);
 
     // == Weights ==
-    let mut weights = sparse_from_u16(&input.weights, n, u16_to_fixed, true);
-    math::mask_rows(&forbids, &mut weights);
-    math::mask_diag_except(&mut weights, p.owner_uid);
-    math::mask_by_row_and_col(
-        &mut weights,
-        &last_update,
-        &block_at_registration,
-        |u, r| u <= r,
-    );
-    if let Some(commits) = &input.commit_blocks {
-        let commits: Vec<u64> = (0..n)
-            .map(|i| commits.get(i).copied().unwrap_or(u64::MAX))
-            .collect();
-        math::mask_by_row_and_col(&mut weights, &commits, &block_at_registration, |c, r| c < r);
-    }
+    // One pass applies, per entry, what subtensor applies as successive masks (they commute):
+    // permit (whole rows), self-weight (but the owner's), outdated weights, and the
+    // commit-reveal mask; then each row is normalized.
+    let commit_blocks = input.commit_blocks.as_deref();
+    let mut weights: SparseMatrix = (0..n)
+        .map(|i| {
+            let (Some(false), Some(row)) = (forbids.get(i).copied(), input.weights.get(i)) else {
+                return Vec::new();
+            };
+            let updated = last_update.get(i).copied().unwrap_or(0);
+            // Without an unexpired commit the mask never fires (u64::MAX < r is false).
+            let committed = commit_blocks.map(|c| c.get(i).copied().unwrap_or(u64::MAX));
+            row.iter()
+                .filter(|(j, _)| {
+                    let jj = usize::from(*j);
+                    let registered = block_at_registration.get(jj).copied().unwrap_or(0);
+                    jj < n
+                        && (jj != i || is_owner(i))
+                        && updated > registered
+                        && committed.is_none_or(|c| c >= registered)
+                })
+                .map(|(j, v)| (*j, u16_to_fixed(*v)))
+                .collect()
+        })
+        .collect();
     inplace_row_normalize(&mut weights);
 
     // == Consensus, clipping, validator trust ==
@@ -269,7 +279,7 @@ pub fn run_epoch(input: &EpochInput) -> EpochOutput {
         p.last_epoch_block.saturating_add(1)
     };
     let (dividends, bonds) = if p.yuma3 {
-        let mut bonds = sparse_from_u16(&input.bonds, n, u16_proportion_to_fixed, false);
+        let mut bonds = sparse_from_u16(&input.bonds, n, u16_proportion_to_fixed);
         math::mask_by_col(&mut bonds, last_tempo, &block_at_registration, |t, r| {
             t <= r
         });
@@ -285,7 +295,7 @@ pub fn run_epoch(input: &EpochInput) -> EpochOutput {
         inplace_normalize(&mut dividends);
         (dividends, ema)
     } else {
-        let mut bonds = sparse_from_u16(&input.bonds, n, u16_to_fixed, false);
+        let mut bonds = sparse_from_u16(&input.bonds, n, u16_to_fixed);
         math::mask_by_col(&mut bonds, last_tempo, &block_at_registration, |t, r| {
             t <= r
         });
@@ -378,22 +388,12 @@ pub fn run_epoch(input: &EpochInput) -> EpochOutput {
     }
 }
 
-/// Reads `n` stored rows into a sparse matrix with `convert`. Weight rows drop destinations
-/// `≥ n` on read (as subtensor's `get_weights_sparse` does); bond rows keep them and every later
-/// step ignores them.
-fn sparse_from_u16(
-    rows: &[Vec<(u16, u16)>],
-    n: usize,
-    convert: fn(u16) -> I32F32,
-    drop_out_of_range: bool,
-) -> SparseMatrix {
+/// Reads the first `n` stored bond rows with `convert`. Destinations `≥ n` are kept, as
+/// subtensor's `get_bonds_sparse` keeps them; every later step ignores them.
+fn sparse_from_u16(rows: &[Vec<(u16, u16)>], n: usize, convert: fn(u16) -> I32F32) -> SparseMatrix {
     (0..n)
         .map(|i| match rows.get(i) {
-            Some(row) => row
-                .iter()
-                .filter(|(j, _)| !drop_out_of_range || usize::from(*j) < n)
-                .map(|(j, v)| (*j, convert(*v)))
-                .collect(),
+            Some(row) => row.iter().map(|(j, v)| (*j, convert(*v))).collect(),
             None => Vec::new(),
         })
         .collect()
@@ -439,6 +439,7 @@ struct LiquidScratch {
     decayed: Vec<I32F32>,
     needed: Vec<bool>,
     columns: Vec<u16>,
+    exponents: Vec<I32F32>,
 }
 
 impl LiquidScratch {
@@ -448,6 +449,7 @@ impl LiquidScratch {
             decayed: vec![ZERO; n],
             needed: vec![false; n],
             columns: Vec::new(),
+            exponents: Vec::new(),
         }
     }
 }
@@ -482,14 +484,25 @@ fn liquid_ema_row(
     }
     s.columns.sort_unstable();
 
-    // The forward-only merge walk, at the needed columns.
+    // The forward-only merge walk, at the needed columns: the sigmoid's exponent of each.
     let (mut wi, mut bi) = (0usize, 0usize);
+    s.exponents.clear();
     for &j in &s.columns {
         let w = walk(w_row, &mut wi, j);
         let b = walk(b_row, &mut bi, j);
         let c = consensus.get(usize::from(j)).copied().unwrap_or(ZERO);
-        if let Some(a) = s.alpha.get_mut(usize::from(j)) {
-            *a = alpha_sigmoid(c, w, b, low, high, steep);
+        s.exponents.push(alpha_exponent(c, w, b, steep));
+    }
+    // The exponentials, four at a time, then α.
+    for (cols, xs) in s.columns.chunks(4).zip(s.exponents.chunks(4)) {
+        let mut lanes = [ZERO; 4];
+        for (lane, x) in lanes.iter_mut().zip(xs) {
+            *lane = *x;
+        }
+        for (j, e) in cols.iter().zip(exp_safe4(lanes)) {
+            if let Some(a) = s.alpha.get_mut(usize::from(*j)) {
+                *a = alpha_from_exp(e, low, high);
+            }
         }
     }
 

@@ -248,6 +248,105 @@ fn finish(result: u64, negative: bool) -> Option<I32F32> {
     }
 }
 
+/// `exp_safe` of four inputs at once, bit-identical to four calls.
+///
+/// The Taylor steps of one input form a chain of dependent multiplications and divisions; four
+/// independent chains let the CPU overlap them. Inside the clamp [−20, 20] no step overflows
+/// (a term stays below 2^58 and the sum below 2^61), so the lanes need no checks.
+pub fn exp_safe4(xs: [I32F32; 4]) -> [I32F32; 4] {
+    let min_input = I32F32::from_bits(-20 << 32);
+    let max_input = I32F32::from_bits(20 << 32);
+    let xs = xs.map(|x| x.max(min_input).min(max_input));
+    let y: [u64; 4] = xs.map(|x| x.to_bits().unsigned_abs());
+    let mut term = y;
+    let mut result = y.map(|v| v.wrapping_add(1 << 32));
+    macro_rules! steps {
+        ($($k:literal)*) => {$(
+            let mut any = 0u64;
+            for l in 0..4 {
+                let (t, yl) = (term.get(l).copied().unwrap_or(0), y.get(l).copied().unwrap_or(0));
+                let next = ((u128::from(t).wrapping_mul(u128::from(yl)) >> 32) as u64) / $k;
+                if let (Some(tc), Some(rc)) = (term.get_mut(l), result.get_mut(l)) {
+                    *tc = next;
+                    *rc = rc.wrapping_add(next);
+                }
+                any |= next;
+            }
+            if any == 0 {
+                return finish4(xs, result);
+            }
+        )*};
+    }
+    steps!(2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
+    finish4(xs, result)
+}
+
+/// Final step of [`exp_safe4`]: the two special inputs, and `1 / result` for negative ones.
+fn finish4(xs: [I32F32; 4], result: [u64; 4]) -> [I32F32; 4] {
+    let mut out = [ZERO; 4];
+    for ((o, x), r) in out.iter_mut().zip(xs).zip(result) {
+        *o = if x == ZERO {
+            ONE
+        } else if x == ONE {
+            I32F32::from_bits(E_I9F23_BITS << 9)
+        } else if x < ZERO {
+            one_over(r)
+        } else {
+            I32F32::from_bits(i64::try_from(r).unwrap_or(i64::MAX))
+        };
+    }
+    out
+}
+
+/// `1 / x` for a raw `x ≥ 2^32` (x ≥ 1), as `ONE.checked_div(x)` computes it: `⌊2^64 / x⌋`,
+/// with one 64-bit division instead of a 128-bit one.
+#[inline]
+fn one_over(x: u64) -> I32F32 {
+    if x < 1 << 32 {
+        return i64::try_from(x)
+            .ok()
+            .and_then(|v| ONE.checked_div(I32F32::from_bits(v)))
+            .unwrap_or(ZERO);
+    }
+    // ⌊2^64 / x⌋ = ⌊(2^64 − 1) / x⌋, plus one when x divides 2^64.
+    let q = u64::MAX.checked_div(x).unwrap_or(0);
+    let exact = u64::MAX.checked_rem(x) == Some(x.wrapping_sub(1));
+    let q = if exact { q.wrapping_add(1) } else { q };
+    I32F32::from_bits(i64::try_from(q).unwrap_or(0))
+}
+
+/// The exponent of liquid alpha's sigmoid for one bond: `(steepness / −100) · (diff − 0.5)`.
+///
+/// `diff` is how far the validator's weight is above consensus (when its weight is at least its
+/// bond: buying) or how far its bond is above its weight (selling), clamped to [0, 1].
+#[inline]
+pub fn alpha_exponent(
+    consensus: I32F32,
+    weight: I32F32,
+    bond: I32F32,
+    neg_steepness_100: I32F32,
+) -> I32F32 {
+    let diff = if weight >= bond {
+        clamp_value(weight.saturating_sub(consensus), ZERO, ONE)
+    } else {
+        clamp_value(bond.saturating_sub(weight), ZERO, ONE)
+    };
+    neg_steepness_100.saturating_mul(diff.saturating_sub(HALF))
+}
+
+/// α from the sigmoid's `exp` value: `low + ⌊(1 / (1 + e)) · (high − low)⌋`, clamped.
+#[inline]
+pub fn alpha_from_exp(e: I32F32, alpha_low: I32F32, alpha_high: I32F32) -> I32F32 {
+    let denominator = ONE.saturating_add(e);
+    let sigmoid = match u64::try_from(denominator.to_bits()) {
+        Ok(d) if d >= 1 << 32 => one_over(d),
+        _ => ONE.saturating_div(denominator),
+    };
+    let alpha =
+        alpha_low.saturating_add(sigmoid.saturating_mul(alpha_high.saturating_sub(alpha_low)));
+    clamp_value(alpha, alpha_low, alpha_high)
+}
+
 /// Liquid alpha's per-bond α (subtensor's `alpha_sigmoid`).
 ///
 /// `neg_steepness_100` is `steepness / −100`, computed once per epoch by the caller.
@@ -345,6 +444,50 @@ mod tests {
         fn exp_matches_crate_near_zero(raw in -(1i64 << 33)..(1i64 << 33)) {
             let x = I32F32::from_bits(raw);
             prop_assert_eq!(exp_safe(x), reference_exp_safe(x));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
+        #[test]
+        fn exp4_matches_exp(raws in prop::array::uniform4(prop_oneof![
+            (-21i64 << 32)..(21i64 << 32),
+            -(1i64 << 33)..(1i64 << 33),
+            Just(0i64), Just(1i64 << 32), Just(-1i64 << 32),
+        ])) {
+            let xs = raws.map(I32F32::from_bits);
+            prop_assert_eq!(exp_safe4(xs), xs.map(exp_safe));
+        }
+
+        #[test]
+        fn split_sigmoid_matches_alpha_sigmoid(
+            c in 0i64..(1 << 32), w in 0i64..(1 << 32), b in 0i64..(1 << 32),
+            lo in 0u16..40000, span in 0u16..25000, steep in any::<i16>(),
+        ) {
+            let (c, w, b) = (I32F32::from_bits(c), I32F32::from_bits(w), I32F32::from_bits(b));
+            let low = u16_proportion_to_fixed(lo);
+            let high = u16_proportion_to_fixed(lo + span);
+            let k = neg_steepness_over_100(steep);
+            let x = alpha_exponent(c, w, b, k);
+            let e = exp_safe4([x, ZERO, ZERO, ZERO])[0];
+            prop_assert_eq!(alpha_from_exp(e, low, high), alpha_sigmoid(c, w, b, low, high, k));
+        }
+
+        #[test]
+        fn one_over_matches_division(x in (1u64 << 32)..(1u64 << 63)) {
+            let expected = ONE.checked_div(I32F32::from_bits(x as i64)).unwrap();
+            prop_assert_eq!(one_over(x), expected);
+        }
+    }
+
+    #[test]
+    fn one_over_powers_of_two() {
+        for k in 32..63 {
+            let x = 1u64 << k;
+            assert_eq!(
+                one_over(x),
+                ONE.checked_div(I32F32::from_bits(x as i64)).unwrap()
+            );
         }
     }
 

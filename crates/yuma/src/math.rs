@@ -88,38 +88,6 @@ pub fn inplace_mask_vector(mask: &[bool], x: &mut [I32F32]) {
     }
 }
 
-/// Empties row `i` where `mask_i` (rows beyond the mask are masked too).
-pub fn mask_rows(mask: &[bool], m: &mut SparseMatrix) {
-    for (i, row) in m.iter_mut().enumerate() {
-        if mask.get(i).copied().unwrap_or(true) {
-            row.clear();
-        }
-    }
-}
-
-/// Drops the diagonal entries `(i, i)`, except the one of `keep` (the subnet owner's self-weight).
-pub fn mask_diag_except(m: &mut SparseMatrix, keep: Option<u16>) {
-    for (i, row) in m.iter_mut().enumerate() {
-        let own = keep.is_some_and(|k| usize::from(k) == i);
-        if !own {
-            row.retain(|(j, _)| usize::from(*j) != i);
-        }
-    }
-}
-
-/// Drops `(i, j)` where `f(row_value_i, col_value_j)`; missing vector values read as 0.
-pub fn mask_by_row_and_col(
-    m: &mut SparseMatrix,
-    row_values: &[u64],
-    col_values: &[u64],
-    f: impl Fn(u64, u64) -> bool,
-) {
-    for (i, row) in m.iter_mut().enumerate() {
-        let r = row_values.get(i).copied().unwrap_or(0);
-        row.retain(|(j, _)| !f(r, col_values.get(usize::from(*j)).copied().unwrap_or(0)));
-    }
-}
-
 /// Drops `(i, j)` where `f(scalar, col_value_j)`; missing vector values read as 0.
 pub fn mask_by_col(
     m: &mut SparseMatrix,
@@ -729,10 +697,8 @@ mod tests {
         assert_eq!(v, vec![f(1.0); 3]);
         inplace_mask_vector(&[false], &mut v);
         assert_eq!(v, vec![f(1.0), ZERO, ZERO]);
-        let mut m: SparseMatrix = vec![vec![(0, ONE), (1, ONE)], vec![(1, ONE), (0, ONE)]];
-        mask_diag_except(&mut m, Some(1));
-        assert_eq!(m, vec![vec![(1, ONE)], vec![(1, ONE), (0, ONE)]]);
-        mask_rows(&[false], &mut m);
-        assert_eq!(m, vec![vec![(1, ONE)], vec![]]);
+        let mut m: SparseMatrix = vec![vec![(0, ONE), (3, ONE)], vec![(1, ONE), (0, ONE)]];
+        mask_by_col(&mut m, 5, &[5, 4], |t, r| t <= r);
+        assert_eq!(m, vec![vec![(3, ONE)], vec![(1, ONE)]]);
     }
 }
