@@ -63,9 +63,9 @@ pub struct EpochParams {
 }
 
 impl Default for EpochParams {
-    /// Subtensor's storage defaults, with the two values `init_new_network` writes for every new
-    /// subnet where they differ in kind from a bare default (`MaxAllowedValidators` 64);
-    /// `Yuma3On` stays off, as in storage.
+    /// Subtensor's storage defaults (`spec/epoch.md` §3.4), except `MaxAllowedValidators`, which
+    /// takes the 64 that `init_new_network` writes for every new subnet (the bare storage default
+    /// of 128 never applies to a registered subnet). `Yuma3On` stays off, as in storage.
     fn default() -> Self {
         EpochParams {
             tempo: 360,
@@ -439,7 +439,19 @@ struct LiquidScratch {
     decayed: Vec<I32F32>,
     needed: Vec<bool>,
     columns: Vec<u16>,
-    exponents: Vec<I32F32>,
+    /// Columns whose α is still to be computed, with their exponent.
+    pending: Vec<(u16, I32F32)>,
+    /// α by exponent, direct-mapped (see [`cache_slot`]).
+    cache: Vec<(Option<I32F32>, I32F32)>,
+}
+
+/// Slot of an exponent in the α cache: a multiplicative hash of its bits.
+fn cache_slot(x: I32F32) -> usize {
+    let h = x
+        .to_bits()
+        .unsigned_abs()
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    usize::try_from(h >> 58).unwrap_or(0)
 }
 
 impl LiquidScratch {
@@ -449,7 +461,8 @@ impl LiquidScratch {
             decayed: vec![ZERO; n],
             needed: vec![false; n],
             columns: Vec::new(),
-            exponents: Vec::new(),
+            pending: Vec::new(),
+            cache: vec![(None, ZERO); 64],
         }
     }
 }
@@ -485,23 +498,37 @@ fn liquid_ema_row(
     s.columns.sort_unstable();
 
     // The forward-only merge walk, at the needed columns: the sigmoid's exponent of each.
+    // α depends on the exponent alone, and many bonds share one (every validator at or below
+    // consensus has a difference of exactly 0), so a small cache answers those; the others go
+    // through the exponential four at a time.
     let (mut wi, mut bi) = (0usize, 0usize);
-    s.exponents.clear();
+    s.pending.clear();
     for &j in &s.columns {
         let w = walk(w_row, &mut wi, j);
         let b = walk(b_row, &mut bi, j);
         let c = consensus.get(usize::from(j)).copied().unwrap_or(ZERO);
-        s.exponents.push(alpha_exponent(c, w, b, steep));
+        let x = alpha_exponent(c, w, b, steep);
+        match s.cache.get(cache_slot(x)) {
+            Some(&(key, alpha)) if key == Some(x) => {
+                if let Some(a) = s.alpha.get_mut(usize::from(j)) {
+                    *a = alpha;
+                }
+            }
+            _ => s.pending.push((j, x)),
+        }
     }
-    // The exponentials, four at a time, then α.
-    for (cols, xs) in s.columns.chunks(4).zip(s.exponents.chunks(4)) {
+    for chunk in s.pending.chunks(4) {
         let mut lanes = [ZERO; 4];
-        for (lane, x) in lanes.iter_mut().zip(xs) {
+        for (lane, (_, x)) in lanes.iter_mut().zip(chunk) {
             *lane = *x;
         }
-        for (j, e) in cols.iter().zip(exp_safe4(lanes)) {
+        for ((j, x), e) in chunk.iter().zip(exp_safe4(lanes)) {
+            let alpha = alpha_from_exp(e, low, high);
             if let Some(a) = s.alpha.get_mut(usize::from(*j)) {
-                *a = alpha_from_exp(e, low, high);
+                *a = alpha;
+            }
+            if let Some(slot) = s.cache.get_mut(cache_slot(*x)) {
+                *slot = (Some(*x), alpha);
             }
         }
     }

@@ -114,7 +114,9 @@ impl Divisor {
             };
         }
         let bits = bits.unsigned_abs();
-        let shift = bits.trailing_zeros();
+        // At most 32: whole numbers (u16 weights and bonds and their sums) all have 32 trailing
+        // zero bits, so cancelling exactly those always works for them.
+        let shift = bits.trailing_zeros().min(32);
         let full = Reciprocal::new(bits);
         let reduced = if shift == 0 {
             full
