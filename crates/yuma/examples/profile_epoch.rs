@@ -67,9 +67,15 @@ fn main() {
     };
     let warm = run_epoch(&input);
     input.bonds = warm.bonds;
+    let mut best = std::time::Duration::MAX;
     let start = std::time::Instant::now();
     for _ in 0..rounds {
+        let t = std::time::Instant::now();
         std::hint::black_box(run_epoch(std::hint::black_box(&input)));
+        best = best.min(t.elapsed());
     }
-    println!("{:?} per epoch", start.elapsed() / rounds);
+    println!(
+        "{n}x{v} yuma3={yuma3}: mean {:?}, best {best:?}",
+        start.elapsed() / rounds
+    );
 }

@@ -384,29 +384,40 @@ pub fn weighted_median_col(
         return vec![ZERO; columns];
     }
 
-    // Column-major scores of the participating validators: scores[j * m + k].
+    // The participants' rows, densified row-major: scores[k * columns + j].
     let mut scores = vec![ZERO; columns.saturating_mul(m)];
     let participants = stake.iter().zip(score.iter()).filter(|(s, _)| **s > ZERO);
     for (k, (_, row)) in participants.enumerate() {
-        for (j, v) in row {
-            let at = usize::from(*j).saturating_mul(m).saturating_add(k);
-            if usize::from(*j) < columns
-                && let Some(cell) = scores.get_mut(at)
-            {
-                *cell = *v;
-            }
+        let base = k.saturating_mul(columns);
+        if let Some(dense) = scores.get_mut(base..base.saturating_add(columns)) {
+            densify(row, dense);
         }
     }
 
-    let mut work = Vec::with_capacity(m);
-    scores
-        .chunks(m)
-        .map(|col| {
-            work.clear();
-            work.extend(col.iter().copied().zip(use_stake.iter().copied()));
-            weighted_median(&mut work, minority, stake_sum)
-        })
-        .collect()
+    // Columns in blocks, so that gathering a column's pairs reads each row's block
+    // contiguously instead of striding through the whole matrix once per column.
+    const BLOCK: usize = 32;
+    let mut pairs: Vec<Vec<(I32F32, I32F32)>> = vec![Vec::with_capacity(m); BLOCK];
+    let mut median = Vec::with_capacity(columns);
+    for start in (0..columns).step_by(BLOCK) {
+        let width = BLOCK.min(columns.saturating_sub(start));
+        for p in pairs.iter_mut() {
+            p.clear();
+        }
+        for (k, weight) in use_stake.iter().enumerate() {
+            let at = k.saturating_mul(columns).saturating_add(start);
+            let Some(block) = scores.get(at..at.saturating_add(width)) else {
+                continue;
+            };
+            for (p, s) in pairs.iter_mut().zip(block) {
+                p.push((*s, *weight));
+            }
+        }
+        for p in pairs.iter_mut().take(width) {
+            median.push(weighted_median(p, minority, stake_sum));
+        }
+    }
+    median
 }
 
 /// The stake-weighted median of `(score, stake)` pairs (reordered in place).
