@@ -397,7 +397,7 @@ pub fn weighted_median_col(
     // Columns in blocks, so that gathering a column's pairs reads each row's block
     // contiguously instead of striding through the whole matrix once per column.
     const BLOCK: usize = 32;
-    let mut pairs: Vec<Vec<(I32F32, I32F32)>> = vec![Vec::with_capacity(m); BLOCK];
+    let mut pairs: Vec<Vec<(I32F32, I32F32)>> = (0..BLOCK).map(|_| Vec::with_capacity(m)).collect();
     let mut median = Vec::with_capacity(columns);
     for start in (0..columns).step_by(BLOCK) {
         let width = BLOCK.min(columns.saturating_sub(start));
