@@ -451,24 +451,24 @@ pub fn weighted_median(
         if len == 1 {
             return pivot;
         }
-        // Three-way partition: [< pivot | == pivot | > pivot].
-        let (mut lt, mut i, mut gt) = (0usize, 0usize, len);
+        // Three-way partition [< pivot | == pivot | > pivot] in two branch-free Lomuto passes
+        // (scores are unpredictable, so branches on them would mostly be mispredicted).
         let mut lo_stake = ZERO;
         let mut hi_stake = ZERO;
-        while i < gt {
+        let mut lt = 0usize;
+        for i in 0..len {
             let Some(&(s, w)) = part.get(i) else { break };
-            if s < pivot {
-                lo_stake = lo_stake.saturating_add(w);
-                part.swap(i, lt);
-                lt = lt.saturating_add(1);
-                i = i.saturating_add(1);
-            } else if s > pivot {
-                hi_stake = hi_stake.saturating_add(w);
-                gt = gt.saturating_sub(1);
-                part.swap(i, gt);
-            } else {
-                i = i.saturating_add(1);
-            }
+            part.swap(i, lt);
+            let below = s < pivot;
+            lo_stake = lo_stake.saturating_add(if below { w } else { ZERO });
+            hi_stake = hi_stake.saturating_add(if s > pivot { w } else { ZERO });
+            lt = lt.saturating_add(usize::from(below));
+        }
+        let mut gt = lt;
+        for i in lt..len {
+            let Some(&(s, _)) = part.get(i) else { break };
+            part.swap(i, gt);
+            gt = gt.saturating_add(usize::from(s == pivot));
         }
         if minority < lo.saturating_add(lo_stake) && lt > 0 {
             hi = lo.saturating_add(lo_stake);
