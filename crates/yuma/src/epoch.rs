@@ -17,7 +17,8 @@
 
 use crate::fixed::{
     ONE, U16_MAX, ZERO, alpha_exponent, alpha_from_exp, exp_safe4, fixed_proportion_to_u16,
-    fixed64_to_fixed32, neg_steepness_over_100, safe_div, u16_proportion_to_fixed, u16_to_fixed,
+    fixed64_to_fixed32, fmul, neg_steepness_over_100, safe_div, u16_proportion_to_fixed,
+    u16_to_fixed,
 };
 use crate::math::{
     self, SparseMatrix, SparseRow, inplace_col_max_upscale, inplace_col_normalize,
@@ -539,7 +540,7 @@ fn liquid_ema_row(
         if s.needed.get(jj).copied().unwrap_or(false) {
             let a = s.alpha.get(jj).copied().unwrap_or(ZERO);
             if let Some(cell) = s.decayed.get_mut(jj) {
-                *cell = ONE.saturating_sub(a).saturating_mul(*old);
+                *cell = fmul(ONE.saturating_sub(a), *old);
             }
         }
     }
@@ -550,9 +551,7 @@ fn liquid_ema_row(
             let jj = usize::from(*j);
             let a = s.alpha.get(jj).copied()?;
             let decayed = s.decayed.get(jj).copied()?;
-            let v = decayed
-                .saturating_add(a.saturating_mul(*new).max(ZERO))
-                .min(ONE);
+            let v = decayed.saturating_add(fmul(a, *new).max(ZERO)).min(ONE);
             (v > ZERO).then_some((*j, v))
         })
         .collect();

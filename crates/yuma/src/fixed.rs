@@ -24,6 +24,25 @@ pub const U16_MAX: I32F32 = I32F32::from_bits(65_535 << 32);
 /// 0.5 as I32F32.
 const HALF: I32F32 = I32F32::from_bits(1 << 31);
 
+/// `a · b` with I32F32's `saturating_mul` semantics: the 128-bit product shifted right by 32
+/// (floor), saturating to the type's range.
+///
+/// Identical to `substrate_fixed`'s `saturating_mul`, which shifts one operand left by 32 and
+/// multiplies in i128 with overflow detection: its overflow happens exactly when the floored
+/// product leaves the i64 range. This version needs one 64×64→128 multiplication, which matters
+/// in loops over every weight and bond.
+#[inline(always)]
+pub fn fmul(a: I32F32, b: I32F32) -> I32F32 {
+    let (x, y) = (a.to_bits(), b.to_bits());
+    // |x·y| < 2^126: the product of two i64 never overflows i128.
+    let product = i128::from(x).wrapping_mul(i128::from(y)) >> 32;
+    match i64::try_from(product) {
+        Ok(bits) => I32F32::from_bits(bits),
+        Err(_) if (x < 0) != (y < 0) => I32F32::min_value(),
+        Err(_) => I32F32::max_value(),
+    }
+}
+
 /// `a / b`, or 0 when `b` is 0 or the quotient overflows (subtensor's `safe_div`).
 #[inline]
 pub fn safe_div(a: I32F32, b: I32F32) -> I32F32 {
@@ -173,7 +192,7 @@ pub fn fixed_to_fixed_u16_proportion(x: I32F32) -> I32F32 {
 /// A proportion stored as u16: `⌊x · 65535⌋`, saturating to 0…65535.
 #[inline]
 pub fn fixed_proportion_to_u16(x: I32F32) -> u16 {
-    x.saturating_mul(U16_MAX).saturating_to_num::<u16>()
+    fmul(x, U16_MAX).saturating_to_num::<u16>()
 }
 
 /// I64F64 truncated to I32F32 (low fraction bits dropped, saturating).
@@ -333,7 +352,7 @@ pub fn alpha_exponent(
     } else {
         clamp_value(bond.saturating_sub(weight), ZERO, ONE)
     };
-    neg_steepness_100.saturating_mul(diff.saturating_sub(HALF))
+    fmul(neg_steepness_100, diff.saturating_sub(HALF))
 }
 
 /// α from the sigmoid's `exp` value: `low + ⌊(1 / (1 + e)) · (high − low)⌋`, clamped.
@@ -344,8 +363,7 @@ pub fn alpha_from_exp(e: I32F32, alpha_low: I32F32, alpha_high: I32F32) -> I32F3
         Ok(d) if d >= 1 << 32 => one_over(d),
         _ => ONE.saturating_div(denominator),
     };
-    let alpha =
-        alpha_low.saturating_add(sigmoid.saturating_mul(alpha_high.saturating_sub(alpha_low)));
+    let alpha = alpha_low.saturating_add(fmul(sigmoid, alpha_high.saturating_sub(alpha_low)));
     clamp_value(alpha, alpha_low, alpha_high)
 }
 
@@ -509,6 +527,21 @@ mod tests {
         // Negative steepness flips the curve; the result stays within [low, high].
         let flipped = alpha_sigmoid(ONE, ONE, ZERO, low, high, neg_steepness_over_100(-1000));
         assert!(flipped >= low && flipped <= high);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn fmul_matches_saturating_mul(a in any::<i64>(), b in any::<i64>()) {
+            let (a, b) = (I32F32::from_bits(a), I32F32::from_bits(b));
+            prop_assert_eq!(fmul(a, b), a.saturating_mul(b));
+        }
+
+        #[test]
+        fn fmul_matches_saturating_mul_small(a in -(1i64 << 40)..(1i64 << 40), b in -(1i64 << 40)..(1i64 << 40)) {
+            let (a, b) = (I32F32::from_bits(a), I32F32::from_bits(b));
+            prop_assert_eq!(fmul(a, b), a.saturating_mul(b));
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! here skip the work whose result would be empty (an empty row stays empty), which changes no
 //! output bit but keeps large subnets fast.
 
-use crate::fixed::{Divisor, ONE, ZERO, safe_div64};
+use crate::fixed::{Divisor, ONE, ZERO, fmul, safe_div64};
 use substrate_fixed::types::{I32F32, I64F64};
 
 /// One row of a sparse matrix: `(column, value)` in stored order.
@@ -176,7 +176,7 @@ pub fn matmul(m: &SparseMatrix, x: &[I32F32], columns: usize) -> Vec<I32F32> {
         let scale = x.get(i).copied().unwrap_or(ZERO);
         for (j, v) in row {
             if let Some(r) = result.get_mut(usize::from(*j)) {
-                *r = r.saturating_add(scale.saturating_mul(*v));
+                *r = r.saturating_add(fmul(scale, *v));
             }
         }
     }
@@ -189,7 +189,7 @@ pub fn matmul_transpose(m: &SparseMatrix, x: &[I32F32]) -> Vec<I32F32> {
         .map(|row| {
             row.iter().fold(ZERO, |acc, (j, v)| {
                 let xj = x.get(usize::from(*j)).copied().unwrap_or(ZERO);
-                acc.saturating_add(xj.saturating_mul(*v))
+                acc.saturating_add(fmul(xj, *v))
             })
         })
         .collect()
@@ -201,7 +201,7 @@ pub fn row_hadamard(m: &mut SparseMatrix, x: &[I32F32]) {
     m.truncate(x.len());
     for (row, scale) in m.iter_mut().zip(x.iter()) {
         for (_, v) in row.iter_mut() {
-            *v = v.saturating_mul(*scale);
+            *v = fmul(*v, *scale);
         }
     }
 }
@@ -213,7 +213,7 @@ pub fn row_dot(m: &SparseMatrix, x: &[I32F32]) -> Vec<I32F32> {
         .map(|row| {
             row.iter()
                 .fold(ZERO, |acc, (j, v)| match x.get(usize::from(*j)) {
-                    Some(xj) => acc.saturating_add(v.saturating_mul(*xj)),
+                    Some(xj) => acc.saturating_add(fmul(*v, *xj)),
                     None => acc,
                 })
         })
@@ -268,7 +268,7 @@ pub fn interpolate(
                 .zip(dense_b.iter())
                 .enumerate()
                 .filter_map(|(j, (va, vb))| {
-                    let v = va.saturating_add(ratio.saturating_mul(vb.saturating_sub(*va)));
+                    let v = va.saturating_add(fmul(ratio, vb.saturating_sub(*va)));
                     (v > ZERO).then(|| (u16::try_from(j).unwrap_or(u16::MAX), v))
                 })
                 .collect();
@@ -297,6 +297,54 @@ fn undensify(row: &SparseRow, dense: &mut [I32F32]) {
     }
 }
 
+/// Whether a row's columns strictly increase (sorted, no duplicates).
+fn strictly_sorted(row: &[(u16, I32F32)]) -> bool {
+    row.windows(2)
+        .all(|w| matches!(w, [(a, _), (b, _)] if a < b))
+}
+
+/// [`mat_ema`] for one pair of rows whose columns strictly increase: a linear merge, which gives
+/// the same entries in the same (ascending) order as accumulating into a dense row.
+fn ema_merge(
+    new_row: &[(u16, I32F32)],
+    old_row: &[(u16, I32F32)],
+    alpha: I32F32,
+    one_minus_alpha: I32F32,
+    columns: usize,
+) -> SparseRow {
+    let mut out = Vec::with_capacity(new_row.len().max(old_row.len()));
+    let (mut a, mut b) = (new_row.iter().peekable(), old_row.iter().peekable());
+    loop {
+        let (j, v) = match (a.peek(), b.peek()) {
+            (Some(&&(ja, va)), Some(&&(jb, vb))) if ja == jb => {
+                a.next();
+                b.next();
+                (
+                    ja,
+                    fmul(alpha, va).saturating_add(fmul(one_minus_alpha, vb)),
+                )
+            }
+            (Some(&&(ja, va)), Some(&&(jb, _))) if ja < jb => {
+                a.next();
+                (ja, fmul(alpha, va))
+            }
+            (Some(&&(ja, va)), None) => {
+                a.next();
+                (ja, fmul(alpha, va))
+            }
+            (_, Some(&&(jb, vb))) => {
+                b.next();
+                (jb, fmul(one_minus_alpha, vb))
+            }
+            (None, None) => break,
+        };
+        if usize::from(j) < columns && v > ZERO {
+            out.push((j, v));
+        }
+    }
+    out
+}
+
 /// EMA with one α: `⌊α·new_ij⌋ + ⌊(1−α)·old_ij⌋` over the union of both patterns and columns
 /// `0..columns`, keeping entries > 0, in ascending column order.
 pub fn mat_ema(
@@ -317,6 +365,9 @@ pub fn mat_ema(
             if new_row.is_empty() && old_row.is_empty() {
                 return Vec::new();
             }
+            if strictly_sorted(new_row) && strictly_sorted(old_row) {
+                return ema_merge(new_row, old_row, alpha, one_minus_alpha, columns);
+            }
             touched.clear();
             let mut add = |j: u16, v: I32F32| {
                 let j = usize::from(j);
@@ -329,10 +380,10 @@ pub fn mat_ema(
                 }
             };
             for (j, v) in new_row {
-                add(*j, alpha.saturating_mul(*v));
+                add(*j, fmul(alpha, *v));
             }
             for (j, v) in old_row {
-                add(*j, one_minus_alpha.saturating_mul(*v));
+                add(*j, fmul(one_minus_alpha, *v));
             }
             // Ascending column order, as subtensor reads its densified row back: a dense scan
             // when the row is dense, a sort of the touched columns when it is sparse.
@@ -680,6 +731,33 @@ mod tests {
         assert_eq!(out[0][1].1, alpha.saturating_mul(f(1.0)));
         assert_eq!(out[0][2].1, (ONE - alpha).saturating_mul(f(1.0)));
         assert!(out[1].is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn ema_merge_equals_dense_accumulation(
+            new in prop::collection::btree_map(0u16..40, 0i64..(1 << 33), 0..30),
+            old in prop::collection::btree_map(0u16..40, 0i64..(1 << 33), 0..30),
+            alpha in 0i64..=(1 << 32),
+        ) {
+            let row = |m: &std::collections::BTreeMap<u16, i64>| -> SparseRow {
+                m.iter().map(|(j, v)| (*j, I32F32::from_bits(*v))).collect()
+            };
+            let (new, old) = (vec![row(&new)], vec![row(&old)]);
+            let alpha = I32F32::from_bits(alpha);
+            let merged = mat_ema(&new, &old, alpha, 32);
+            // Reversing a row defeats the merge path and forces the dense accumulation.
+            let mut new_rev = new.clone();
+            new_rev[0].reverse();
+            let mut old_rev = old.clone();
+            old_rev[0].reverse();
+            if new[0].len() > 1 || old[0].len() > 1 {
+                prop_assert_eq!(&merged, &mat_ema(&new_rev, &old_rev, alpha, 32));
+            }
+            for (j, v) in &merged[0] {
+                prop_assert!(*j < 32 && *v > ZERO);
+            }
+        }
     }
 
     #[test]
