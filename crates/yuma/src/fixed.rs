@@ -75,48 +75,21 @@ pub fn u16_proportion_to_fixed(v: u16) -> I32F32 {
 /// Division of many numbers by one divisor, bit-identical to [`safe_div`] but without a 128-bit
 /// division per call.
 ///
-/// I32F32 division computes `trunc(a·2^32 / d)` on raws. When `a ≥ 0` and the dividend fits in
-/// 64 bits, either directly (`a < 2^32`, every proportion) or after cancelling the power of two
-/// common to `a` and `d` (whole numbers, such as u16 weights), the quotient comes from a
-/// precomputed reciprocal `m = ⌊(2^128 − 1) / d⌋`: `q = ⌊N·m / 2^128⌋` is the true quotient or one
-/// less, and one comparison of the remainder fixes it. Anything else falls back to [`safe_div`].
+/// I32F32 division computes `trunc(a·2^32 / d)` on raws. Two cases cover the epoch's matrices:
+/// proportions (`0 ≤ a < 2^32`, any divisor), and whole numbers (u16 weights and bonds, whose raws
+/// and sums end in 32 zero bits, which cancel). In both the dividend becomes a 64-bit `N`, and
+/// the quotient comes from the precomputed reciprocal `m = ⌊(2^128 − 1) / d'⌋`: `⌊N·m / 2^128⌋` is
+/// the true quotient or one less, and one comparison of the remainder fixes it. Anything else
+/// falls back to [`safe_div`].
 #[derive(Clone, Copy, Debug)]
 pub struct Divisor {
     d: I32F32,
-    /// The divisor's raw bits and reciprocal (`bits == 0`: no fast path).
-    full: Reciprocal,
-    /// The divisor without its trailing zero bits, and how many were removed.
-    reduced: Reciprocal,
-    shift: u32,
-}
-
-/// A positive 64-bit divisor and `⌊(2^128 − 1) / d⌋`.
-#[derive(Clone, Copy, Debug)]
-struct Reciprocal {
-    d: u64,
-    m: u128,
-}
-
-impl Reciprocal {
-    fn new(d: u64) -> Reciprocal {
-        Reciprocal {
-            d,
-            m: u128::MAX.checked_div(u128::from(d)).unwrap_or(0),
-        }
-    }
-
-    /// `⌊n / d⌋` for any 64-bit `n`.
-    #[inline(always)]
-    fn quotient(&self, n: u64) -> u64 {
-        let (m_hi, m_lo) = ((self.m >> 64) as u64, self.m as u64);
-        // ⌊n·m / 2^128⌋ without overflow: n·m_hi + ⌊n·m_lo / 2^64⌋, then the high half.
-        let t = u128::from(n)
-            .wrapping_mul(u128::from(m_hi))
-            .wrapping_add(u128::from(n).wrapping_mul(u128::from(m_lo)) >> 64);
-        let q = (t >> 64) as u64;
-        let r = n.wrapping_sub(q.wrapping_mul(self.d));
-        if r >= self.d { q.wrapping_add(1) } else { q }
-    }
+    /// Whether `d` is a whole number (its low 32 bits are zero); its reciprocal is then that of
+    /// `d >> 32`.
+    whole: bool,
+    /// The reduced divisor `d'` (0 if `d ≤ 0`: no fast path) and its reciprocal.
+    reduced: u64,
+    reciprocal: u128,
 }
 
 impl Divisor {
@@ -124,30 +97,13 @@ impl Divisor {
     pub fn new(d: I32F32) -> Divisor {
         let bits = d.to_bits();
         if bits <= 0 {
-            let none = Reciprocal { d: 0, m: 0 };
-            return Divisor {
-                d,
-                full: none,
-                reduced: none,
-                shift: 0,
-            };
+            return Divisor { d, whole: false, reduced: 0, reciprocal: 0 };
         }
         let bits = bits.unsigned_abs();
-        // At most 32: whole numbers (u16 weights and bonds and their sums) all have 32 trailing
-        // zero bits, so cancelling exactly those always works for them.
-        let shift = bits.trailing_zeros().min(32);
-        let full = Reciprocal::new(bits);
-        let reduced = if shift == 0 {
-            full
-        } else {
-            Reciprocal::new(bits.checked_shr(shift).unwrap_or(0))
-        };
-        Divisor {
-            d,
-            full,
-            reduced,
-            shift,
-        }
+        let whole = bits.trailing_zeros() >= 32;
+        let reduced = if whole { bits >> 32 } else { bits };
+        let reciprocal = u128::MAX.checked_div(u128::from(reduced)).unwrap_or(0);
+        Divisor { d, whole, reduced, reciprocal }
     }
 
     /// `a / d` exactly as `safe_div(a, d)`.
@@ -159,25 +115,33 @@ impl Divisor {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn fast(&self, a: i64) -> Option<I32F32> {
-        if self.full.d == 0 || a < 0 {
-            return None;
-        }
-        let a = a.unsigned_abs();
-        let q = if a < 1 << 32 {
-            self.full.quotient(a << 32)
-        } else {
-            // Cancel the divisor's power of two, if the dividend has it too.
-            let low = 1u64
-                .checked_shl(self.shift)
-                .map_or(u64::MAX, |b| b.wrapping_sub(1));
-            let reduced = a.checked_shr(self.shift).unwrap_or(0);
-            if a & low != 0 || reduced >= 1 << 32 {
+        let a = u64::try_from(a).ok()?;
+        let n = if self.whole {
+            // a·2^32 / (d'·2^32) = (a / 2^32)·2^32 / d' when a's low 32 bits are zero too.
+            if a & 0xFFFF_FFFF != 0 || a >= 1 << 63 {
                 return None;
             }
-            self.reduced.quotient(reduced << 32)
+            a
+        } else {
+            if a >= 1 << 32 {
+                return None;
+            }
+            a << 32
         };
+        if self.reduced == 0 {
+            return None;
+        }
+        let (m_hi, m_lo) = ((self.reciprocal >> 64) as u64, self.reciprocal as u64);
+        // ⌊n·m / 2^128⌋ without overflow: n·m_hi + ⌊n·m_lo / 2^64⌋, then the high half.
+        let t = u128::from(n)
+            .wrapping_mul(u128::from(m_hi))
+            .wrapping_add(u128::from(n).wrapping_mul(u128::from(m_lo)) >> 64);
+        let mut q = (t >> 64) as u64;
+        if n.wrapping_sub(q.wrapping_mul(self.reduced)) >= self.reduced {
+            q = q.wrapping_add(1);
+        }
         // An overflowing quotient is 0 under `safe_div`.
         Some(i64::try_from(q).map(I32F32::from_bits).unwrap_or(ZERO))
     }

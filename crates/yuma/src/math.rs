@@ -313,34 +313,30 @@ fn ema_merge(
     columns: usize,
 ) -> SparseRow {
     let mut out = Vec::with_capacity(new_row.len().max(old_row.len()));
-    let (mut a, mut b) = (new_row.iter().peekable(), old_row.iter().peekable());
-    loop {
-        let (j, v) = match (a.peek(), b.peek()) {
-            (Some(&&(ja, va)), Some(&&(jb, vb))) if ja == jb => {
-                a.next();
-                b.next();
-                (
-                    ja,
-                    fmul(alpha, va).saturating_add(fmul(one_minus_alpha, vb)),
-                )
-            }
-            (Some(&&(ja, va)), Some(&&(jb, _))) if ja < jb => {
-                a.next();
-                (ja, fmul(alpha, va))
-            }
-            (Some(&&(ja, va)), None) => {
-                a.next();
-                (ja, fmul(alpha, va))
-            }
-            (_, Some(&&(jb, vb))) => {
-                b.next();
-                (jb, fmul(one_minus_alpha, vb))
-            }
-            (None, None) => break,
-        };
+    let mut push = |j: u16, v: I32F32| {
         if usize::from(j) < columns && v > ZERO {
             out.push((j, v));
         }
+    };
+    let (mut a, mut b) = (new_row, old_row);
+    while let (Some(&(ja, va)), Some(&(jb, vb))) = (a.first(), b.first()) {
+        if ja == jb {
+            push(ja, fmul(alpha, va).saturating_add(fmul(one_minus_alpha, vb)));
+            a = a.get(1..).unwrap_or_default();
+            b = b.get(1..).unwrap_or_default();
+        } else if ja < jb {
+            push(ja, fmul(alpha, va));
+            a = a.get(1..).unwrap_or_default();
+        } else {
+            push(jb, fmul(one_minus_alpha, vb));
+            b = b.get(1..).unwrap_or_default();
+        }
+    }
+    for &(j, v) in a {
+        push(j, fmul(alpha, v));
+    }
+    for &(j, v) in b {
+        push(j, fmul(one_minus_alpha, v));
     }
     out
 }
@@ -496,12 +492,17 @@ pub fn weighted_median(
         if len == 0 {
             return ZERO;
         }
-        let Some(&(pivot, _)) = part.get(len / 2) else {
+        let Some(&(mid, _)) = part.get(len / 2) else {
             return ZERO;
         };
         if len == 1 {
-            return pivot;
+            return mid;
         }
+        // Median of three as pivot: fewer rounds than the middle element alone, and the result
+        // does not depend on the pivot (see above).
+        let first = part.first().map_or(mid, |p| p.0);
+        let last = part.last().map_or(mid, |p| p.0);
+        let pivot = first.max(mid).min(first.min(mid).max(last));
         // Three-way partition [< pivot | == pivot | > pivot] in two branch-free Lomuto passes
         // (scores are unpredictable, so branches on them would mostly be mispredicted).
         let mut lo_stake = ZERO;
