@@ -246,17 +246,20 @@ pub fn run_epoch(input: &EpochInput) -> EpochOutput {
             let updated = last_update.get(i).copied().unwrap_or(0);
             // Without an unexpired commit the mask never fires (u64::MAX < r is false).
             let committed = commit_blocks.map(|c| c.get(i).copied().unwrap_or(u64::MAX));
-            row.iter()
-                .filter(|(j, _)| {
-                    let jj = usize::from(*j);
-                    let registered = block_at_registration.get(jj).copied().unwrap_or(0);
-                    jj < n
-                        && (jj != i || is_owner(i))
-                        && updated > registered
-                        && committed.is_none_or(|c| c >= registered)
-                })
-                .map(|(j, v)| (*j, u16_to_fixed(*v)))
-                .collect()
+            let mut out = Vec::with_capacity(row.len());
+            for &(j, v) in row {
+                let jj = usize::from(j);
+                let Some(&registered) = block_at_registration.get(jj) else {
+                    continue; // j ≥ n
+                };
+                if (jj != i || is_owner(i))
+                    && updated > registered
+                    && committed.is_none_or(|c| c >= registered)
+                {
+                    out.push((j, u16_to_fixed(v)));
+                }
+            }
+            out
         })
         .collect();
     inplace_row_normalize(&mut weights);

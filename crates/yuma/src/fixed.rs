@@ -97,13 +97,23 @@ impl Divisor {
     pub fn new(d: I32F32) -> Divisor {
         let bits = d.to_bits();
         if bits <= 0 {
-            return Divisor { d, whole: false, reduced: 0, reciprocal: 0 };
+            return Divisor {
+                d,
+                whole: false,
+                reduced: 0,
+                reciprocal: 0,
+            };
         }
         let bits = bits.unsigned_abs();
         let whole = bits.trailing_zeros() >= 32;
         let reduced = if whole { bits >> 32 } else { bits };
         let reciprocal = u128::MAX.checked_div(u128::from(reduced)).unwrap_or(0);
-        Divisor { d, whole, reduced, reciprocal }
+        Divisor {
+            d,
+            whole,
+            reduced,
+            reciprocal,
+        }
     }
 
     /// `a / d` exactly as `safe_div(a, d)`.

@@ -225,16 +225,16 @@ pub fn row_dot(m: &SparseMatrix, x: &[I32F32]) -> Vec<I32F32> {
 pub fn col_clip(m: &SparseMatrix, threshold: &[I32F32]) -> SparseMatrix {
     m.iter()
         .map(|row| {
-            row.iter()
-                .filter_map(|&(j, v)| {
-                    let c = threshold.get(usize::from(j)).copied().unwrap_or(ZERO);
-                    if c < v {
-                        (c > ZERO).then_some((j, c))
-                    } else {
-                        Some((j, v))
-                    }
-                })
-                .collect()
+            let mut out = Vec::with_capacity(row.len());
+            for &(j, v) in row {
+                let c = threshold.get(usize::from(j)).copied().unwrap_or(ZERO);
+                if v <= c {
+                    out.push((j, v));
+                } else if c > ZERO {
+                    out.push((j, c));
+                }
+            }
+            out
         })
         .collect()
 }
@@ -321,7 +321,10 @@ fn ema_merge(
     let (mut a, mut b) = (new_row, old_row);
     while let (Some(&(ja, va)), Some(&(jb, vb))) = (a.first(), b.first()) {
         if ja == jb {
-            push(ja, fmul(alpha, va).saturating_add(fmul(one_minus_alpha, vb)));
+            push(
+                ja,
+                fmul(alpha, va).saturating_add(fmul(one_minus_alpha, vb)),
+            );
             a = a.get(1..).unwrap_or_default();
             b = b.get(1..).unwrap_or_default();
         } else if ja < jb {
