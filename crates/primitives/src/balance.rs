@@ -4,6 +4,7 @@
 //! to an alpha amount by accident (they only meet through a subnet's pool price). All operations
 //! are checked or saturating.
 
+use codec::{Decode, Encode, MaxEncodedLen};
 use serde::{Deserialize, Serialize};
 
 /// Rao per TAO: 1 TAO = 10^9 rao.
@@ -14,7 +15,7 @@ macro_rules! amount {
         $(#[$doc])*
         #[derive(
             Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize,
-            Deserialize,
+            Deserialize, Encode, Decode, MaxEncodedLen,
         )]
         #[serde(transparent)]
         pub struct $name(pub u64);

@@ -2,11 +2,25 @@
 //!
 //! Both are `u16` on subtensor's wire and in its storage; the newtypes keep them apart in code.
 
+use codec::{Decode, Encode, MaxEncodedLen};
 use serde::{Deserialize, Serialize};
 
 /// A subnet identifier. Netuid 0 is the root subnet.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    Encode,
+    Decode,
+    MaxEncodedLen,
 )]
 #[serde(transparent)]
 pub struct NetUid(pub u16);
@@ -35,7 +49,20 @@ impl From<u16> for NetUid {
 
 /// A neuron's slot in a subnet: `0..n` where `n` is the subnet's `SubnetworkN`.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    Encode,
+    Decode,
+    MaxEncodedLen,
 )]
 #[serde(transparent)]
 pub struct Uid(pub u16);
