@@ -1,0 +1,453 @@
+//! Accounts and TAO balances: `System.Account`, transfers, the existential deposit, issuance.
+//!
+//! Balances live in `System.Account` as Substrate's `AccountInfo`, in rao. An account exists
+//! while its free balance is at least the existential deposit (500 rao): a transfer that would
+//! leave less either fails (`keep_alive`) or reaps the sender, destroying the dust (which lowers
+//! total issuance). Issuance is tracked twice, as subtensor does: the balances pallet's own
+//! `Balances.TotalIssuance` and subtensor's `SubtensorModule.TotalIssuance`, which emission reads;
+//! every mint and every destruction updates both.
+
+use crate::storage::Storage;
+use crate::{storage_map, storage_value};
+use codec::{Decode, Encode};
+use cortex_primitives::AccountId32;
+
+/// The existential deposit: the smallest balance an account may hold, in rao.
+pub const EXISTENTIAL_DEPOSIT: u64 = 500;
+
+/// Balances of an account, as `pallet_balances` stores them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode)]
+pub struct AccountData {
+    /// Spendable balance.
+    pub free: u64,
+    /// Reserved balance (not used by Cortex yet, always 0).
+    pub reserved: u64,
+    /// Balance that may not be spent below (not used by Cortex yet, always 0).
+    pub frozen: u64,
+    /// Pallet flags; the "new logic" bit (2^127) is set on every account, as Substrate does.
+    pub flags: u128,
+}
+
+/// `System.Account`'s value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode)]
+pub struct AccountInfo {
+    /// Transactions sent so far.
+    pub nonce: u32,
+    /// Modules depending on this account staying alive.
+    pub consumers: u32,
+    /// Reasons the account exists (1 while it holds at least the existential deposit).
+    pub providers: u32,
+    /// Self-sufficient references (unused).
+    pub sufficients: u32,
+    /// Balances.
+    pub data: AccountData,
+}
+
+/// `AccountData.flags` of every account created by current Substrate balances logic.
+const NEW_LOGIC_FLAG: u128 = 1 << 127;
+
+storage_map!(
+    /// Accounts by id.
+    "System", Account: Blake2_128Concat(AccountId32) => AccountInfo = AccountInfo::default()
+);
+storage_value!(
+    /// The balances pallet's total issuance, in rao.
+    "Balances", TotalIssuance: u64 = 0
+);
+storage_value!(
+    /// Subtensor's own total issuance, in rao: what block emission is computed from.
+    "SubtensorModule", SubtensorTotalIssuance: u64 = 0
+);
+
+/// Errors of the balances pallet (index 5), in its order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BalancesError {
+    /// Vesting balance too high to send value.
+    #[error("vesting balance too high to send value")]
+    VestingBalance,
+    /// Account liquidity restrictions prevent withdrawal.
+    #[error("account liquidity restrictions prevent withdrawal")]
+    LiquidityRestrictions,
+    /// The balance is too low for the transfer.
+    #[error("insufficient balance: the account holds less than the amount")]
+    InsufficientBalance,
+    /// The amount would create an account below the existential deposit (500 rao).
+    #[error("the amount is below the existential deposit (500 rao) needed to create the account")]
+    ExistentialDeposit,
+    /// The transfer would take the sender below the existential deposit.
+    #[error(
+        "the transfer would leave the sender below the existential deposit; use transfer_allow_death"
+    )]
+    Expendability,
+}
+
+impl BalancesError {
+    /// The error's index inside the pallet, as `DispatchError::Module` reports it.
+    pub fn index(self) -> u8 {
+        match self {
+            BalancesError::VestingBalance => 0,
+            BalancesError::LiquidityRestrictions => 1,
+            BalancesError::InsufficientBalance => 2,
+            BalancesError::ExistentialDeposit => 3,
+            BalancesError::Expendability => 4,
+        }
+    }
+}
+
+/// Balance changes the runtime reports as events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BalancesEvent {
+    /// An account was created with this free balance.
+    Endowed {
+        /// The new account.
+        account: AccountId32,
+        /// Its balance.
+        free_balance: u64,
+    },
+    /// An account was reaped and its dust destroyed.
+    DustLost {
+        /// The reaped account.
+        account: AccountId32,
+        /// The destroyed amount.
+        amount: u64,
+    },
+    /// A transfer.
+    Transfer {
+        /// Sender.
+        from: AccountId32,
+        /// Recipient.
+        to: AccountId32,
+        /// Amount.
+        amount: u64,
+    },
+}
+
+/// Whether a transfer may reap the sender.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Existence {
+    /// The sender must keep at least the existential deposit.
+    KeepAlive,
+    /// The sender may go below it and be reaped.
+    AllowDeath,
+}
+
+/// The free balance of `who`.
+pub fn free_balance(s: &Storage, who: &AccountId32) -> u64 {
+    Account::get(s, who).data.free
+}
+
+/// Total issuance as subtensor counts it.
+pub fn total_issuance(s: &Storage) -> u64 {
+    SubtensorTotalIssuance::get(s)
+}
+
+/// Writes an account's free balance, creating or reaping the account as needed. Returns the
+/// dust destroyed if the account was reaped.
+fn set_free(s: &mut Storage, who: &AccountId32, free: u64, events: &mut Vec<BalancesEvent>) -> u64 {
+    let mut info = Account::get(s, who);
+    let existed = info.providers > 0;
+    if free < EXISTENTIAL_DEPOSIT {
+        if existed || free > 0 {
+            Account::remove(s, who);
+            if free > 0 {
+                events.push(BalancesEvent::DustLost {
+                    account: *who,
+                    amount: free,
+                });
+            }
+        }
+        return free;
+    }
+    info.data.free = free;
+    info.data.flags |= NEW_LOGIC_FLAG;
+    if !existed {
+        info.providers = 1;
+        events.push(BalancesEvent::Endowed {
+            account: *who,
+            free_balance: free,
+        });
+    }
+    Account::insert(s, who, &info);
+    0
+}
+
+/// Lowers both issuance counters by `amount` (destroyed dust, recycled TAO).
+pub fn reduce_issuance(s: &mut Storage, amount: u64) {
+    let b = TotalIssuance::get(s).saturating_sub(amount);
+    TotalIssuance::put(s, &b);
+    let t = SubtensorTotalIssuance::get(s).saturating_sub(amount);
+    SubtensorTotalIssuance::put(s, &t);
+}
+
+/// Raises both issuance counters by `amount`.
+fn increase_issuance(s: &mut Storage, amount: u64) {
+    let b = TotalIssuance::get(s).saturating_add(amount);
+    TotalIssuance::put(s, &b);
+    let t = SubtensorTotalIssuance::get(s).saturating_add(amount);
+    SubtensorTotalIssuance::put(s, &t);
+}
+
+/// Creates `amount` new rao in `who`'s account (genesis endowments, minting), raising issuance.
+/// An amount that would leave the account below the existential deposit is refused.
+pub fn mint_into(
+    s: &mut Storage,
+    who: &AccountId32,
+    amount: u64,
+    events: &mut Vec<BalancesEvent>,
+) -> Result<(), BalancesError> {
+    let free = free_balance(s, who);
+    let new = free
+        .checked_add(amount)
+        .ok_or(BalancesError::LiquidityRestrictions)?;
+    if new < EXISTENTIAL_DEPOSIT {
+        return Err(BalancesError::ExistentialDeposit);
+    }
+    set_free(s, who, new, events);
+    increase_issuance(s, amount);
+    Ok(())
+}
+
+/// Moves `amount` from `from` to `to` (`transfer_keep_alive` / `transfer_allow_death`).
+///
+/// Fails, changing nothing, if `from` holds less than `amount`, if a new recipient would get
+/// less than the existential deposit, or (with [`Existence::KeepAlive`]) if `from` would drop
+/// below it. With [`Existence::AllowDeath`] a sender left below the existential deposit is
+/// reaped and its dust destroyed.
+pub fn transfer(
+    s: &mut Storage,
+    from: &AccountId32,
+    to: &AccountId32,
+    amount: u64,
+    existence: Existence,
+    events: &mut Vec<BalancesEvent>,
+) -> Result<(), BalancesError> {
+    let from_free = free_balance(s, from);
+    let remaining = from_free
+        .checked_sub(amount)
+        .ok_or(BalancesError::InsufficientBalance)?;
+    if existence == Existence::KeepAlive && remaining < EXISTENTIAL_DEPOSIT && amount > 0 {
+        return Err(BalancesError::Expendability);
+    }
+    if amount == 0 || from == to {
+        events.push(BalancesEvent::Transfer {
+            from: *from,
+            to: *to,
+            amount,
+        });
+        return Ok(());
+    }
+    let to_free = free_balance(s, to);
+    let to_new = to_free
+        .checked_add(amount)
+        .ok_or(BalancesError::LiquidityRestrictions)?;
+    if to_new < EXISTENTIAL_DEPOSIT {
+        return Err(BalancesError::ExistentialDeposit);
+    }
+    let mut local = Vec::new();
+    let dust = set_free(s, from, remaining, &mut local);
+    set_free(s, to, to_new, &mut local);
+    if dust > 0 {
+        reduce_issuance(s, dust);
+    }
+    // Substrate reports the transfer before the sender's dust.
+    let (dust_events, others): (Vec<_>, Vec<_>) = local
+        .into_iter()
+        .partition(|e| matches!(e, BalancesEvent::DustLost { .. }));
+    events.extend(others);
+    events.push(BalancesEvent::Transfer {
+        from: *from,
+        to: *to,
+        amount,
+    });
+    events.extend(dust_events);
+    Ok(())
+}
+
+/// `transfer_all`: moves everything `from` can send (all of it, or all but the existential
+/// deposit with `keep_alive`). Returns the amount moved.
+pub fn transfer_all(
+    s: &mut Storage,
+    from: &AccountId32,
+    to: &AccountId32,
+    keep_alive: bool,
+    events: &mut Vec<BalancesEvent>,
+) -> Result<u64, BalancesError> {
+    let free = free_balance(s, from);
+    let (amount, existence) = if keep_alive {
+        (
+            free.saturating_sub(EXISTENTIAL_DEPOSIT),
+            Existence::KeepAlive,
+        )
+    } else {
+        (free, Existence::AllowDeath)
+    };
+    transfer(s, from, to, amount, existence, events).map(|()| amount)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn acct(b: u8) -> AccountId32 {
+        AccountId32([b; 32])
+    }
+
+    fn funded(amounts: &[(u8, u64)]) -> Storage {
+        let mut s = Storage::new();
+        for (who, amount) in amounts {
+            mint_into(&mut s, &acct(*who), *amount, &mut Vec::new()).unwrap();
+        }
+        s
+    }
+
+    #[test]
+    fn account_info_encodes_like_substrate() {
+        let info = AccountInfo {
+            nonce: 1,
+            consumers: 0,
+            providers: 1,
+            sufficients: 0,
+            data: AccountData {
+                free: 500,
+                reserved: 0,
+                frozen: 0,
+                flags: NEW_LOGIC_FLAG,
+            },
+        };
+        let bytes = info.encode();
+        assert_eq!(bytes.len(), 16 + 8 * 3 + 16);
+        assert_eq!(&bytes[..4], &1u32.to_le_bytes());
+        assert_eq!(&bytes[16..24], &500u64.to_le_bytes());
+        assert_eq!(AccountInfo::decode(&mut bytes.as_slice()).unwrap(), info);
+    }
+
+    #[test]
+    fn transfers_respect_the_existential_deposit() {
+        let mut s = funded(&[(1, 10_000)]);
+        let mut ev = Vec::new();
+        // A new account needs at least 500 rao.
+        assert_eq!(
+            transfer(
+                &mut s,
+                &acct(1),
+                &acct(2),
+                499,
+                Existence::AllowDeath,
+                &mut ev
+            ),
+            Err(BalancesError::ExistentialDeposit)
+        );
+        // Keep-alive refuses to go below 500.
+        assert_eq!(
+            transfer(
+                &mut s,
+                &acct(1),
+                &acct(2),
+                9_600,
+                Existence::KeepAlive,
+                &mut ev
+            ),
+            Err(BalancesError::Expendability)
+        );
+        assert_eq!(
+            transfer(
+                &mut s,
+                &acct(1),
+                &acct(2),
+                10_001,
+                Existence::AllowDeath,
+                &mut ev
+            ),
+            Err(BalancesError::InsufficientBalance)
+        );
+        assert!(ev.is_empty());
+        transfer(
+            &mut s,
+            &acct(1),
+            &acct(2),
+            9_500,
+            Existence::KeepAlive,
+            &mut ev,
+        )
+        .unwrap();
+        assert_eq!(free_balance(&s, &acct(1)), 500);
+        assert_eq!(free_balance(&s, &acct(2)), 9_500);
+        assert_eq!(total_issuance(&s), 10_000);
+        // Allow-death reaps the sender and destroys its dust.
+        ev.clear();
+        transfer(
+            &mut s,
+            &acct(1),
+            &acct(2),
+            100,
+            Existence::AllowDeath,
+            &mut ev,
+        )
+        .unwrap();
+        assert!(!Account::contains_key(&s, &acct(1)));
+        assert_eq!(total_issuance(&s), 9_600);
+        assert_eq!(TotalIssuance::get(&s), 9_600);
+        assert_eq!(
+            ev,
+            vec![
+                BalancesEvent::Transfer {
+                    from: acct(1),
+                    to: acct(2),
+                    amount: 100
+                },
+                BalancesEvent::DustLost {
+                    account: acct(1),
+                    amount: 400
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn transfer_all_moves_everything_or_all_but_the_deposit() {
+        let mut s = funded(&[(1, 2_000), (2, 1_000)]);
+        let moved = transfer_all(&mut s, &acct(1), &acct(2), true, &mut Vec::new()).unwrap();
+        assert_eq!((moved, free_balance(&s, &acct(1))), (1_500, 500));
+        let moved = transfer_all(&mut s, &acct(1), &acct(2), false, &mut Vec::new()).unwrap();
+        assert_eq!((moved, free_balance(&s, &acct(1))), (500, 0));
+        assert_eq!(free_balance(&s, &acct(2)), 3_000);
+        assert_eq!(total_issuance(&s), 3_000);
+    }
+
+    proptest! {
+        /// Any sequence of transfers conserves issuance: free balances plus destroyed dust equal
+        /// what was minted, and a failed transfer leaves the state root unchanged.
+        #[test]
+        fn transfers_conserve_issuance(
+            ops in prop::collection::vec((0u8..4, 0u8..4, 0u64..3_000, any::<bool>()), 0..40),
+        ) {
+            let mut s = funded(&[(0, 5_000), (1, 2_000), (2, 600)]);
+            let minted = 7_600u64;
+            let mut destroyed = 0u64;
+            for (from, to, amount, keep) in ops {
+                let existence = if keep { Existence::KeepAlive } else { Existence::AllowDeath };
+                let root = s.root();
+                let mut ev = Vec::new();
+                match s.transactional(|s| transfer(s, &acct(from), &acct(to), amount, existence, &mut ev)) {
+                    Ok(()) => {
+                        for e in &ev {
+                            if let BalancesEvent::DustLost { amount, .. } = e {
+                                destroyed += amount;
+                            }
+                        }
+                    }
+                    Err(_) => prop_assert_eq!(s.root(), root),
+                }
+                let held: u64 = (0..4).map(|a| free_balance(&s, &acct(a))).sum();
+                prop_assert_eq!(held + destroyed, minted);
+                prop_assert_eq!(total_issuance(&s), held);
+                prop_assert_eq!(TotalIssuance::get(&s), held);
+                for a in 0..4 {
+                    let f = free_balance(&s, &acct(a));
+                    prop_assert!(f == 0 || f >= EXISTENTIAL_DEPOSIT);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! Cortex's runtime: the chain's state transition function.
+//!
+//! It reproduces subtensor's live behaviour (`spec/economy.md` of the shared specification) as a
+//! deterministic state machine over a key-value state with Substrate's storage layout, so that
+//! clients reading storage through JSON-RPC decode it as they decode subtensor's. The node wraps
+//! it; the runtime itself does no I/O, reads no clock and starts no threads. Integers and fixed
+//! point only, ordered maps only, checked or saturating arithmetic only.
+//!
+//! - [`storage`]: the state, transactional layers (a failed call changes nothing) and the state
+//!   root; typed storage items with subtensor's prefixes and hashers;
+//! - [`emission`]: TAO's block emission with its halvings;
+//! - [`balances`]: accounts, transfers, the existential deposit and total issuance.
+//!
+//! This crate is being built in steps (see the project's issues); the modules above are the first.
+
+#![cfg_attr(
+    not(test),
+    deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)
+)]
+
+pub mod balances;
+pub mod emission;
+pub mod storage;
