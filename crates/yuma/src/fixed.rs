@@ -87,9 +87,11 @@ pub struct Divisor {
     /// Whether `d` is a whole number (its low 32 bits are zero); its reciprocal is then that of
     /// `d >> 32`.
     whole: bool,
-    /// The reduced divisor `d'` (0 if `d ≤ 0`: no fast path) and its reciprocal.
+    /// The reduced divisor `d'` (0 if `d ≤ 0`: no fast path) and the high and low halves of
+    /// its reciprocal.
     reduced: u64,
-    reciprocal: u128,
+    m_hi: u64,
+    m_lo: u64,
 }
 
 impl Divisor {
@@ -101,23 +103,32 @@ impl Divisor {
                 d,
                 whole: false,
                 reduced: 0,
-                reciprocal: 0,
+                m_hi: 0,
+                m_lo: 0,
             };
         }
         let bits = bits.unsigned_abs();
         let whole = bits.trailing_zeros() >= 32;
         let reduced = if whole { bits >> 32 } else { bits };
         let reciprocal = u128::MAX.checked_div(u128::from(reduced)).unwrap_or(0);
+        let (m_hi, m_lo) = ((reciprocal >> 64) as u64, reciprocal as u64);
         Divisor {
             d,
             whole,
             reduced,
-            reciprocal,
+            m_hi,
+            m_lo,
         }
     }
 
+    /// The divisor.
+    #[inline(always)]
+    pub fn divisor(&self) -> I32F32 {
+        self.d
+    }
+
     /// `a / d` exactly as `safe_div(a, d)`.
-    #[inline]
+    #[inline(always)]
     pub fn div(&self, a: I32F32) -> I32F32 {
         match self.fast(a.to_bits()) {
             Some(q) => q,
@@ -143,7 +154,7 @@ impl Divisor {
         if self.reduced == 0 {
             return None;
         }
-        let (m_hi, m_lo) = ((self.reciprocal >> 64) as u64, self.reciprocal as u64);
+        let (m_hi, m_lo) = (self.m_hi, self.m_lo);
         // ⌊n·m / 2^128⌋ without overflow: n·m_hi + ⌊n·m_lo / 2^64⌋, then the high half.
         let t = u128::from(n)
             .wrapping_mul(u128::from(m_hi))

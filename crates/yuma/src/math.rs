@@ -141,13 +141,12 @@ pub fn inplace_col_normalize(m: &mut SparseMatrix, columns: usize) {
 
 /// Divides each entry by its column's divisor, where that divisor is not 0.
 fn divide_columns(m: &mut SparseMatrix, by: &[I32F32]) {
-    let divisors: Vec<Option<Divisor>> = by
-        .iter()
-        .map(|d| (*d != ZERO).then(|| Divisor::new(*d)))
-        .collect();
+    let divisors: Vec<Divisor> = by.iter().map(|d| Divisor::new(*d)).collect();
     for row in m.iter_mut() {
         for (j, v) in row.iter_mut() {
-            if let Some(Some(d)) = divisors.get(usize::from(*j)) {
+            if let Some(d) = divisors.get(usize::from(*j))
+                && d.divisor() != ZERO
+            {
                 *v = d.div(*v);
             }
         }
