@@ -9,7 +9,8 @@
 //! - [`storage`]: the state, transactional layers (a failed call changes nothing) and the state
 //!   root; typed storage items with subtensor's prefixes and hashers;
 //! - [`emission`]: TAO's block emission with its halvings;
-//! - [`balances`]: accounts, transfers, the existential deposit and total issuance.
+//! - [`balances`]: accounts, transfers, the existential deposit and total issuance;
+//! - [`prices`]: the neuron burn and the subnet lock cost.
 //!
 //! This crate is being built in steps (see the project's issues); the modules above are the first.
 
@@ -20,4 +21,5 @@
 
 pub mod balances;
 pub mod emission;
+pub mod prices;
 pub mod storage;
