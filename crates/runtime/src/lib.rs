@@ -10,7 +10,8 @@
 //!   root; typed storage items with subtensor's prefixes and hashers;
 //! - [`emission`]: TAO's block emission with its halvings;
 //! - [`balances`]: accounts, transfers, the existential deposit and total issuance;
-//! - [`prices`]: the neuron burn and the subnet lock cost.
+//! - [`prices`]: the neuron burn and the subnet lock cost;
+//! - [`swap`]: the dynamic-TAO pools (weighted Balancer AMM).
 //!
 //! This crate is being built in steps (see the project's issues); the modules above are the first.
 
@@ -23,3 +24,4 @@ pub mod balances;
 pub mod emission;
 pub mod prices;
 pub mod storage;
+pub mod swap;
