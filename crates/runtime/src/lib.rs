@@ -11,7 +11,8 @@
 //! - [`emission`]: TAO's block emission with its halvings;
 //! - [`balances`]: accounts, transfers, the existential deposit and total issuance;
 //! - [`prices`]: the neuron burn and the subnet lock cost;
-//! - [`swap`]: the dynamic-TAO pools (weighted Balancer AMM).
+//! - [`swap`]: the dynamic-TAO pools (weighted Balancer AMM);
+//! - [`subtensor`]: SubtensorModule's storage and the epoch run on it.
 //!
 //! This crate is being built in steps (see the project's issues); the modules above are the first.
 
@@ -24,4 +25,5 @@ pub mod balances;
 pub mod emission;
 pub mod prices;
 pub mod storage;
+pub mod subtensor;
 pub mod swap;

@@ -1,0 +1,4 @@
+//! SubtensorModule: subnets, neurons, stake, weights and the epoch, on the runtime's storage.
+
+pub mod epoch;
+pub mod storage;
