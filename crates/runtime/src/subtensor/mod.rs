@@ -1,4 +1,5 @@
 //! SubtensorModule: subnets, neurons, stake, weights and the epoch, on the runtime's storage.
 
 pub mod epoch;
+pub mod errors;
 pub mod storage;
