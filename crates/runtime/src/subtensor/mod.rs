@@ -3,3 +3,4 @@
 pub mod epoch;
 pub mod errors;
 pub mod storage;
+pub mod subnets;

@@ -1,0 +1,446 @@
+//! Subnets and neurons: `register_network`, `start_call`, and adding a neuron to a subnet.
+//!
+//! Registering a subnet locks TAO at the current lock cost ([`crate::prices`]); the whole lock
+//! becomes the pool's TAO, seeded against alpha at the median price of existing subnets, so a new
+//! subnet starts at a typical price and its owner gets no stake. The owner's hotkey takes uid 0.
+//! Nothing is emitted and nobody can stake until the owner calls `start_call`. Source:
+//! `spec/economy.md` §4–§5.
+
+use super::errors::Error;
+use super::storage::*;
+use crate::balances::{self, Existence};
+use crate::prices;
+use crate::storage::Storage;
+use crate::swap::{Balancer, Pool};
+use crate::{emission, storage_map};
+use codec::Encode;
+use cortex_primitives::{AccountId32, NetUid};
+use substrate_fixed::types::U64F64;
+
+storage_map!(/// The pool's weights (swap pallet).
+    "Swap", SwapBalancer: Twox64Concat(NetUid) => Balancer = Balancer::default());
+storage_map!(/// Whether the pool's weights were initialized (swap pallet).
+    "Swap", PalSwapInitialized: Twox64Concat(NetUid) => bool = false);
+storage_map!(/// The pool's swap fee, parts of 65535 (swap pallet).
+    "Swap", FeeRate: Twox64Concat(NetUid) => u16 = crate::swap::DEFAULT_FEE_RATE);
+
+/// Rate-limit keys of `LastRateLimitedBlock` (subtensor's `RateLimitKey`, SCALE-encoded).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, codec::Decode)]
+pub enum RateLimitKey {
+    /// Last subnet registration (index 2).
+    #[codec(index = 2)]
+    NetworkLastRegistered,
+}
+
+storage_map!(/// Blocks of rate-limited actions.
+    "SubtensorModule", LastRateLimitedBlock: Identity(RateLimitKey) => u64 = 0);
+storage_value!(/// Registrations of subnets are refused before this block.
+    "SubtensorModule", NetworkRegistrationStartBlock: u64 = 0);
+storage_map!(/// Registrations of each netuid so far.
+    "SubtensorModule", RegisteredSubnetCounter: Identity(NetUid) => u64 = 0);
+storage_map!(/// TAO recycled by a subnet's registration.
+    "SubtensorModule", RAORecycledForRegistration: Identity(NetUid) => u64 = 0);
+storage_value!(/// Blocks after registration before `start_call` is allowed.
+    "SubtensorModule", StartCallDelay: u64 = 0);
+
+use crate::storage_value;
+
+/// Something the subnet calls report (SubtensorModule events).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SubnetEvent {
+    /// A subnet was registered: `(netuid, mechanism)`.
+    NetworkAdded(NetUid, u16),
+    /// A neuron took a uid: `(netuid, uid, hotkey)`.
+    NeuronRegistered(NetUid, u16, AccountId32),
+    /// `start_call` set the first emission block: `(netuid, block)`.
+    FirstEmissionBlockNumberSet(NetUid, u64),
+}
+
+/// The account that holds a subnet's TAO: `"modl" ++ "subtensr" ++ SCALE(netuid)`, zero-padded
+/// (Substrate's `PalletId::into_sub_account_truncating`).
+pub fn subnet_account(netuid: NetUid) -> AccountId32 {
+    let mut bytes = [0u8; 32];
+    let mut raw = b"modlsubtensr".to_vec();
+    raw.extend_from_slice(&netuid.0.to_le_bytes());
+    for (dst, src) in bytes.iter_mut().zip(raw) {
+        *dst = src;
+    }
+    AccountId32(bytes)
+}
+
+/// The netuid whose subnet account `account` is, if it is one.
+pub fn subnet_of_account(account: &AccountId32) -> Option<NetUid> {
+    let bytes = account.as_bytes();
+    let (head, rest) = bytes.split_at(12);
+    let (netuid, padding) = rest.split_at(2);
+    if head != b"modlsubtensr" || padding.iter().any(|b| *b != 0) {
+        return None;
+    }
+    Some(NetUid(u16::from_le_bytes([
+        *netuid.first()?,
+        *netuid.get(1)?,
+    ])))
+}
+
+/// The pool of `netuid` as swaps read it.
+pub fn pool(s: &Storage, netuid: NetUid) -> Pool {
+    Pool {
+        tao_reserve: SubnetTAO::get(s, &netuid),
+        alpha_reserve: SubnetAlphaIn::get(s, &netuid),
+        balancer: PalSwapInitialized::get(s, &netuid).then(|| SwapBalancer::get(s, &netuid)),
+        fee_rate: FeeRate::get(s, &netuid),
+        mechanism: SubnetMechanism::get(s, &netuid),
+    }
+}
+
+/// The median spot price of the added non-root subnets with a positive price (the mean of
+/// the two middle prices for an even count), 1 if there are none.
+pub fn median_subnet_alpha_price(s: &Storage) -> U64F64 {
+    let mut prices: Vec<U64F64> = NetworksAdded::iter(s)
+        .into_iter()
+        .filter(|(netuid, added)| *added && !netuid.is_root())
+        .map(|(netuid, _)| pool(s, netuid).price())
+        .filter(|p| *p > U64F64::from_num(0))
+        .collect();
+    prices.sort();
+    let n = prices.len();
+    match (n, prices.get(n / 2)) {
+        (0, _) | (_, None) => U64F64::from_num(1),
+        (n, Some(mid)) if n % 2 == 1 => *mid,
+        (n, Some(high)) => {
+            let low = prices
+                .get(n.saturating_sub(1) / 2)
+                .copied()
+                .unwrap_or(*high);
+            low.saturating_add(*high)
+                .checked_div(U64F64::from_num(2))
+                .unwrap_or(*high)
+        }
+    }
+}
+
+/// The lowest netuid ≥ 1 not in use.
+pub fn next_netuid(s: &Storage) -> NetUid {
+    let mut netuid = 1u16;
+    while NetworksAdded::contains_key(s, &NetUid(netuid)) && netuid < u16::MAX {
+        netuid = netuid.saturating_add(1);
+    }
+    NetUid(netuid)
+}
+
+/// Whether a hotkey was ever associated with a coldkey.
+pub fn hotkey_account_exists(s: &Storage, hotkey: &AccountId32) -> bool {
+    Owner::contains_key(s, hotkey)
+}
+
+/// Associates `hotkey` with `coldkey` if it has no owner yet.
+pub fn create_account_if_non_existent(
+    s: &mut Storage,
+    coldkey: &AccountId32,
+    hotkey: &AccountId32,
+) -> Result<(), Error> {
+    if subnet_of_account(hotkey).is_some() {
+        return Err(Error::CannotUseSystemAccount);
+    }
+    if !hotkey_account_exists(s, hotkey) {
+        Owner::insert(s, hotkey, coldkey);
+        for list in [OwnedHotkeys::key(coldkey), StakingHotkeys::key(coldkey)] {
+            let mut keys: Vec<AccountId32> =
+                crate::storage::decode_or_none(&list, s.get(&list)).unwrap_or_default();
+            if !keys.contains(hotkey) {
+                keys.push(*hotkey);
+                s.set(list, keys.encode());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes a new subnet's defaults (subtensor's `init_new_network`).
+pub fn init_new_network(s: &mut Storage, netuid: NetUid, tempo: u16, now: u64) {
+    SubnetworkN::insert(s, &netuid, &0);
+    NetworksAdded::insert(s, &netuid, &true);
+    Tempo::insert(s, &netuid, &tempo);
+    // Stagger the first epochs of subnets so they do not all run in one block.
+    let stagger = u64::from(netuid.0)
+        .checked_rem(u64::from(tempo).max(1))
+        .unwrap_or(0);
+    LastEpochBlock::insert(s, &netuid, &now.saturating_sub(stagger));
+    let total = TotalNetworks::get(s).saturating_add(1);
+    TotalNetworks::put(s, &total);
+    NetworkRegistrationAllowed::insert(s, &netuid, &true);
+    MaxAllowedUids::insert(s, &netuid, &256);
+    MaxAllowedValidators::insert(s, &netuid, &64);
+    MinAllowedWeights::insert(s, &netuid, &1);
+    ImmunityPeriod::insert(s, &netuid, &5000);
+    Yuma3On::insert(s, &netuid, &true);
+    Burn::insert(s, &netuid, &1_000_000_000);
+    SubnetEmissionEnabled::insert(s, &netuid, &true);
+    // Materialize the defaults clients read, as subtensor does.
+    let kappa = Kappa::get(s, &netuid);
+    Kappa::insert(s, &netuid, &kappa);
+}
+
+/// Adds `hotkey` at the next uid of `netuid` (subtensor's `append_neuron`). Returns the uid.
+pub fn append_neuron(s: &mut Storage, netuid: NetUid, hotkey: &AccountId32, block: u64) -> u16 {
+    let uid = SubnetworkN::get(s, &netuid);
+    SubnetworkN::insert(s, &netuid, &uid.saturating_add(1));
+    push(s, Active::key(&netuid), true);
+    push(s, Emission::key(&netuid), 0u64);
+    push(s, Consensus::key(&netuid), 0u16);
+    for mecid in 0..MechanismCountCurrent::get(s, &netuid) {
+        let index = mechanism_index(netuid, mecid);
+        push(s, Incentive::key(&index), 0u16);
+        let mut last = LastUpdate::get(s, &index);
+        if last.len() <= usize::from(uid) {
+            last.resize(usize::from(uid).saturating_add(1), 0);
+        }
+        if let Some(cell) = last.get_mut(usize::from(uid)) {
+            *cell = block;
+        }
+        LastUpdate::insert(s, &index, &last);
+    }
+    push(s, Dividends::key(&netuid), 0u16);
+    push(s, ValidatorTrust::key(&netuid), 0u16);
+    push(s, ValidatorPermit::key(&netuid), false);
+    Keys::insert(s, &netuid, &uid, hotkey);
+    Uids::insert(s, &netuid, hotkey, &uid);
+    BlockAtRegistration::insert(s, &netuid, &uid, &block);
+    IsNetworkMember::insert(s, hotkey, &netuid, &true);
+    uid
+}
+
+/// Appends `value` to the SCALE vector stored at `key`.
+fn push<T: codec::Codec>(s: &mut Storage, key: Vec<u8>, value: T) {
+    let mut v: Vec<T> = crate::storage::decode_or_none(&key, s.get(&key)).unwrap_or_default();
+    v.push(value);
+    s.set(key, v.encode());
+}
+
+/// Registers a new dynamic subnet owned by `coldkey` with `hotkey` as its uid 0.
+///
+/// Fails, changing nothing, if the hotkey belongs to another coldkey or is a system account,
+/// if registrations have not opened or the network rate limit has not passed, if the subnet
+/// limit is reached, or if the coldkey cannot pay the lock cost (keeping its existential
+/// deposit). Pruning an old subnet when the limit is reached is not implemented yet: the call
+/// fails with `SubnetLimitReached` instead (docs/deviations.md).
+pub fn register_network(
+    s: &mut Storage,
+    now: u64,
+    coldkey: &AccountId32,
+    hotkey: &AccountId32,
+    events: &mut Vec<SubnetEvent>,
+) -> Result<NetUid, Error> {
+    if hotkey_account_exists(s, hotkey) && Owner::get(s, hotkey) != *coldkey {
+        return Err(Error::NonAssociatedColdKey);
+    }
+    if subnet_of_account(hotkey).is_some() {
+        return Err(Error::CannotUseSystemAccount);
+    }
+    if now < NetworkRegistrationStartBlock::get(s) {
+        return Err(Error::SubNetRegistrationDisabled);
+    }
+    let last_block = LastRateLimitedBlock::get(s, &RateLimitKey::NetworkLastRegistered);
+    if last_block != 0 && now.saturating_sub(last_block) < NetworkRateLimit::get(s) {
+        return Err(Error::NetworkTxRateLimitExceeded);
+    }
+    let count = NetworksAdded::iter(s)
+        .into_iter()
+        .filter(|(n, added)| *added && !n.is_root())
+        .count();
+    if count >= usize::from(SubnetLimit::get(s)) {
+        return Err(Error::SubnetLimitReached);
+    }
+    let block_emission =
+        emission::block_emission_for_issuance(balances::total_issuance(s)).unwrap_or(1_000_000_000);
+    let lock = prices::network_lock_cost(
+        NetworkLastLockCost::get(s),
+        NetworkMinLockCost::get(s),
+        last_block,
+        prices::lock_reduction_interval(NetworkLockReductionInterval::get(s), block_emission),
+        now,
+    );
+    let spendable =
+        balances::free_balance(s, coldkey).saturating_sub(balances::EXISTENTIAL_DEPOSIT);
+    if spendable < lock {
+        return Err(Error::CannotAffordLockCost);
+    }
+    let netuid = next_netuid(s);
+    let median = median_subnet_alpha_price(s);
+    init_new_network(s, netuid, 360, now);
+    let locked = lock.min(spendable);
+    if locked == 0 {
+        return Err(Error::InsufficientBalance);
+    }
+    balances::transfer(
+        s,
+        coldkey,
+        &subnet_account(netuid),
+        locked,
+        Existence::KeepAlive,
+        &mut Vec::new(),
+    )
+    .map_err(|_| Error::BalanceWithdrawalError)?;
+    NetworkLastLockCost::put(s, &locked);
+    LastRateLimitedBlock::insert(s, &RateLimitKey::NetworkLastRegistered, &now);
+    create_account_if_non_existent(s, coldkey, hotkey)?;
+    let uid = append_neuron(s, netuid, hotkey, now);
+    events.push(SubnetEvent::NeuronRegistered(netuid, uid, *hotkey));
+    SubnetMechanism::insert(s, &netuid, &1);
+    NetworkRegisteredAt::insert(s, &netuid, &now);
+    let counter = RegisteredSubnetCounter::get(s, &netuid).saturating_add(1);
+    RegisteredSubnetCounter::insert(s, &netuid, &counter);
+    let pool_tao = locked.max(NetworkMinLockCost::get(s));
+    let pool_alpha = U64F64::saturating_from_num(pool_tao)
+        .checked_div(median)
+        .unwrap_or_default()
+        .saturating_to_num::<u64>();
+    SubnetTAO::insert(s, &netuid, &pool_tao);
+    SubnetAlphaIn::insert(s, &netuid, &pool_alpha);
+    SubnetOwner::insert(s, &netuid, coldkey);
+    SubnetOwnerHotkey::insert(s, &netuid, hotkey);
+    SubnetLocked::insert(s, &netuid, &locked);
+    SubnetAlphaOut::insert(s, &netuid, &0);
+    RAORecycledForRegistration::insert(s, &netuid, &locked.saturating_sub(pool_tao));
+    let total_stake = TotalStake::get(s).saturating_add(pool_tao);
+    TotalStake::put(s, &total_stake);
+    events.push(SubnetEvent::NetworkAdded(netuid, 1));
+    SubnetEmissionEnabled::insert(s, &netuid, &false);
+    Ok(netuid)
+}
+
+/// `start_call`: the owner opens staking and emission; the first emission block is the next.
+pub fn start_call(
+    s: &mut Storage,
+    now: u64,
+    coldkey: &AccountId32,
+    netuid: NetUid,
+    events: &mut Vec<SubnetEvent>,
+) -> Result<(), Error> {
+    if !NetworksAdded::get(s, &netuid) {
+        return Err(Error::SubnetNotExists);
+    }
+    if SubnetOwner::get(s, &netuid) != *coldkey {
+        return Err(Error::NotSubnetOwner);
+    }
+    if FirstEmissionBlockNumber::try_get(s, &netuid).is_some() {
+        return Err(Error::FirstEmissionBlockNumberAlreadySet);
+    }
+    let registered = NetworkRegisteredAt::get(s, &netuid);
+    if now < registered.saturating_add(StartCallDelay::get(s)) {
+        return Err(Error::NeedWaitingMoreBlocksToStarCall);
+    }
+    let first = now.saturating_add(1);
+    FirstEmissionBlockNumber::insert(s, &netuid, &first);
+    SubtokenEnabled::insert(s, &netuid, &true);
+    events.push(SubnetEvent::FirstEmissionBlockNumberSet(netuid, first));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::balances::mint_into;
+
+    fn acct(b: u8) -> AccountId32 {
+        AccountId32([b; 32])
+    }
+
+    fn funded(amount: u64) -> Storage {
+        let mut s = Storage::new();
+        mint_into(&mut s, &acct(1), amount, &mut Vec::new()).unwrap();
+        s
+    }
+
+    #[test]
+    fn subnet_accounts_round_trip() {
+        let a = subnet_account(NetUid(3));
+        assert_eq!(&a.as_bytes()[..14], b"modlsubtensr\x03\x00");
+        assert_eq!(subnet_of_account(&a), Some(NetUid(3)));
+        assert_eq!(subnet_of_account(&acct(1)), None);
+    }
+
+    #[test]
+    fn registering_a_subnet_locks_the_cost_and_seeds_the_pool() {
+        let tao = 1_000_000_000u64;
+        let mut s = funded(2_500 * tao);
+        let mut ev = Vec::new();
+        let netuid = register_network(&mut s, 100, &acct(1), &acct(2), &mut ev).unwrap();
+        assert_eq!(netuid, NetUid(1));
+        // First registration ever: the floor, 1 000 TAO, all of it in the pool at price 1.
+        assert_eq!(balances::free_balance(&s, &acct(1)), 1_500 * tao);
+        assert_eq!(
+            balances::free_balance(&s, &subnet_account(netuid)),
+            1_000 * tao
+        );
+        assert_eq!(
+            (SubnetTAO::get(&s, &netuid), SubnetAlphaIn::get(&s, &netuid)),
+            (1_000 * tao, 1_000 * tao)
+        );
+        assert_eq!(pool(&s, netuid).price(), U64F64::from_num(1));
+        assert_eq!(Keys::get(&s, &netuid, &0), acct(2));
+        assert_eq!(Owner::get(&s, &acct(2)), acct(1));
+        assert_eq!(SubnetworkN::get(&s, &netuid), 1);
+        assert_eq!(MaxAllowedValidators::get(&s, &netuid), 64);
+        assert!(Yuma3On::get(&s, &netuid) && !SubnetEmissionEnabled::get(&s, &netuid));
+        assert_eq!(ev.last(), Some(&SubnetEvent::NetworkAdded(netuid, 1)));
+        // The next registration is rate-limited, then costs twice the last lock.
+        let err = register_network(&mut s, 200, &acct(1), &acct(3), &mut Vec::new());
+        assert_eq!(err, Err(Error::NetworkTxRateLimitExceeded));
+        let root = s.root();
+        let err = register_network(&mut s, 100 + 7_200, &acct(1), &acct(3), &mut Vec::new());
+        // 2 000 TAO minus 7 200 blocks of decay at 1 000 TAO / 100 800 per block > 1 500 TAO left.
+        assert_eq!(err, Err(Error::CannotAffordLockCost));
+        assert_eq!(s.root(), root);
+        // Another coldkey may not use a hotkey it does not own.
+        mint_into(&mut s, &acct(9), 10_000 * tao, &mut Vec::new()).unwrap();
+        let err = register_network(&mut s, 100 + 7_200, &acct(9), &acct(2), &mut Vec::new());
+        assert_eq!(err, Err(Error::NonAssociatedColdKey));
+        let second =
+            register_network(&mut s, 100 + 7_200, &acct(9), &acct(8), &mut Vec::new()).unwrap();
+        assert_eq!(second, NetUid(2));
+        let paid = 10_000 * tao - balances::free_balance(&s, &acct(9));
+        assert_eq!(paid, 2_000 * tao - (1_000 * tao / 100_800) * 7_200);
+    }
+
+    #[test]
+    fn start_call_opens_the_subnet_once() {
+        let mut s = funded(5_000_000_000_000);
+        let netuid = register_network(&mut s, 10, &acct(1), &acct(2), &mut Vec::new()).unwrap();
+        assert_eq!(
+            start_call(&mut s, 11, &acct(2), netuid, &mut Vec::new()),
+            Err(Error::NotSubnetOwner)
+        );
+        let mut ev = Vec::new();
+        start_call(&mut s, 11, &acct(1), netuid, &mut ev).unwrap();
+        assert_eq!(FirstEmissionBlockNumber::try_get(&s, &netuid), Some(12));
+        assert!(SubtokenEnabled::get(&s, &netuid));
+        assert_eq!(
+            start_call(&mut s, 12, &acct(1), netuid, &mut Vec::new()),
+            Err(Error::FirstEmissionBlockNumberAlreadySet)
+        );
+        assert_eq!(
+            start_call(&mut s, 12, &acct(1), NetUid(9), &mut Vec::new()),
+            Err(Error::SubnetNotExists)
+        );
+    }
+
+    #[test]
+    fn median_price_of_existing_subnets() {
+        let mut s = Storage::new();
+        for (netuid, tao, alpha) in [(1u16, 7u64, 1u64), (2, 2, 1), (3, 5, 1)] {
+            let n = NetUid(netuid);
+            NetworksAdded::insert(&mut s, &n, &true);
+            SubnetMechanism::insert(&mut s, &n, &1);
+            SubnetTAO::insert(&mut s, &n, &(tao * 1_000_000));
+            SubnetAlphaIn::insert(&mut s, &n, &(alpha * 1_000_000));
+        }
+        assert_eq!(median_subnet_alpha_price(&s), U64F64::from_num(5));
+        NetworksAdded::insert(&mut s, &NetUid(3), &false);
+        assert_eq!(median_subnet_alpha_price(&s), U64F64::from_num(4.5));
+        assert_eq!(
+            median_subnet_alpha_price(&Storage::new()),
+            U64F64::from_num(1)
+        );
+    }
+}
