@@ -2,5 +2,6 @@
 
 pub mod epoch;
 pub mod errors;
+pub mod neurons;
 pub mod storage;
 pub mod subnets;
