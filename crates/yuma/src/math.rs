@@ -448,6 +448,7 @@ pub fn weighted_median_col(
     const BLOCK: usize = 32;
     let mut pairs: Vec<Vec<(I32F32, I32F32)>> = (0..BLOCK).map(|_| Vec::with_capacity(m)).collect();
     let mut median = Vec::with_capacity(columns);
+    let mut scratch = Vec::with_capacity(m);
     for start in (0..columns).step_by(BLOCK) {
         let width = BLOCK.min(columns.saturating_sub(start));
         for p in pairs.iter_mut() {
@@ -463,7 +464,7 @@ pub fn weighted_median_col(
             }
         }
         for p in pairs.iter_mut().take(width) {
-            median.push(weighted_median(p, minority, stake_sum));
+            median.push(weighted_median(p, &mut scratch, minority, stake_sum));
         }
     }
     median
@@ -483,17 +484,27 @@ pub fn weighted_median_col(
 /// port of subtensor's and against the closed form.
 pub fn weighted_median(
     pairs: &mut [(I32F32, I32F32)],
+    scratch: &mut Vec<(I32F32, I32F32)>,
     minority: I32F32,
     stake_sum: I32F32,
 ) -> I32F32 {
-    let mut part = pairs;
+    // Each round partitions the current part out of place into the other buffer: elements
+    // below the pivot from the front, above it from the back, equal ones dropped. Every element
+    // is written to both candidate slots and only one cursor advances, so the loop has no
+    // branch on the (unpredictable) scores.
+    let len0 = pairs.len();
+    scratch.clear();
+    scratch.resize(len0, (ZERO, ZERO));
+    let (mut src, mut dst): (&mut [(I32F32, I32F32)], &mut [(I32F32, I32F32)]) =
+        (pairs, scratch.as_mut_slice());
+    let (mut start, mut end) = (0usize, len0);
     let mut lo = ZERO;
     let mut hi = stake_sum;
     loop {
-        let len = part.len();
-        if len == 0 {
+        let Some(part) = src.get(start..end) else {
             return ZERO;
-        }
+        };
+        let len = part.len();
         let Some(&(mid, _)) = part.get(len / 2) else {
             return ZERO;
         };
@@ -505,34 +516,33 @@ pub fn weighted_median(
         let first = part.first().map_or(mid, |p| p.0);
         let last = part.last().map_or(mid, |p| p.0);
         let pivot = first.max(mid).min(first.min(mid).max(last));
-        // Three-way partition [< pivot | == pivot | > pivot] in two branch-free Lomuto passes
-        // (scores are unpredictable, so branches on them would mostly be mispredicted).
         let mut lo_stake = ZERO;
         let mut hi_stake = ZERO;
-        let mut lt = 0usize;
-        for i in 0..len {
-            let Some(&(s, w)) = part.get(i) else { break };
-            part.swap(i, lt);
-            let below = s < pivot;
-            lo_stake = lo_stake.saturating_add(if below { w } else { ZERO });
-            hi_stake = hi_stake.saturating_add(if s > pivot { w } else { ZERO });
-            lt = lt.saturating_add(usize::from(below));
+        let (mut below, mut above) = (0usize, len);
+        for &(s, w) in part {
+            let is_below = s < pivot;
+            let is_above = s > pivot;
+            if let Some(slot) = dst.get_mut(below) {
+                *slot = (s, w);
+            }
+            if let Some(slot) = dst.get_mut(above.wrapping_sub(1)) {
+                *slot = (s, w);
+            }
+            lo_stake = lo_stake.saturating_add(if is_below { w } else { ZERO });
+            hi_stake = hi_stake.saturating_add(if is_above { w } else { ZERO });
+            below = below.wrapping_add(usize::from(is_below));
+            above = above.wrapping_sub(usize::from(is_above));
         }
-        let mut gt = lt;
-        for i in lt..len {
-            let Some(&(s, _)) = part.get(i) else { break };
-            part.swap(i, gt);
-            gt = gt.saturating_add(usize::from(s == pivot));
-        }
-        if minority < lo.saturating_add(lo_stake) && lt > 0 {
+        if minority < lo.saturating_add(lo_stake) && below > 0 {
             hi = lo.saturating_add(lo_stake);
-            part = part.get_mut(..lt).unwrap_or_default();
-        } else if hi.saturating_sub(hi_stake) <= minority && gt < len {
+            (start, end) = (0, below);
+        } else if hi.saturating_sub(hi_stake) <= minority && above < len {
             lo = hi.saturating_sub(hi_stake);
-            part = part.get_mut(gt..).unwrap_or_default();
+            (start, end) = (above, len);
         } else {
             return pivot;
         }
+        core::mem::swap(&mut src, &mut dst);
     }
 }
 
@@ -550,7 +560,7 @@ mod tests {
         let score: Vec<I32F32> = score.iter().map(|s| f(*s)).collect();
         let total = sum(&stake);
         let mut pairs: Vec<_> = score.iter().copied().zip(stake.iter().copied()).collect();
-        let fast = weighted_median(&mut pairs, total - f(majority), total);
+        let fast = weighted_median(&mut pairs, &mut Vec::new(), total - f(majority), total);
         assert_eq!(
             fast,
             subtensor_median(&stake, &score, total - f(majority), total)
@@ -698,7 +708,7 @@ mod tests {
             let total = sum(&stake);
             let minority = total - I32F32::from_num(kappa);
             let mut pairs: Vec<_> = score.iter().copied().zip(stake.iter().copied()).collect();
-            let fast = weighted_median(&mut pairs, minority, total);
+            let fast = weighted_median(&mut pairs, &mut Vec::new(), minority, total);
             prop_assert_eq!(fast, closed_form(&stake, &score, minority));
             prop_assert_eq!(fast, subtensor_median(&stake, &score, minority, total));
         }
