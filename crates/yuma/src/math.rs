@@ -495,8 +495,8 @@ pub fn weighted_median(
     let len0 = pairs.len();
     scratch.clear();
     scratch.resize(len0, (ZERO, ZERO));
-    let (mut src, mut dst): (&mut [(I32F32, I32F32)], &mut [(I32F32, I32F32)]) =
-        (pairs, scratch.as_mut_slice());
+    let mut src: &mut [(I32F32, I32F32)] = pairs;
+    let mut dst: &mut [(I32F32, I32F32)] = scratch.as_mut_slice();
     let (mut start, mut end) = (0usize, len0);
     let mut lo = ZERO;
     let mut hi = stake_sum;
