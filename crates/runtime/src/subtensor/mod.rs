@@ -5,3 +5,4 @@ pub mod errors;
 pub mod neurons;
 pub mod storage;
 pub mod subnets;
+pub mod weights;

@@ -149,6 +149,8 @@ storage_map!(/// Block of the subnet's last epoch.
     "SubtensorModule", LastEpochBlock: Identity(NetUid) => u64 = 0);
 storage_map!(/// Block of the last successful epoch (the typo is subtensor's).
     "SubtensorModule", LastMechansimStepBlock: Identity(NetUid) => u64 = 0);
+storage_map!(/// Block a manually triggered epoch is due (0: none).
+    "SubtensorModule", PendingEpochAt: Identity(NetUid) => u64 = 0);
 storage_map!(/// Blocks since the last epoch.
     "SubtensorModule", BlocksSinceLastStep: Identity(NetUid) => u64 = 0);
 storage_map!(/// Epochs run so far.

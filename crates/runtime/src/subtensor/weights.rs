@@ -1,0 +1,429 @@
+//! Weights: `set_weights` with every check of subtensor, and hash commit-reveal
+//! (`commit_weights`, `reveal_weights`). Source: `spec/economy.md` §6.1–§6.2.
+//!
+//! A validator's weights are stored max-upscaled (its largest weight becomes 65535) in the order
+//! it sent them. With commit-reveal on (subtensor's default for new subnets), weights must be
+//! committed as a hash first and revealed in the epoch `RevealPeriodEpochs` later, so that
+//! copiers only ever see stale weights.
+
+use super::errors::Error;
+use super::storage::*;
+use crate::storage::Storage;
+use codec::Encode;
+use cortex_primitives::hashing::blake2_256;
+use cortex_primitives::{AccountId32, NetUid};
+use cortex_yuma::scenario::max_upscale_u16;
+
+/// Most unrevealed commits a hotkey may hold per mechanism.
+pub const MAX_PENDING_COMMITS: usize = 10;
+/// The longest an epoch may be overdue before it runs regardless of tempo.
+pub const MAX_TEMPO: u64 = 50_400;
+
+/// Something the weight calls report (SubtensorModule events).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WeightsEvent {
+    /// `(netuid_index, uid)` set weights.
+    WeightsSet(u16, u16),
+    /// `(hotkey, netuid_index, hash)` committed weights.
+    WeightsCommitted(AccountId32, u16, [u8; 32]),
+    /// `(hotkey, netuid_index, hash)` revealed weights.
+    WeightsRevealed(AccountId32, u16, [u8; 32]),
+}
+
+/// Whether `netuid`'s epoch runs in `block` (dynamic tempo: a pending manual trigger, the
+/// safety net after `MAX_TEMPO` blocks, or `tempo` blocks since the last epoch; never at tempo 0).
+pub fn should_run_epoch(s: &Storage, netuid: NetUid, block: u64) -> bool {
+    let tempo = Tempo::get(s, &netuid);
+    if tempo == 0 {
+        return false;
+    }
+    let pending = PendingEpochAt::get(s, &netuid);
+    if pending > 0 && block >= pending {
+        return true;
+    }
+    if BlocksSinceLastStep::get(s, &netuid) > MAX_TEMPO {
+        return true;
+    }
+    block.saturating_sub(LastEpochBlock::get(s, &netuid)) >= u64::from(tempo)
+}
+
+/// The epoch a commit or reveal in `block` belongs to: `SubnetEpochIndex`, plus one if an
+/// epoch is due in this block (it runs before the block's extrinsics).
+pub fn current_epoch_with_lookahead(s: &Storage, netuid: NetUid, block: u64) -> u64 {
+    let index = SubnetEpochIndex::get(s, &netuid);
+    if should_run_epoch(s, netuid, block) {
+        index.saturating_add(1)
+    } else {
+        index
+    }
+}
+
+/// The hash `commit_weights` expects: BLAKE2b-256 of SCALE
+/// `(hotkey, netuid_index, uids, values, salt, version_key)`.
+pub fn commit_hash(
+    hotkey: &AccountId32,
+    netuid_index: u16,
+    uids: &[u16],
+    values: &[u16],
+    salt: &[u16],
+    version_key: u64,
+) -> [u8; 32] {
+    blake2_256(&(hotkey, netuid_index, uids, values, salt, version_key).encode())
+}
+
+/// Whether `uid` may set weights at `block`: never set (0), or `WeightsSetRateLimit` blocks
+/// since its last update.
+fn passes_rate_limit(s: &Storage, netuid: NetUid, index: u16, uid: u16, block: u64) -> bool {
+    let last = LastUpdate::get(s, &index)
+        .get(usize::from(uid))
+        .copied()
+        .unwrap_or(0);
+    last == 0 || block.saturating_sub(last) >= WeightsSetRateLimit::get(s, &netuid)
+}
+
+fn set_last_update(s: &mut Storage, index: u16, uid: u16, block: u64) {
+    let mut last = LastUpdate::get(s, &index);
+    if let Some(cell) = last.get_mut(usize::from(uid)) {
+        *cell = block;
+        LastUpdate::insert(s, &index, &last);
+    }
+}
+
+/// `set_weights(netuid, dests, weights, version_key)` signed by `hotkey` at `block`
+/// (mechanism 0). With `from_reveal`, the commit-reveal and rate-limit checks are skipped, as
+/// for weights applied by `reveal_weights`. (The argument list mirrors the call's.)
+#[allow(clippy::too_many_arguments)]
+pub fn set_weights(
+    s: &mut Storage,
+    block: u64,
+    hotkey: &AccountId32,
+    netuid: NetUid,
+    uids: &[u16],
+    values: &[u16],
+    version_key: u64,
+    from_reveal: bool,
+    events: &mut Vec<WeightsEvent>,
+) -> Result<(), Error> {
+    let index = mechanism_index(netuid, 0);
+    let commit_reveal = CommitRevealWeightsEnabled::get(s, &netuid);
+    if commit_reveal && !from_reveal {
+        return Err(Error::CommitRevealEnabled);
+    }
+    if netuid.is_root() {
+        return Err(Error::CanNotSetRootNetworkWeights);
+    }
+    if uids.len() != values.len() {
+        return Err(Error::WeightVecNotEqualSize);
+    }
+    if !NetworksAdded::get(s, &netuid) {
+        return Err(Error::MechanismDoesNotExist);
+    }
+    let n = SubnetworkN::get(s, &netuid);
+    if uids.len() > usize::from(n) {
+        return Err(Error::UidsLengthExceedUidsInSubNet);
+    }
+    let uid = Uids::try_get(s, &netuid, hotkey).ok_or(Error::HotKeyNotRegisteredInSubNet)?;
+    let is_owner = SubnetOwnerHotkey::try_get(s, &netuid) == Some(*hotkey);
+    if !is_owner {
+        let alpha = TotalHotkeyAlpha::get(s, hotkey, &netuid);
+        let tao = TotalHotkeyAlpha::get(s, hotkey, &NetUid::ROOT);
+        let stake =
+            cortex_yuma::total_stake(alpha, tao, TaoWeight::get(s)).saturating_to_num::<u64>();
+        if stake < StakeThreshold::get(s) {
+            return Err(Error::NotEnoughStakeToSetWeights);
+        }
+    }
+    let required = WeightsVersionKey::get(s, &netuid);
+    if required != 0 && version_key < required {
+        return Err(Error::IncorrectWeightVersionKey);
+    }
+    if !commit_reveal && !passes_rate_limit(s, netuid, index, uid, block) {
+        return Err(Error::SettingWeightsTooFast);
+    }
+    let self_weight = uids.len() == 1 && uids.first() == Some(&uid);
+    let permitted = ValidatorPermit::get(s, &netuid)
+        .get(usize::from(uid))
+        .copied()
+        .unwrap_or(false);
+    if !self_weight && !is_owner && !permitted {
+        return Err(Error::NeuronNoValidatorPermit);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    if !uids.iter().all(|u| seen.insert(*u)) {
+        return Err(Error::DuplicateUids);
+    }
+    if uids.iter().any(|u| *u >= n) {
+        return Err(Error::UidVecContainInvalidOne);
+    }
+    let min = MinAllowedWeights::get(s, &netuid).min(n);
+    if !self_weight && uids.len() < usize::from(min) {
+        return Err(Error::WeightVecLengthIsLow);
+    }
+    let row: Vec<(u16, u16)> = uids.iter().copied().zip(max_upscale_u16(values)).collect();
+    Weights::insert(s, &index, &uid, &row);
+    if !commit_reveal {
+        set_last_update(s, index, uid, block);
+    }
+    events.push(WeightsEvent::WeightsSet(index, uid));
+    Ok(())
+}
+
+/// `commit_weights(netuid, hash)` signed by `hotkey` at `block` (mechanism 0).
+pub fn commit_weights(
+    s: &mut Storage,
+    block: u64,
+    hotkey: &AccountId32,
+    netuid: NetUid,
+    hash: [u8; 32],
+    events: &mut Vec<WeightsEvent>,
+) -> Result<(), Error> {
+    if !NetworksAdded::get(s, &netuid) {
+        return Err(Error::MechanismDoesNotExist);
+    }
+    let index = mechanism_index(netuid, 0);
+    if !CommitRevealWeightsEnabled::get(s, &netuid) {
+        return Err(Error::CommitRevealDisabled);
+    }
+    let uid = Uids::try_get(s, &netuid, hotkey).ok_or(Error::HotKeyNotRegisteredInSubNet)?;
+    if !passes_rate_limit(s, netuid, index, uid, block) {
+        return Err(Error::CommittingWeightsTooFast);
+    }
+    let epoch = current_epoch_with_lookahead(s, netuid, block);
+    let expired = |commit_epoch: u64| {
+        epoch > commit_epoch.saturating_add(RevealPeriodEpochs::get(s, &netuid))
+    };
+    let mut commits = WeightCommits::try_get(s, &index, hotkey).unwrap_or_default();
+    let keep_from = commits
+        .iter()
+        .position(|(_, e, _, _)| !expired(*e))
+        .unwrap_or(commits.len());
+    commits.drain(..keep_from);
+    if commits.len() >= MAX_PENDING_COMMITS {
+        return Err(Error::TooManyUnrevealedCommits);
+    }
+    commits.push((hash, epoch, block, 0));
+    WeightCommits::insert(s, &index, hotkey, &commits);
+    events.push(WeightsEvent::WeightsCommitted(*hotkey, index, hash));
+    set_last_update(s, index, uid, block);
+    Ok(())
+}
+
+/// `reveal_weights(netuid, uids, values, salt, version_key)` signed by `hotkey` at `block`:
+/// the commit must be pending and the current epoch exactly its reveal epoch; then it and every
+/// older commit are removed and the weights applied through [`set_weights`].
+#[allow(clippy::too_many_arguments)]
+pub fn reveal_weights(
+    s: &mut Storage,
+    block: u64,
+    hotkey: &AccountId32,
+    netuid: NetUid,
+    uids: &[u16],
+    values: &[u16],
+    salt: &[u16],
+    version_key: u64,
+    events: &mut Vec<WeightsEvent>,
+) -> Result<(), Error> {
+    let index = mechanism_index(netuid, 0);
+    if !CommitRevealWeightsEnabled::get(s, &netuid) {
+        return Err(Error::CommitRevealDisabled);
+    }
+    let mut commits =
+        WeightCommits::try_get(s, &index, hotkey).ok_or(Error::NoWeightsCommitFound)?;
+    let epoch = current_epoch_with_lookahead(s, netuid, block);
+    let period = RevealPeriodEpochs::get(s, &netuid);
+    let keep_from = commits
+        .iter()
+        .position(|(_, e, _, _)| epoch <= e.saturating_add(period))
+        .unwrap_or(commits.len());
+    let expired: Vec<[u8; 32]> = commits.drain(..keep_from).map(|(h, _, _, _)| h).collect();
+    let hash = commit_hash(hotkey, index, uids, values, salt, version_key);
+    let Some(position) = commits.iter().position(|(h, _, _, _)| *h == hash) else {
+        return Err(if expired.contains(&hash) {
+            Error::ExpiredWeightCommit
+        } else if commits.is_empty() {
+            Error::NoWeightsCommitFound
+        } else {
+            Error::InvalidRevealCommitHashNotMatch
+        });
+    };
+    let commit_epoch = commits.get(position).map_or(0, |(_, e, _, _)| *e);
+    if epoch != commit_epoch.saturating_add(period) {
+        return Err(Error::RevealTooEarly);
+    }
+    commits.drain(..=position);
+    if commits.is_empty() {
+        WeightCommits::remove(s, &index, hotkey);
+    } else {
+        WeightCommits::insert(s, &index, hotkey, &commits);
+    }
+    set_weights(
+        s,
+        block,
+        hotkey,
+        netuid,
+        uids,
+        values,
+        version_key,
+        true,
+        events,
+    )?;
+    events.push(WeightsEvent::WeightsRevealed(*hotkey, index, hash));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::balances::mint_into;
+    use crate::subtensor::neurons::burned_register;
+    use crate::subtensor::subnets::{register_network, start_call};
+
+    const TAO: u64 = 1_000_000_000;
+
+    fn acct(b: u8) -> AccountId32 {
+        AccountId32([b; 32])
+    }
+
+    /// A subnet with the owner at uid 0 and two more neurons (uids 1, 2) registered at block 2.
+    fn subnet() -> (Storage, NetUid) {
+        let mut s = Storage::new();
+        mint_into(&mut s, &acct(1), 10_000 * TAO, &mut Vec::new()).unwrap();
+        let netuid = register_network(&mut s, 1, &acct(1), &acct(2), &mut Vec::new()).unwrap();
+        start_call(&mut s, 1, &acct(1), netuid, &mut Vec::new()).unwrap();
+        for hk in [3, 4] {
+            burned_register(&mut s, 2, &acct(1), netuid, &acct(hk), &mut Vec::new()).unwrap();
+        }
+        CommitRevealWeightsEnabled::insert(&mut s, &netuid, &false);
+        (s, netuid)
+    }
+
+    #[test]
+    fn set_weights_checks_in_subtensors_order() {
+        let (mut s, netuid) = subnet();
+        let ev = &mut Vec::new();
+        let sw = |s: &mut Storage, block, hk: u8, uids: &[u16], vals: &[u16], ev: &mut Vec<_>| {
+            set_weights(s, block, &acct(hk), netuid, uids, vals, 0, false, ev)
+        };
+        assert_eq!(
+            sw(&mut s, 200, 3, &[0, 1], &[1], ev),
+            Err(Error::WeightVecNotEqualSize)
+        );
+        assert_eq!(
+            sw(&mut s, 200, 3, &[0, 1, 2, 0], &[1; 4], ev),
+            Err(Error::UidsLengthExceedUidsInSubNet)
+        );
+        assert_eq!(
+            sw(&mut s, 200, 9, &[0], &[1], ev),
+            Err(Error::HotKeyNotRegisteredInSubNet)
+        );
+        // Registered at block 2: the first 100 blocks are rate-limited.
+        assert_eq!(
+            sw(&mut s, 50, 3, &[1], &[1], ev),
+            Err(Error::SettingWeightsTooFast)
+        );
+        // Without a permit only a self-weight is allowed.
+        assert_eq!(
+            sw(&mut s, 200, 3, &[0, 2], &[1, 2], ev),
+            Err(Error::NeuronNoValidatorPermit)
+        );
+        sw(&mut s, 200, 3, &[1], &[7], ev).unwrap();
+        assert_eq!(Weights::get(&s, &netuid.0, &1), vec![(1, 65_535)]);
+        // The owner needs no permit; duplicates, unknown uids and rate limits are refused.
+        assert_eq!(
+            sw(&mut s, 200, 2, &[1, 1], &[1, 2], ev),
+            Err(Error::DuplicateUids)
+        );
+        assert_eq!(
+            sw(&mut s, 200, 2, &[1, 5], &[1, 2], ev),
+            Err(Error::UidVecContainInvalidOne)
+        );
+        sw(&mut s, 200, 2, &[2, 1], &[10, 20], ev).unwrap();
+        assert_eq!(
+            Weights::get(&s, &netuid.0, &0),
+            vec![(2, 32_768), (1, 65_535)]
+        );
+        assert_eq!(LastUpdate::get(&s, &netuid.0)[0], 200);
+        assert_eq!(
+            sw(&mut s, 250, 2, &[2], &[1], ev),
+            Err(Error::SettingWeightsTooFast)
+        );
+        assert_eq!(ev.last(), Some(&WeightsEvent::WeightsSet(netuid.0, 0)));
+        // Version keys and the stake threshold.
+        WeightsVersionKey::insert(&mut s, &netuid, &5);
+        assert_eq!(
+            sw(&mut s, 400, 2, &[2], &[1], ev),
+            Err(Error::IncorrectWeightVersionKey)
+        );
+        StakeThreshold::put(&mut s, &1);
+        assert_eq!(
+            set_weights(&mut s, 400, &acct(3), netuid, &[1], &[1], 5, false, ev),
+            Err(Error::NotEnoughStakeToSetWeights)
+        );
+        // With commit-reveal on, plain set_weights is refused.
+        CommitRevealWeightsEnabled::insert(&mut s, &netuid, &true);
+        assert_eq!(
+            sw(&mut s, 400, 2, &[2], &[1], ev),
+            Err(Error::CommitRevealEnabled)
+        );
+    }
+
+    #[test]
+    fn commit_then_reveal_in_the_reveal_epoch() {
+        let (mut s, netuid) = subnet();
+        CommitRevealWeightsEnabled::insert(&mut s, &netuid, &true);
+        // Pin the epoch schedule: no epoch due during the test unless we say so.
+        Tempo::insert(&mut s, &netuid, &1_000);
+        LastEpochBlock::insert(&mut s, &netuid, &150);
+        let ev = &mut Vec::new();
+        let (uids, values, salt) = ([1u16, 2], [5u16, 10], [9u16, 9]);
+        let hash = commit_hash(&acct(2), netuid.0, &uids, &values, &salt, 0);
+        commit_weights(&mut s, 200, &acct(2), netuid, hash, ev).unwrap();
+        let reveal = |s: &mut Storage, block, ev: &mut Vec<_>| {
+            reveal_weights(s, block, &acct(2), netuid, &uids, &values, &salt, 0, ev)
+        };
+        // Same epoch: too early. A wrong salt does not match.
+        assert_eq!(reveal(&mut s, 300, ev), Err(Error::RevealTooEarly));
+        assert_eq!(
+            reveal_weights(
+                &mut s,
+                300,
+                &acct(2),
+                netuid,
+                &uids,
+                &values,
+                &[1, 1],
+                0,
+                ev
+            ),
+            Err(Error::InvalidRevealCommitHashNotMatch)
+        );
+        // Next epoch: revealed, applied, and the commit is gone.
+        SubnetEpochIndex::insert(&mut s, &netuid, &1);
+        LastEpochBlock::insert(&mut s, &netuid, &1_200);
+        reveal(&mut s, 1_300, ev).unwrap();
+        assert_eq!(
+            Weights::get(&s, &netuid.0, &0),
+            vec![(1, 32_768), (2, 65_535)]
+        );
+        assert!(WeightCommits::try_get(&s, &netuid.0, &acct(2)).is_none());
+        assert_eq!(reveal(&mut s, 1_300, ev), Err(Error::NoWeightsCommitFound));
+        // A commit left past its reveal epoch expires.
+        commit_weights(&mut s, 1_400, &acct(2), netuid, hash, ev).unwrap();
+        SubnetEpochIndex::insert(&mut s, &netuid, &3);
+        assert_eq!(reveal(&mut s, 1_500, ev), Err(Error::ExpiredWeightCommit));
+    }
+
+    #[test]
+    fn epoch_schedule() {
+        let mut s = Storage::new();
+        let n = NetUid(1);
+        Tempo::insert(&mut s, &n, &10);
+        LastEpochBlock::insert(&mut s, &n, &0);
+        assert!(!should_run_epoch(&s, n, 9));
+        assert!(should_run_epoch(&s, n, 10));
+        PendingEpochAt::insert(&mut s, &n, &5);
+        assert!(should_run_epoch(&s, n, 5));
+        Tempo::insert(&mut s, &n, &0);
+        assert!(!should_run_epoch(&s, n, 100));
+    }
+}
