@@ -288,9 +288,7 @@ pub fn run_epoch(input: &EpochInput) -> EpochOutput {
             t <= r
         });
         let ema = yuma3_bonds(p, &weights_for_bonds, &bonds, &consensus, n);
-        let mut ema_norm = ema.clone();
-        inplace_col_normalize(&mut ema_norm, n);
-        let per_validator = math::row_dot(&ema_norm, &incentive);
+        let per_validator = math::col_normalized_row_dot(&ema, n, &incentive);
         let mut dividends: Vec<I32F32> = per_validator
             .iter()
             .zip(active_stake.iter())
@@ -305,8 +303,8 @@ pub fn run_epoch(input: &EpochInput) -> EpochOutput {
         });
         inplace_col_normalize(&mut bonds, n);
         let mut delta = weights_for_bonds;
-        math::row_hadamard(&mut delta, &active_stake);
-        inplace_col_normalize(&mut delta, n);
+        let delta_sums = math::row_hadamard(&mut delta, &active_stake, n);
+        math::divide_columns(&mut delta, &delta_sums);
         let mut ema = math::mat_ema(&delta, &bonds, fixed_alpha(p), n);
         inplace_col_normalize(&mut ema, n);
         let mut dividends = math::matmul_transpose(&ema, &incentive);

@@ -128,6 +128,12 @@ pub fn row_sum(m: &SparseMatrix) -> Vec<I32F32> {
 /// Normalizes each column `j < columns` to sum 1 (zero-sum columns, and entries beyond
 /// `columns`, are left alone).
 pub fn inplace_col_normalize(m: &mut SparseMatrix, columns: usize) {
+    let col_sum = col_sums(m, columns);
+    divide_columns(m, &col_sum);
+}
+
+/// Σ_i m_ij for each column `j < columns`.
+pub fn col_sums(m: &SparseMatrix, columns: usize) -> Vec<I32F32> {
     let mut col_sum = vec![ZERO; columns];
     for row in m.iter() {
         for (j, v) in row {
@@ -136,11 +142,31 @@ pub fn inplace_col_normalize(m: &mut SparseMatrix, columns: usize) {
             }
         }
     }
-    divide_columns(m, &col_sum);
+    col_sum
+}
+
+/// t_i = Σ_j ⌊(m_ij / s_j) · x_j⌋ with `s` the column sums of `m` (division skipped where a sum
+/// is 0), as subtensor's `mat_vec_mul_sparse` then `row_sum_sparse` compute it on the
+/// column-normalized matrix, without building that matrix.
+pub fn col_normalized_row_dot(m: &SparseMatrix, columns: usize, x: &[I32F32]) -> Vec<I32F32> {
+    let divisors: Vec<Divisor> = col_sums(m, columns).into_iter().map(Divisor::new).collect();
+    m.iter()
+        .map(|row| {
+            row.iter().fold(ZERO, |acc, (j, v)| {
+                let jj = usize::from(*j);
+                let Some(xj) = x.get(jj) else { return acc };
+                let normalized = match divisors.get(jj) {
+                    Some(d) if d.divisor() != ZERO => d.div(*v),
+                    _ => *v,
+                };
+                acc.saturating_add(fmul(normalized, *xj))
+            })
+        })
+        .collect()
 }
 
 /// Divides each entry by its column's divisor, where that divisor is not 0.
-fn divide_columns(m: &mut SparseMatrix, by: &[I32F32]) {
+pub fn divide_columns(m: &mut SparseMatrix, by: &[I32F32]) {
     let divisors: Vec<Divisor> = by.iter().map(|d| Divisor::new(*d)).collect();
     for row in m.iter_mut() {
         for (j, v) in row.iter_mut() {
@@ -195,28 +221,20 @@ pub fn matmul_transpose(m: &SparseMatrix, x: &[I32F32]) -> Vec<I32F32> {
 }
 
 /// m_ij ← ⌊m_ij · x_i⌋ (row-wise Hadamard product). Rows beyond `x` are dropped, as in
-/// subtensor, which stops at the shorter of the two.
-pub fn row_hadamard(m: &mut SparseMatrix, x: &[I32F32]) {
+/// subtensor, which stops at the shorter of the two. Returns the column sums of the result for
+/// columns `0..columns` (the next step normalizes by them).
+pub fn row_hadamard(m: &mut SparseMatrix, x: &[I32F32], columns: usize) -> Vec<I32F32> {
     m.truncate(x.len());
+    let mut col_sum = vec![ZERO; columns];
     for (row, scale) in m.iter_mut().zip(x.iter()) {
-        for (_, v) in row.iter_mut() {
+        for (j, v) in row.iter_mut() {
             *v = fmul(*v, *scale);
+            if let Some(s) = col_sum.get_mut(usize::from(*j)) {
+                *s = s.saturating_add(*v);
+            }
         }
     }
-}
-
-/// t_i = Σ_j ⌊m_ij · x_j⌋ over the non-zero products (subtensor's `mat_vec_mul_sparse` followed
-/// by `row_sum_sparse`; dropping zero products changes no sum).
-pub fn row_dot(m: &SparseMatrix, x: &[I32F32]) -> Vec<I32F32> {
-    m.iter()
-        .map(|row| {
-            row.iter()
-                .fold(ZERO, |acc, (j, v)| match x.get(usize::from(*j)) {
-                    Some(xj) => acc.saturating_add(fmul(*v, *xj)),
-                    None => acc,
-                })
-        })
-        .collect()
+    col_sum
 }
 
 /// Clips every entry at its column's threshold: entries above `c_j` become `c_j`, or are
