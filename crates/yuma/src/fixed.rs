@@ -352,32 +352,6 @@ pub fn alpha_from_exp(e: I32F32, alpha_low: I32F32, alpha_high: I32F32) -> I32F3
     clamp_value(alpha, alpha_low, alpha_high)
 }
 
-/// Liquid alpha's per-bond α (subtensor's `alpha_sigmoid`).
-///
-/// `neg_steepness_100` is `steepness / −100`, computed once per epoch by the caller.
-/// `diff` is how far the validator is ahead of consensus (buying) or how far its bond exceeds its
-/// weight (selling); the sigmoid maps it into `[low, high]`.
-#[inline]
-pub fn alpha_sigmoid(
-    consensus: I32F32,
-    weight: I32F32,
-    bond: I32F32,
-    alpha_low: I32F32,
-    alpha_high: I32F32,
-    neg_steepness_100: I32F32,
-) -> I32F32 {
-    let diff = if weight >= bond {
-        clamp_value(weight.saturating_sub(consensus), ZERO, ONE)
-    } else {
-        clamp_value(bond.saturating_sub(weight), ZERO, ONE)
-    };
-    let exponent = neg_steepness_100.saturating_mul(diff.saturating_sub(HALF));
-    let sigmoid = ONE.saturating_div(ONE.saturating_add(exp_safe(exponent)));
-    let alpha =
-        alpha_low.saturating_add(sigmoid.saturating_mul(alpha_high.saturating_sub(alpha_low)));
-    clamp_value(alpha, alpha_low, alpha_high)
-}
-
 /// `steepness / −100` as liquid alpha uses it (fixed division, truncating).
 pub fn neg_steepness_over_100(steepness: i16) -> I32F32 {
     I32F32::from_num(steepness).saturating_div(I32F32::from_num(-100))
@@ -396,6 +370,32 @@ mod tests {
             Err(()) if x <= ZERO => ZERO,
             Err(()) => I32F32::max_value(),
         }
+    }
+
+    /// Liquid alpha's per-bond α as subtensor's `alpha_sigmoid` computes it, with substrate-fixed's
+    /// own operations: the oracle for [`alpha_exponent`] + [`alpha_from_exp`].
+    ///
+    /// `neg_steepness_100` is `steepness / −100`, computed once per epoch by the caller.
+    /// `diff` is how far the validator is ahead of consensus (buying) or how far its bond exceeds its
+    /// weight (selling); the sigmoid maps it into `[low, high]`.
+    fn alpha_sigmoid(
+        consensus: I32F32,
+        weight: I32F32,
+        bond: I32F32,
+        alpha_low: I32F32,
+        alpha_high: I32F32,
+        neg_steepness_100: I32F32,
+    ) -> I32F32 {
+        let diff = if weight >= bond {
+            clamp_value(weight.saturating_sub(consensus), ZERO, ONE)
+        } else {
+            clamp_value(bond.saturating_sub(weight), ZERO, ONE)
+        };
+        let exponent = neg_steepness_100.saturating_mul(diff.saturating_sub(HALF));
+        let sigmoid = ONE.saturating_div(ONE.saturating_add(exp_safe(exponent)));
+        let alpha =
+            alpha_low.saturating_add(sigmoid.saturating_mul(alpha_high.saturating_sub(alpha_low)));
+        clamp_value(alpha, alpha_low, alpha_high)
     }
 
     #[test]
