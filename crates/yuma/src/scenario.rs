@@ -319,7 +319,10 @@ impl Scenario {
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         let de = &mut serde_json::Deserializer::from_str(text);
         let raw: RawScenario = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
+            let path = match e.path().to_string() {
+                p if p == "." => "scenario".to_string(),
+                p => p,
+            };
             // serde_json appends " at line L column C"; keep it, it points into the file.
             malformed(path, e.into_inner().to_string())
         })?;
@@ -571,6 +574,7 @@ mod tests {
     #[test]
     fn bad_input_names_the_field() {
         assert!(err("{").contains("EOF"));
+        assert!(err(r#"{"n": 2}"#).starts_with("scenario: missing field `stake`"));
         assert!(err(&with("stake", "[1]")).starts_with("stake: has 1 entries, expected n = 2"));
         assert!(err(&with("stake", "[-1, 0]")).starts_with("stake[0]: invalid value"));
         assert!(err(&with("n", "70000")).starts_with("n: invalid value"));
