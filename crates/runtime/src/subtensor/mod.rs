@@ -4,6 +4,7 @@ pub mod epoch;
 pub mod errors;
 pub mod neurons;
 pub mod shares;
+pub mod staking;
 pub mod storage;
 pub mod subnets;
 pub mod weights;

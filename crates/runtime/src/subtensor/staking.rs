@@ -1,0 +1,369 @@
+//! Staking: `add_stake` and `remove_stake` through a subnet's pool. Source:
+//! `spec/economy.md` §3.3–§3.4.
+//!
+//! Staking moves the coldkey's TAO into the subnet account, buys alpha with it in the pool and
+//! credits that alpha to the (hotkey, coldkey) share pool; unstaking sells alpha back for TAO.
+//! The swap fee goes to the block author (bought back as TAO on a sell), or is burned when the
+//! block has none. On the root subnet (a stable pool) TAO is staked 1:1 without a fee.
+
+use super::errors::Error;
+use super::shares::HotkeyPool;
+use super::storage::*;
+use super::subnets::{
+    PalSwapInitialized, SwapBalancer, hotkey_account_exists, pool, subnet_account,
+};
+use crate::balances::{self, Existence};
+use crate::storage::Storage;
+use crate::swap::{MAX_PRICE, MIN_PRICE, Side};
+use cortex_primitives::{AccountId32, NetUid};
+use substrate_fixed::types::U64F64;
+
+/// The smallest stake: 0.002 TAO.
+pub const DEFAULT_MIN_STAKE: u64 = 2_000_000;
+/// Where burned TAO goes: `"modl" ++ "burntnsr"`, zero-padded.
+pub fn burn_account() -> AccountId32 {
+    let mut bytes = [0u8; 32];
+    for (dst, src) in bytes.iter_mut().zip(b"modlburntnsr".iter()) {
+        *dst = *src;
+    }
+    AccountId32(bytes)
+}
+
+/// Something the staking calls report (SubtensorModule events).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StakeEvent {
+    /// `(coldkey, hotkey, tao, alpha, netuid, fee)`.
+    StakeAdded(AccountId32, AccountId32, u64, u64, NetUid, u64),
+    /// `(coldkey, hotkey, tao, alpha, netuid, fee)`.
+    StakeRemoved(AccountId32, AccountId32, u64, u64, NetUid, u64),
+}
+
+/// A limit price given in rao per alpha (as calls carry it) as TAO per alpha.
+pub fn limit_price(rao_per_alpha: u64) -> U64F64 {
+    U64F64::saturating_from_num(rao_per_alpha)
+        .checked_div(U64F64::saturating_from_num(1_000_000_000u64))
+        .unwrap_or_default()
+}
+
+/// The stake of `coldkey` on `hotkey` in `netuid`.
+pub fn stake_of(
+    s: &mut Storage,
+    hotkey: &AccountId32,
+    coldkey: &AccountId32,
+    netuid: NetUid,
+) -> u64 {
+    HotkeyPool::new(s, *hotkey, netuid).stake_of(coldkey)
+}
+
+fn remember_staking_hotkey(s: &mut Storage, coldkey: &AccountId32, hotkey: &AccountId32) {
+    let mut hotkeys = StakingHotkeys::get(s, coldkey);
+    if !hotkeys.contains(hotkey) {
+        hotkeys.push(*hotkey);
+        StakingHotkeys::insert(s, coldkey, &hotkeys);
+    }
+}
+
+fn persist_balancer(s: &mut Storage, netuid: NetUid, balancer: &crate::swap::Balancer) {
+    if SubnetMechanism::get(s, &netuid) == 1 && !PalSwapInitialized::get(s, &netuid) {
+        SwapBalancer::insert(s, &netuid, balancer);
+        PalSwapInitialized::insert(s, &netuid, &true);
+    }
+}
+
+/// Sells `alpha` into the pool: `SubnetAlphaIn += in`, `SubnetAlphaOut −= in`,
+/// `SubnetTAO −= out`, `TotalStake −= out` (subtensor's `swap_alpha_for_tao`).
+fn swap_alpha_for_tao(
+    s: &mut Storage,
+    netuid: NetUid,
+    alpha: u64,
+    limit: U64F64,
+    drop_fees: bool,
+) -> Result<crate::swap::SwapResult, Error> {
+    let r = pool(s, netuid).swap(Side::Sell, alpha, limit, drop_fees)?;
+    persist_balancer(s, netuid, &r.balancer);
+    let alpha_in = SubnetAlphaIn::get(s, &netuid).saturating_add(r.paid_in);
+    SubnetAlphaIn::insert(s, &netuid, &alpha_in);
+    let alpha_out = SubnetAlphaOut::get(s, &netuid).saturating_sub(r.paid_in);
+    SubnetAlphaOut::insert(s, &netuid, &alpha_out);
+    let tao = SubnetTAO::get(s, &netuid).saturating_sub(r.paid_out);
+    SubnetTAO::insert(s, &netuid, &tao);
+    let stake = TotalStake::get(s).saturating_sub(r.paid_out);
+    TotalStake::put(s, &stake);
+    Ok(r)
+}
+
+/// `add_stake(hotkey, netuid, tao)` signed by `coldkey`; `author` is the block author, who
+/// receives the swap fee. Returns the alpha staked.
+pub fn add_stake(
+    s: &mut Storage,
+    coldkey: &AccountId32,
+    hotkey: &AccountId32,
+    netuid: NetUid,
+    tao: u64,
+    author: Option<&AccountId32>,
+    events: &mut Vec<StakeEvent>,
+) -> Result<u64, Error> {
+    if !netuid.is_root()
+        && SubnetMechanism::get(s, &netuid) == 1
+        && tao > SubnetTAO::get(s, &netuid).saturating_mul(1000)
+    {
+        return Err(Error::InsufficientLiquidity);
+    }
+    if !NetworksAdded::get(s, &netuid) && !netuid.is_root() {
+        return Err(Error::SubnetNotExists);
+    }
+    if !SubtokenEnabled::get(s, &netuid) {
+        return Err(Error::SubtokenDisabled);
+    }
+    let p = pool(s, netuid);
+    let min_fee = p
+        .swap(Side::Buy, DEFAULT_MIN_STAKE, limit_price(MAX_PRICE), false)
+        .map(|r| r.fee)
+        .unwrap_or_else(|_| p.fee(DEFAULT_MIN_STAKE, false));
+    if tao < DEFAULT_MIN_STAKE.saturating_add(min_fee) {
+        return Err(Error::AmountTooLow);
+    }
+    let spendable =
+        balances::free_balance(s, coldkey).saturating_sub(balances::EXISTENTIAL_DEPOSIT);
+    if spendable < tao {
+        return Err(Error::NotEnoughBalanceToStake);
+    }
+    if !hotkey_account_exists(s, hotkey) {
+        return Err(Error::HotKeyAccountNotExists);
+    }
+    let sim = p
+        .swap(Side::Buy, tao, limit_price(MAX_PRICE), false)
+        .map_err(|_| Error::InsufficientLiquidity)?;
+    if sim.paid_in < DEFAULT_MIN_STAKE {
+        return Err(Error::AmountTooLow);
+    }
+    if sim.paid_out == 0 || !HotkeyPool::new(s, *hotkey, netuid).can_add_for_one(sim.paid_out) {
+        return Err(Error::InsufficientLiquidity);
+    }
+
+    // Execution (subtensor's `stake_into_subnet`).
+    let staked = tao.min(spendable);
+    balances::transfer(
+        s,
+        coldkey,
+        &subnet_account(netuid),
+        staked,
+        Existence::KeepAlive,
+        &mut Vec::new(),
+    )
+    .map_err(|_| Error::BalanceWithdrawalError)?;
+    let bought =
+        super::neurons::swap_tao_for_alpha(s, netuid, staked, limit_price(MAX_PRICE), false)?;
+    if bought.alpha_out == 0 {
+        return Err(Error::AmountTooLow);
+    }
+    HotkeyPool::new(s, *hotkey, netuid)
+        .update_for_one(coldkey, i64::try_from(bought.alpha_out).unwrap_or(i64::MAX));
+    remember_staking_hotkey(s, coldkey, hotkey);
+    if bought.fee > 0 {
+        let to = author.copied().unwrap_or_else(burn_account);
+        balances::transfer(
+            s,
+            &subnet_account(netuid),
+            &to,
+            bought.fee,
+            Existence::AllowDeath,
+            &mut Vec::new(),
+        )
+        .map_err(|_| Error::BalanceWithdrawalError)?;
+    }
+    events.push(StakeEvent::StakeAdded(
+        *coldkey,
+        *hotkey,
+        staked,
+        bought.alpha_out,
+        netuid,
+        bought.fee,
+    ));
+    Ok(bought.alpha_out)
+}
+
+/// `remove_stake(hotkey, netuid, alpha)` signed by `coldkey` (at most the stake held is
+/// removed). Returns the TAO received.
+pub fn remove_stake(
+    s: &mut Storage,
+    coldkey: &AccountId32,
+    hotkey: &AccountId32,
+    netuid: NetUid,
+    alpha: u64,
+    author: Option<&AccountId32>,
+    events: &mut Vec<StakeEvent>,
+) -> Result<u64, Error> {
+    if !SubtokenEnabled::get(s, &netuid) {
+        return Err(Error::SubtokenDisabled);
+    }
+    let held = stake_of(s, hotkey, coldkey, netuid);
+    let alpha = alpha.min(held);
+    if !netuid.is_root()
+        && SubnetMechanism::get(s, &netuid) == 1
+        && alpha > SubnetAlphaIn::get(s, &netuid).saturating_mul(1000)
+    {
+        return Err(Error::InsufficientLiquidity);
+    }
+    if !NetworksAdded::get(s, &netuid) && !netuid.is_root() {
+        return Err(Error::SubnetNotExists);
+    }
+    if alpha == 0 {
+        return Err(Error::AmountTooLow);
+    }
+    let remaining = held
+        .checked_sub(alpha)
+        .ok_or(Error::NotEnoughStakeToWithdraw)?;
+    let sim = pool(s, netuid)
+        .swap(Side::Sell, alpha, limit_price(MIN_PRICE), false)
+        .map_err(|_| Error::InsufficientLiquidity)?;
+    if remaining != 0 && sim.paid_out < DEFAULT_MIN_STAKE {
+        return Err(Error::AmountTooLow);
+    }
+    if !hotkey_account_exists(s, hotkey) {
+        return Err(Error::HotKeyAccountNotExists);
+    }
+
+    // Execution (subtensor's `unstake_from_subnet`).
+    HotkeyPool::new(s, *hotkey, netuid).update_for_one(
+        coldkey,
+        i64::try_from(alpha).unwrap_or(i64::MAX).saturating_neg(),
+    );
+    let r = swap_alpha_for_tao(s, netuid, alpha, limit_price(MIN_PRICE), false)?;
+    let refund = alpha.saturating_sub(r.paid_in.saturating_add(r.fee));
+    if refund > 0 {
+        HotkeyPool::new(s, *hotkey, netuid)
+            .update_for_one(coldkey, i64::try_from(refund).unwrap_or(i64::MAX));
+    }
+    balances::transfer(
+        s,
+        &subnet_account(netuid),
+        coldkey,
+        r.paid_out,
+        Existence::AllowDeath,
+        &mut Vec::new(),
+    )
+    .map_err(|_| Error::BalanceWithdrawalError)?;
+    // The fee alpha is sold again (fee-free) for the author; without an author it is burned:
+    // it leaves everyone's stake while `SubnetAlphaOut` keeps counting it.
+    if r.fee_to_block_author > 0
+        && let Some(author) = author
+    {
+        let fee = swap_alpha_for_tao(
+            s,
+            netuid,
+            r.fee_to_block_author,
+            limit_price(MIN_PRICE),
+            true,
+        )?;
+        balances::transfer(
+            s,
+            &subnet_account(netuid),
+            author,
+            fee.paid_out,
+            Existence::AllowDeath,
+            &mut Vec::new(),
+        )
+        .map_err(|_| Error::BalanceWithdrawalError)?;
+    }
+    events.push(StakeEvent::StakeRemoved(
+        *coldkey, *hotkey, r.paid_out, r.paid_in, netuid, r.fee,
+    ));
+    Ok(r.paid_out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::balances::mint_into;
+    use crate::subtensor::subnets::{register_network, start_call};
+
+    const TAO: u64 = 1_000_000_000;
+
+    fn acct(b: u8) -> AccountId32 {
+        AccountId32([b; 32])
+    }
+
+    fn subnet() -> (Storage, NetUid) {
+        let mut s = Storage::new();
+        mint_into(&mut s, &acct(1), 2_000 * TAO, &mut Vec::new()).unwrap();
+        mint_into(&mut s, &acct(10), 100 * TAO, &mut Vec::new()).unwrap();
+        let netuid = register_network(&mut s, 1, &acct(1), &acct(2), &mut Vec::new()).unwrap();
+        (s, netuid)
+    }
+
+    #[test]
+    fn stake_and_unstake_round_trip_through_the_pool() {
+        let (mut s, netuid) = subnet();
+        let mut ev = Vec::new();
+        assert_eq!(
+            add_stake(&mut s, &acct(10), &acct(2), netuid, 10 * TAO, None, &mut ev),
+            Err(Error::SubtokenDisabled)
+        );
+        start_call(&mut s, 2, &acct(1), netuid, &mut Vec::new()).unwrap();
+        let issuance = balances::total_issuance(&s);
+        let alpha = add_stake(
+            &mut s,
+            &acct(10),
+            &acct(2),
+            netuid,
+            10 * TAO,
+            Some(&acct(99)),
+            &mut ev,
+        )
+        .unwrap();
+        // 10 TAO into a 1 000/1 000 pool: a little under 10 alpha (price impact and fee).
+        assert!(alpha < 10 * TAO && alpha > 9_890_000_000, "{alpha}");
+        assert_eq!(stake_of(&mut s, &acct(2), &acct(10), netuid), alpha);
+        assert_eq!(TotalHotkeyAlpha::get(&s, &acct(2), &netuid), alpha);
+        assert_eq!(balances::free_balance(&s, &acct(10)), 90 * TAO);
+        // The fee went to the author; no TAO was created or destroyed.
+        let fee = balances::free_balance(&s, &acct(99));
+        assert_eq!(fee, 10 * TAO * 33 / 65_535);
+        assert_eq!(balances::total_issuance(&s), issuance);
+        assert_eq!(StakingHotkeys::get(&s, &acct(10)), vec![acct(2)]);
+        // Unstake everything (asking for more is clamped to the stake).
+        let tao = remove_stake(
+            &mut s,
+            &acct(10),
+            &acct(2),
+            netuid,
+            u64::MAX,
+            Some(&acct(99)),
+            &mut ev,
+        )
+        .unwrap();
+        assert!(tao < 10 * TAO && tao > 9_980_000_000, "{tao}");
+        assert_eq!(stake_of(&mut s, &acct(2), &acct(10), netuid), 0);
+        assert_eq!(balances::free_balance(&s, &acct(10)), 90 * TAO + tao);
+        assert_eq!(balances::total_issuance(&s), issuance);
+        assert!(matches!(ev.last(), Some(StakeEvent::StakeRemoved(_, _, t, _, _, _)) if *t == tao));
+    }
+
+    #[test]
+    fn refusals() {
+        let (mut s, netuid) = subnet();
+        start_call(&mut s, 2, &acct(1), netuid, &mut Vec::new()).unwrap();
+        let ev = &mut Vec::new();
+        assert_eq!(
+            add_stake(&mut s, &acct(10), &acct(2), netuid, 1_000, None, ev),
+            Err(Error::AmountTooLow)
+        );
+        assert_eq!(
+            add_stake(&mut s, &acct(10), &acct(2), netuid, 200 * TAO, None, ev),
+            Err(Error::NotEnoughBalanceToStake)
+        );
+        assert_eq!(
+            add_stake(&mut s, &acct(10), &acct(77), netuid, TAO, None, ev),
+            Err(Error::HotKeyAccountNotExists)
+        );
+        assert_eq!(
+            remove_stake(&mut s, &acct(10), &acct(2), netuid, TAO, None, ev),
+            Err(Error::AmountTooLow)
+        );
+        assert_eq!(
+            add_stake(&mut s, &acct(10), &acct(2), NetUid(9), TAO, None, ev),
+            Err(Error::SubnetNotExists)
+        );
+    }
+}
