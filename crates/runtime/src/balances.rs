@@ -287,19 +287,8 @@ pub fn transfer_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{acct, funded};
     use proptest::prelude::*;
-
-    fn acct(b: u8) -> AccountId32 {
-        AccountId32([b; 32])
-    }
-
-    fn funded(amounts: &[(u8, u64)]) -> Storage {
-        let mut s = Storage::new();
-        for (who, amount) in amounts {
-            mint_into(&mut s, &acct(*who), *amount, &mut Vec::new()).unwrap();
-        }
-        s
-    }
 
     #[test]
     fn account_info_encodes_like_substrate() {

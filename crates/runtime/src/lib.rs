@@ -27,3 +27,5 @@ pub mod prices;
 pub mod storage;
 pub mod subtensor;
 pub mod swap;
+#[cfg(test)]
+mod test_support;

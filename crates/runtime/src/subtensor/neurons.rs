@@ -327,21 +327,11 @@ pub fn burned_register(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::balances::mint_into;
-    use crate::subtensor::subnets::{register_network, start_call};
-
-    const TAO: u64 = 1_000_000_000;
-
-    fn acct(b: u8) -> AccountId32 {
-        AccountId32([b; 32])
-    }
+    use crate::test_support::{TAO, acct, funded};
 
     fn subnet() -> (Storage, NetUid) {
-        let mut s = Storage::new();
-        mint_into(&mut s, &acct(1), 10_000 * TAO, &mut Vec::new()).unwrap();
-        mint_into(&mut s, &acct(50), 10_000 * TAO, &mut Vec::new()).unwrap();
-        let netuid = register_network(&mut s, 1, &acct(1), &acct(2), &mut Vec::new()).unwrap();
-        start_call(&mut s, 1, &acct(1), netuid, &mut Vec::new()).unwrap();
+        let mut s = funded(&[(1, 10_000 * TAO), (50, 10_000 * TAO)]);
+        let netuid = crate::test_support::subnet(&mut s, true);
         (s, netuid)
     }
 

@@ -241,6 +241,18 @@ pub mod alpha_v2 {
     }
 }
 
+/// The stake of `coldkey` on `hotkey` in `netuid`: `value · shares / denominator` of the
+/// hotkey's pool (0 if it holds no shares).
+pub fn stake_of(s: &Storage, hotkey: &AccountId32, coldkey: &AccountId32, netuid: NetUid) -> u64 {
+    let Some(shares) = alpha_v2::try_get(s, hotkey, coldkey, netuid) else {
+        return 0;
+    };
+    SafeFloat::from(TotalHotkeyAlpha::get(s, hotkey, &netuid))
+        .mul_div(&shares, &TotalHotkeySharesV2::get(s, hotkey, &netuid))
+        .unwrap_or_default()
+        .to_u64()
+}
+
 /// One hotkey's pool on one subnet, read and written through storage.
 pub struct HotkeyPool<'a> {
     s: &'a mut Storage,
@@ -280,13 +292,7 @@ impl<'a> HotkeyPool<'a> {
 
     /// The stake of `coldkey` in this pool (0 if it holds no shares).
     pub fn stake_of(&self, coldkey: &AccountId32) -> u64 {
-        let Some(shares) = alpha_v2::try_get(self.s, &self.hotkey, coldkey, self.netuid) else {
-            return 0;
-        };
-        SafeFloat::from(self.value())
-            .mul_div(&shares, &self.denominator())
-            .unwrap_or_default()
-            .to_u64()
+        stake_of(self.s, &self.hotkey, coldkey, self.netuid)
     }
 
     /// Shares that `amount` of value buys at the current price of a share.

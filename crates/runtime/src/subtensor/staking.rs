@@ -7,7 +7,7 @@
 //! block has none. On the root subnet (a stable pool) TAO is staked 1:1 without a fee.
 
 use super::errors::Error;
-use super::shares::HotkeyPool;
+use super::shares::{HotkeyPool, stake_of};
 use super::storage::*;
 use super::subnets::{
     PalSwapInitialized, SwapBalancer, hotkey_account_exists, pool, subnet_account,
@@ -43,16 +43,6 @@ pub fn limit_price(rao_per_alpha: u64) -> U64F64 {
     U64F64::saturating_from_num(rao_per_alpha)
         .checked_div(U64F64::saturating_from_num(1_000_000_000u64))
         .unwrap_or_default()
-}
-
-/// The stake of `coldkey` on `hotkey` in `netuid`.
-pub fn stake_of(
-    s: &mut Storage,
-    hotkey: &AccountId32,
-    coldkey: &AccountId32,
-    netuid: NetUid,
-) -> u64 {
-    HotkeyPool::new(s, *hotkey, netuid).stake_of(coldkey)
 }
 
 fn remember_staking_hotkey(s: &mut Storage, coldkey: &AccountId32, hotkey: &AccountId32) {
@@ -275,20 +265,12 @@ pub fn remove_stake(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::balances::mint_into;
-    use crate::subtensor::subnets::{register_network, start_call};
-
-    const TAO: u64 = 1_000_000_000;
-
-    fn acct(b: u8) -> AccountId32 {
-        AccountId32([b; 32])
-    }
+    use crate::subtensor::subnets::start_call;
+    use crate::test_support::{TAO, acct, funded};
 
     fn subnet() -> (Storage, NetUid) {
-        let mut s = Storage::new();
-        mint_into(&mut s, &acct(1), 2_000 * TAO, &mut Vec::new()).unwrap();
-        mint_into(&mut s, &acct(10), 100 * TAO, &mut Vec::new()).unwrap();
-        let netuid = register_network(&mut s, 1, &acct(1), &acct(2), &mut Vec::new()).unwrap();
+        let mut s = funded(&[(1, 2_000 * TAO), (10, 100 * TAO)]);
+        let netuid = crate::test_support::subnet(&mut s, false);
         (s, netuid)
     }
 
@@ -314,7 +296,7 @@ mod tests {
         .unwrap();
         // 10 TAO into a 1 000/1 000 pool: a little under 10 alpha (price impact and fee).
         assert!(alpha < 10 * TAO && alpha > 9_890_000_000, "{alpha}");
-        assert_eq!(stake_of(&mut s, &acct(2), &acct(10), netuid), alpha);
+        assert_eq!(stake_of(&s, &acct(2), &acct(10), netuid), alpha);
         assert_eq!(TotalHotkeyAlpha::get(&s, &acct(2), &netuid), alpha);
         assert_eq!(balances::free_balance(&s, &acct(10)), 90 * TAO);
         // The fee went to the author; no TAO was created or destroyed.
@@ -334,7 +316,7 @@ mod tests {
         )
         .unwrap();
         assert!(tao < 10 * TAO && tao > 9_980_000_000, "{tao}");
-        assert_eq!(stake_of(&mut s, &acct(2), &acct(10), netuid), 0);
+        assert_eq!(stake_of(&s, &acct(2), &acct(10), netuid), 0);
         assert_eq!(balances::free_balance(&s, &acct(10)), 90 * TAO + tao);
         assert_eq!(balances::total_issuance(&s), issuance);
         assert!(matches!(ev.last(), Some(StakeEvent::StakeRemoved(_, _, t, _, _, _)) if *t == tao));

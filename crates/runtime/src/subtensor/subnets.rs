@@ -12,7 +12,7 @@ use crate::balances::{self, Existence};
 use crate::prices;
 use crate::storage::Storage;
 use crate::swap::{Balancer, Pool};
-use crate::{emission, storage_map};
+use crate::{emission, storage_map, storage_value};
 use codec::Encode;
 use cortex_primitives::{AccountId32, NetUid};
 use substrate_fixed::types::U64F64;
@@ -42,8 +42,6 @@ storage_map!(/// TAO recycled by a subnet's registration.
     "SubtensorModule", RAORecycledForRegistration: Identity(NetUid) => u64 = 0);
 storage_value!(/// Blocks after registration before `start_call` is allowed.
     "SubtensorModule", StartCallDelay: u64 = 0);
-
-use crate::storage_value;
 
 /// Something the subnet calls report (SubtensorModule events).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -341,15 +339,10 @@ pub fn start_call(
 mod tests {
     use super::*;
     use crate::balances::mint_into;
-
-    fn acct(b: u8) -> AccountId32 {
-        AccountId32([b; 32])
-    }
+    use crate::test_support::acct;
 
     fn funded(amount: u64) -> Storage {
-        let mut s = Storage::new();
-        mint_into(&mut s, &acct(1), amount, &mut Vec::new()).unwrap();
-        s
+        crate::test_support::funded(&[(1, amount)])
     }
 
     #[test]

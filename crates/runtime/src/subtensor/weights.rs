@@ -274,22 +274,13 @@ pub fn reveal_weights(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::balances::mint_into;
     use crate::subtensor::neurons::burned_register;
-    use crate::subtensor::subnets::{register_network, start_call};
-
-    const TAO: u64 = 1_000_000_000;
-
-    fn acct(b: u8) -> AccountId32 {
-        AccountId32([b; 32])
-    }
+    use crate::test_support::{TAO, acct, funded};
 
     /// A subnet with the owner at uid 0 and two more neurons (uids 1, 2) registered at block 2.
     fn subnet() -> (Storage, NetUid) {
-        let mut s = Storage::new();
-        mint_into(&mut s, &acct(1), 10_000 * TAO, &mut Vec::new()).unwrap();
-        let netuid = register_network(&mut s, 1, &acct(1), &acct(2), &mut Vec::new()).unwrap();
-        start_call(&mut s, 1, &acct(1), netuid, &mut Vec::new()).unwrap();
+        let mut s = funded(&[(1, 10_000 * TAO)]);
+        let netuid = crate::test_support::subnet(&mut s, true);
         for hk in [3, 4] {
             burned_register(&mut s, 2, &acct(1), netuid, &acct(hk), &mut Vec::new()).unwrap();
         }
