@@ -94,10 +94,11 @@ impl BalancesError {
     }
 }
 
-/// Balance changes the runtime reports as events.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Balance changes the runtime reports as events (`pallet_balances` order and indices).
+#[derive(Clone, Debug, PartialEq, Eq, codec::Encode, codec::Decode)]
 pub enum BalancesEvent {
     /// An account was created with this free balance.
+    #[codec(index = 0)]
     Endowed {
         /// The new account.
         account: AccountId32,
@@ -105,6 +106,7 @@ pub enum BalancesEvent {
         free_balance: u64,
     },
     /// An account was reaped and its dust destroyed.
+    #[codec(index = 1)]
     DustLost {
         /// The reaped account.
         account: AccountId32,
@@ -112,12 +114,37 @@ pub enum BalancesEvent {
         amount: u64,
     },
     /// A transfer.
+    #[codec(index = 2)]
     Transfer {
         /// Sender.
         from: AccountId32,
         /// Recipient.
         to: AccountId32,
         /// Amount.
+        amount: u64,
+    },
+    /// Root set an account's free balance.
+    #[codec(index = 3)]
+    BalanceSet {
+        /// The account.
+        who: AccountId32,
+        /// Its new free balance.
+        free: u64,
+    },
+    /// Funds were deposited into an account (a fee paid to the block author).
+    #[codec(index = 7)]
+    Deposit {
+        /// The account.
+        who: AccountId32,
+        /// The amount.
+        amount: u64,
+    },
+    /// Funds were withdrawn from an account (a transaction fee).
+    #[codec(index = 8)]
+    Withdraw {
+        /// The account.
+        who: AccountId32,
+        /// The amount.
         amount: u64,
     },
 }
@@ -205,6 +232,77 @@ pub fn mint_into(
     set_free(s, who, new, events);
     increase_issuance(s, amount);
     Ok(())
+}
+
+/// Takes `amount` out of `who`'s free balance and out of issuance, keeping the account alive
+/// (a transaction fee: Substrate withdraws it with `Preservation::Preserve`).
+pub fn withdraw(
+    s: &mut Storage,
+    who: &AccountId32,
+    amount: u64,
+    events: &mut Vec<BalancesEvent>,
+) -> Result<(), BalancesError> {
+    if amount == 0 {
+        return Ok(());
+    }
+    let free = free_balance(s, who);
+    let remaining = free
+        .checked_sub(amount)
+        .ok_or(BalancesError::InsufficientBalance)?;
+    if remaining < EXISTENTIAL_DEPOSIT {
+        return Err(BalancesError::Expendability);
+    }
+    set_free(s, who, remaining, events);
+    reduce_issuance(s, amount);
+    events.push(BalancesEvent::Withdraw { who: *who, amount });
+    Ok(())
+}
+
+/// Adds `amount` (withdrawn earlier, so already out of issuance) to `who` and back into
+/// issuance. An amount that cannot create the account (below the existential deposit) stays
+/// out of issuance, i.e. it is burned; returns whether it was deposited.
+pub fn deposit(
+    s: &mut Storage,
+    who: &AccountId32,
+    amount: u64,
+    events: &mut Vec<BalancesEvent>,
+) -> bool {
+    if amount == 0 {
+        return false;
+    }
+    let free = free_balance(s, who);
+    let Some(new) = free.checked_add(amount) else {
+        return false;
+    };
+    if new < EXISTENTIAL_DEPOSIT {
+        return false;
+    }
+    set_free(s, who, new, events);
+    increase_issuance(s, amount);
+    events.push(BalancesEvent::Deposit { who: *who, amount });
+    true
+}
+
+/// Root's `force_set_balance`: sets `who`'s free balance, adjusting issuance by the difference.
+/// A balance below the existential deposit reaps the account.
+pub fn force_set_balance(
+    s: &mut Storage,
+    who: &AccountId32,
+    new_free: u64,
+    events: &mut Vec<BalancesEvent>,
+) {
+    let old = free_balance(s, who);
+    let dust = set_free(s, who, new_free, events);
+    let kept = new_free.saturating_sub(dust);
+    if kept >= old {
+        increase_issuance(s, kept.saturating_sub(old));
+    } else {
+        reduce_issuance(s, old.saturating_sub(kept));
+    }
+    events.push(BalancesEvent::BalanceSet {
+        who: *who,
+        free: kept,
+    });
 }
 
 /// Moves `amount` from `from` to `to` (`transfer_keep_alive` / `transfer_allow_death`).

@@ -22,7 +22,11 @@
 )]
 
 pub mod balances;
+pub mod call;
+pub mod dispatch;
 pub mod emission;
+pub mod event;
+pub mod executive;
 pub mod prices;
 pub mod storage;
 pub mod subtensor;

@@ -8,9 +8,10 @@
 //! Source: `spec/economy.md` §5.
 
 use super::errors::Error;
+use super::events::Event;
 use super::storage::*;
 use super::subnets::{
-    PalSwapInitialized, RAORecycledForRegistration, SubnetEvent, SwapBalancer, append_neuron,
+    PalSwapInitialized, RAORecycledForRegistration, SwapBalancer, append_neuron,
     create_account_if_non_existent, pool, subnet_account,
 };
 use crate::balances::{self, Existence};
@@ -249,7 +250,7 @@ pub fn burned_register(
     coldkey: &AccountId32,
     netuid: NetUid,
     hotkey: &AccountId32,
-    events: &mut Vec<SubnetEvent>,
+    events: &mut Vec<Event>,
 ) -> Result<u16, Error> {
     if netuid.is_root() {
         return Err(Error::RegistrationNotPermittedOnRootSubnet);
@@ -320,7 +321,7 @@ pub fn burned_register(
     RegistrationsThisBlock::insert(s, &netuid, &regs);
     let recycled = RAORecycledForRegistration::get(s, &netuid).saturating_add(cost);
     RAORecycledForRegistration::insert(s, &netuid, &recycled);
-    events.push(SubnetEvent::NeuronRegistered(netuid, uid, *hotkey));
+    events.push(Event::NeuronRegistered(netuid, uid, *hotkey));
     Ok(uid)
 }
 
@@ -348,7 +349,7 @@ mod tests {
         assert_eq!(SubnetAlphaOut::get(&s, &netuid), out_before);
         assert!(pool(&s, netuid).price() > price_before);
         assert_eq!(Burn::get(&s, &netuid), 1_260_000_000);
-        assert_eq!(ev, vec![SubnetEvent::NeuronRegistered(netuid, 1, acct(51))]);
+        assert_eq!(ev, vec![Event::NeuronRegistered(netuid, 1, acct(51))]);
         assert_eq!(Keys::get(&s, &netuid, &1), acct(51));
         assert_eq!(
             LastUpdate::get(&s, &0u16.saturating_add(netuid.0)),

@@ -7,6 +7,7 @@
 //! block has none. On the root subnet (a stable pool) TAO is staked 1:1 without a fee.
 
 use super::errors::Error;
+use super::events::Event;
 use super::shares::{HotkeyPool, stake_of};
 use super::storage::*;
 use super::subnets::{
@@ -27,15 +28,6 @@ pub fn burn_account() -> AccountId32 {
         *dst = *src;
     }
     AccountId32(bytes)
-}
-
-/// Something the staking calls report (SubtensorModule events).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StakeEvent {
-    /// `(coldkey, hotkey, tao, alpha, netuid, fee)`.
-    StakeAdded(AccountId32, AccountId32, u64, u64, NetUid, u64),
-    /// `(coldkey, hotkey, tao, alpha, netuid, fee)`.
-    StakeRemoved(AccountId32, AccountId32, u64, u64, NetUid, u64),
 }
 
 /// A limit price given in rao per alpha (as calls carry it) as TAO per alpha.
@@ -91,7 +83,7 @@ pub fn add_stake(
     netuid: NetUid,
     tao: u64,
     author: Option<&AccountId32>,
-    events: &mut Vec<StakeEvent>,
+    events: &mut Vec<Event>,
 ) -> Result<u64, Error> {
     if !netuid.is_root()
         && SubnetMechanism::get(s, &netuid) == 1
@@ -162,7 +154,7 @@ pub fn add_stake(
         )
         .map_err(|_| Error::BalanceWithdrawalError)?;
     }
-    events.push(StakeEvent::StakeAdded(
+    events.push(Event::StakeAdded(
         *coldkey,
         *hotkey,
         staked,
@@ -182,7 +174,7 @@ pub fn remove_stake(
     netuid: NetUid,
     alpha: u64,
     author: Option<&AccountId32>,
-    events: &mut Vec<StakeEvent>,
+    events: &mut Vec<Event>,
 ) -> Result<u64, Error> {
     if !SubtokenEnabled::get(s, &netuid) {
         return Err(Error::SubtokenDisabled);
@@ -256,7 +248,7 @@ pub fn remove_stake(
         )
         .map_err(|_| Error::BalanceWithdrawalError)?;
     }
-    events.push(StakeEvent::StakeRemoved(
+    events.push(Event::StakeRemoved(
         *coldkey, *hotkey, r.paid_out, r.paid_in, netuid, r.fee,
     ));
     Ok(r.paid_out)
@@ -319,7 +311,7 @@ mod tests {
         assert_eq!(stake_of(&s, &acct(2), &acct(10), netuid), 0);
         assert_eq!(balances::free_balance(&s, &acct(10)), 90 * TAO + tao);
         assert_eq!(balances::total_issuance(&s), issuance);
-        assert!(matches!(ev.last(), Some(StakeEvent::StakeRemoved(_, _, t, _, _, _)) if *t == tao));
+        assert!(matches!(ev.last(), Some(Event::StakeRemoved(_, _, t, _, _, _)) if *t == tao));
     }
 
     #[test]

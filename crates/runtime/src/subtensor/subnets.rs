@@ -7,6 +7,7 @@
 //! `spec/economy.md` §4–§5.
 
 use super::errors::Error;
+use super::events::Event;
 use super::storage::*;
 use crate::balances::{self, Existence};
 use crate::prices;
@@ -42,17 +43,6 @@ storage_map!(/// TAO recycled by a subnet's registration.
     "SubtensorModule", RAORecycledForRegistration: Identity(NetUid) => u64 = 0);
 storage_value!(/// Blocks after registration before `start_call` is allowed.
     "SubtensorModule", StartCallDelay: u64 = 0);
-
-/// Something the subnet calls report (SubtensorModule events).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SubnetEvent {
-    /// A subnet was registered: `(netuid, mechanism)`.
-    NetworkAdded(NetUid, u16),
-    /// A neuron took a uid: `(netuid, uid, hotkey)`.
-    NeuronRegistered(NetUid, u16, AccountId32),
-    /// `start_call` set the first emission block: `(netuid, block)`.
-    FirstEmissionBlockNumberSet(NetUid, u64),
-}
 
 /// The account that holds a subnet's TAO: `"modl" ++ "subtensr" ++ SCALE(netuid)`, zero-padded
 /// (Substrate's `PalletId::into_sub_account_truncating`).
@@ -227,7 +217,7 @@ pub fn register_network(
     now: u64,
     coldkey: &AccountId32,
     hotkey: &AccountId32,
-    events: &mut Vec<SubnetEvent>,
+    events: &mut Vec<Event>,
 ) -> Result<NetUid, Error> {
     if hotkey_account_exists(s, hotkey) && Owner::get(s, hotkey) != *coldkey {
         return Err(Error::NonAssociatedColdKey);
@@ -283,7 +273,7 @@ pub fn register_network(
     LastRateLimitedBlock::insert(s, &RateLimitKey::NetworkLastRegistered, &now);
     create_account_if_non_existent(s, coldkey, hotkey)?;
     let uid = append_neuron(s, netuid, hotkey, now);
-    events.push(SubnetEvent::NeuronRegistered(netuid, uid, *hotkey));
+    events.push(Event::NeuronRegistered(netuid, uid, *hotkey));
     SubnetMechanism::insert(s, &netuid, &1);
     NetworkRegisteredAt::insert(s, &netuid, &now);
     let counter = RegisteredSubnetCounter::get(s, &netuid).saturating_add(1);
@@ -302,7 +292,7 @@ pub fn register_network(
     RAORecycledForRegistration::insert(s, &netuid, &locked.saturating_sub(pool_tao));
     let total_stake = TotalStake::get(s).saturating_add(pool_tao);
     TotalStake::put(s, &total_stake);
-    events.push(SubnetEvent::NetworkAdded(netuid, 1));
+    events.push(Event::NetworkAdded(netuid, 1));
     SubnetEmissionEnabled::insert(s, &netuid, &false);
     Ok(netuid)
 }
@@ -313,7 +303,7 @@ pub fn start_call(
     now: u64,
     coldkey: &AccountId32,
     netuid: NetUid,
-    events: &mut Vec<SubnetEvent>,
+    events: &mut Vec<Event>,
 ) -> Result<(), Error> {
     if !NetworksAdded::get(s, &netuid) {
         return Err(Error::SubnetNotExists);
@@ -331,7 +321,7 @@ pub fn start_call(
     let first = now.saturating_add(1);
     FirstEmissionBlockNumber::insert(s, &netuid, &first);
     SubtokenEnabled::insert(s, &netuid, &true);
-    events.push(SubnetEvent::FirstEmissionBlockNumberSet(netuid, first));
+    events.push(Event::FirstEmissionBlockNumberSet(netuid, first));
     Ok(())
 }
 
@@ -376,7 +366,7 @@ mod tests {
         assert_eq!(SubnetworkN::get(&s, &netuid), 1);
         assert_eq!(MaxAllowedValidators::get(&s, &netuid), 64);
         assert!(Yuma3On::get(&s, &netuid) && !SubnetEmissionEnabled::get(&s, &netuid));
-        assert_eq!(ev.last(), Some(&SubnetEvent::NetworkAdded(netuid, 1)));
+        assert_eq!(ev.last(), Some(&Event::NetworkAdded(netuid, 1)));
         // The next registration is rate-limited, then costs twice the last lock.
         let err = register_network(&mut s, 200, &acct(1), &acct(3), &mut Vec::new());
         assert_eq!(err, Err(Error::NetworkTxRateLimitExceeded));

@@ -7,6 +7,7 @@
 //! copiers only ever see stale weights.
 
 use super::errors::Error;
+use super::events::Event;
 use super::storage::*;
 use crate::storage::Storage;
 use codec::Encode;
@@ -18,17 +19,6 @@ use cortex_yuma::scenario::max_upscale_u16;
 pub const MAX_PENDING_COMMITS: usize = 10;
 /// The longest an epoch may be overdue before it runs regardless of tempo.
 pub const MAX_TEMPO: u64 = 50_400;
-
-/// Something the weight calls report (SubtensorModule events).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum WeightsEvent {
-    /// `(netuid_index, uid)` set weights.
-    WeightsSet(u16, u16),
-    /// `(hotkey, netuid_index, hash)` committed weights.
-    WeightsCommitted(AccountId32, u16, [u8; 32]),
-    /// `(hotkey, netuid_index, hash)` revealed weights.
-    WeightsRevealed(AccountId32, u16, [u8; 32]),
-}
 
 /// Whether `netuid`'s epoch runs in `block` (dynamic tempo: a pending manual trigger, the
 /// safety net after `MAX_TEMPO` blocks, or `tempo` blocks since the last epoch; never at tempo 0).
@@ -102,7 +92,7 @@ pub fn set_weights(
     values: &[u16],
     version_key: u64,
     from_reveal: bool,
-    events: &mut Vec<WeightsEvent>,
+    events: &mut Vec<Event>,
 ) -> Result<(), Error> {
     let index = mechanism_index(netuid, 0);
     let commit_reveal = CommitRevealWeightsEnabled::get(s, &netuid);
@@ -164,7 +154,7 @@ pub fn set_weights(
     if !commit_reveal {
         set_last_update(s, index, uid, block);
     }
-    events.push(WeightsEvent::WeightsSet(index, uid));
+    events.push(Event::WeightsSet(index, uid));
     Ok(())
 }
 
@@ -175,7 +165,7 @@ pub fn commit_weights(
     hotkey: &AccountId32,
     netuid: NetUid,
     hash: [u8; 32],
-    events: &mut Vec<WeightsEvent>,
+    events: &mut Vec<Event>,
 ) -> Result<(), Error> {
     if !NetworksAdded::get(s, &netuid) {
         return Err(Error::MechanismDoesNotExist);
@@ -203,7 +193,7 @@ pub fn commit_weights(
     }
     commits.push((hash, epoch, block, 0));
     WeightCommits::insert(s, &index, hotkey, &commits);
-    events.push(WeightsEvent::WeightsCommitted(*hotkey, index, hash));
+    events.push(Event::WeightsCommitted(*hotkey, index, hash));
     set_last_update(s, index, uid, block);
     Ok(())
 }
@@ -221,7 +211,7 @@ pub fn reveal_weights(
     values: &[u16],
     salt: &[u16],
     version_key: u64,
-    events: &mut Vec<WeightsEvent>,
+    events: &mut Vec<Event>,
 ) -> Result<(), Error> {
     let index = mechanism_index(netuid, 0);
     if !CommitRevealWeightsEnabled::get(s, &netuid) {
@@ -267,7 +257,7 @@ pub fn reveal_weights(
         true,
         events,
     )?;
-    events.push(WeightsEvent::WeightsRevealed(*hotkey, index, hash));
+    events.push(Event::WeightsRevealed(*hotkey, index, hash));
     Ok(())
 }
 
@@ -338,7 +328,7 @@ mod tests {
             sw(&mut s, 250, 2, &[2], &[1], ev),
             Err(Error::SettingWeightsTooFast)
         );
-        assert_eq!(ev.last(), Some(&WeightsEvent::WeightsSet(netuid.0, 0)));
+        assert_eq!(ev.last(), Some(&Event::WeightsSet(netuid.0, 0)));
         // Version keys and the stake threshold.
         WeightsVersionKey::insert(&mut s, &netuid, &5);
         assert_eq!(

@@ -1,0 +1,302 @@
+//! What a call is dispatched with and what it reports: origins, `DispatchError`, weights, fee
+//! classes and `MultiAddress`, with Substrate's SCALE layouts (`spec/wire.md` §2.7).
+//!
+//! These are the shapes clients decode from `System.Events` (`ExtrinsicFailed` carries a
+//! `DispatchError`) and encode into calls (`MultiAddress` in `Balances` calls), so variant order
+//! and field types are Substrate's.
+
+use crate::balances::BalancesError;
+use crate::subtensor::errors::{Error as SubtensorError, PALLET_INDEX as SUBTENSOR_INDEX};
+use codec::{Compact, Decode, Encode};
+use cortex_primitives::AccountId32;
+
+/// Who a call is dispatched as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A signed extrinsic's signer.
+    Signed(AccountId32),
+    /// The chain itself (through `Sudo.sudo`).
+    Root,
+    /// An unsigned extrinsic or an inherent.
+    None,
+}
+
+impl Origin {
+    /// The signer, or `BadOrigin`.
+    pub fn signed(&self) -> Result<AccountId32, DispatchError> {
+        match self {
+            Origin::Signed(who) => Ok(*who),
+            _ => Err(DispatchError::BadOrigin),
+        }
+    }
+
+    /// `Ok` for root, `BadOrigin` otherwise.
+    pub fn root(&self) -> Result<(), DispatchError> {
+        match self {
+            Origin::Root => Ok(()),
+            _ => Err(DispatchError::BadOrigin),
+        }
+    }
+
+    /// `Ok` for an unsigned origin (inherents), `BadOrigin` otherwise.
+    pub fn none(&self) -> Result<(), DispatchError> {
+        match self {
+            Origin::None => Ok(()),
+            _ => Err(DispatchError::BadOrigin),
+        }
+    }
+}
+
+/// What a call sees of the block it runs in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BlockContext {
+    /// The block number.
+    pub block: u64,
+    /// The block author, who receives fees (none: fees are burned).
+    pub author: Option<AccountId32>,
+}
+
+/// `sp_runtime::ModuleError`: a pallet's index and the error's index in it (plus three bytes
+/// Substrate reserves for nested errors, always zero here).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct ModuleError {
+    /// The pallet's index in the runtime.
+    pub index: u8,
+    /// The error's index in the pallet's `Error` enum, then three zero bytes.
+    pub error: [u8; 4],
+}
+
+/// `sp_runtime::TokenError`, in Substrate's order.
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum TokenError {
+    FundsUnavailable,
+    OnlyProvider,
+    BelowMinimum,
+    CannotCreate,
+    UnknownAsset,
+    Frozen,
+    Unsupported,
+    CannotCreateHold,
+    NotExpendable,
+    Blocked,
+}
+
+/// `sp_arithmetic::ArithmeticError`, in Substrate's order.
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum ArithmeticError {
+    Underflow,
+    Overflow,
+    DivisionByZero,
+}
+
+/// `sp_runtime::TransactionalError`, in Substrate's order.
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum TransactionalError {
+    LimitReached,
+    NoLayer,
+}
+
+/// `sp_runtime::DispatchError`, in Substrate's order (the `Other` string is not encoded, as in
+/// Substrate, and `Trie` carries no detail here).
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, thiserror::Error)]
+pub enum DispatchError {
+    #[error("dispatch failed")]
+    Other,
+    #[error("an account address could not be looked up")]
+    CannotLookup,
+    #[error("bad origin: the call needs another signer (or root)")]
+    BadOrigin,
+    #[error("module error {0:?}")]
+    Module(ModuleError),
+    #[error("the account has consumers and cannot be removed")]
+    ConsumerRemaining,
+    #[error("the account has no providers")]
+    NoProviders,
+    #[error("too many consumers")]
+    TooManyConsumers,
+    #[error("token error: {0:?}")]
+    Token(TokenError),
+    #[error("arithmetic error: {0:?}")]
+    Arithmetic(ArithmeticError),
+    #[error("transactional error: {0:?}")]
+    Transactional(TransactionalError),
+    #[error("resources exhausted")]
+    Exhausted,
+    #[error("state corruption")]
+    Corruption,
+    #[error("resource unavailable")]
+    Unavailable,
+    #[error("root origin is not allowed")]
+    RootNotAllowed,
+}
+
+impl DispatchError {
+    /// A pallet's error number `error` as `Module { index, error: [error, 0, 0, 0] }`.
+    pub fn module(index: u8, error: u8) -> DispatchError {
+        DispatchError::Module(ModuleError {
+            index,
+            error: [error, 0, 0, 0],
+        })
+    }
+}
+
+impl From<SubtensorError> for DispatchError {
+    fn from(e: SubtensorError) -> DispatchError {
+        DispatchError::module(SUBTENSOR_INDEX, e.index())
+    }
+}
+
+impl From<BalancesError> for DispatchError {
+    /// Substrate's fungible transfer reports balance shortfalls as token errors, not as
+    /// pallet errors: too little free balance is `FundsUnavailable`, an account left below
+    /// the existential deposit by `transfer_keep_alive` is `NotExpendable`, and a new account
+    /// below it is `BelowMinimum`.
+    fn from(e: BalancesError) -> DispatchError {
+        match e {
+            BalancesError::InsufficientBalance => DispatchError::Token(TokenError::FundsUnavailable),
+            BalancesError::Expendability => DispatchError::Token(TokenError::NotExpendable),
+            BalancesError::ExistentialDeposit => DispatchError::Token(TokenError::BelowMinimum),
+            BalancesError::LiquidityRestrictions => DispatchError::Arithmetic(ArithmeticError::Overflow),
+            BalancesError::VestingBalance => DispatchError::module(BALANCES_INDEX, e.index()),
+        }
+    }
+}
+
+/// Balances' pallet index.
+pub const BALANCES_INDEX: u8 = 5;
+
+/// `DispatchResult` as events encode it (`Sudo.Sudid`, `Utility.DispatchedAs`).
+pub type DispatchResult = Result<(), DispatchError>;
+
+/// `sp_weights::Weight`: execution time (picoseconds) and proof size (bytes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode)]
+pub struct Weight {
+    /// Reference execution time, in picoseconds.
+    #[codec(compact)]
+    pub ref_time: u64,
+    /// Proof size, in bytes.
+    #[codec(compact)]
+    pub proof_size: u64,
+}
+
+impl Weight {
+    /// A weight of `ref_time` picoseconds and `proof_size` bytes.
+    pub const fn from_parts(ref_time: u64, proof_size: u64) -> Weight {
+        Weight {
+            ref_time,
+            proof_size,
+        }
+    }
+
+    /// The sum, saturating.
+    pub fn saturating_add(self, other: Weight) -> Weight {
+        Weight {
+            ref_time: self.ref_time.saturating_add(other.ref_time),
+            proof_size: self.proof_size.saturating_add(other.proof_size),
+        }
+    }
+}
+
+/// `frame_support::dispatch::DispatchClass`.
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum DispatchClass {
+    Normal,
+    Operational,
+    Mandatory,
+}
+
+/// `frame_support::dispatch::Pays`: whether the signer pays the call's fee.
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum Pays {
+    Yes,
+    No,
+}
+
+/// `DispatchEventInfo`, as `ExtrinsicSuccess` and `ExtrinsicFailed` carry it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct DispatchInfo {
+    /// The call's weight.
+    pub weight: Weight,
+    /// Its class.
+    pub class: DispatchClass,
+    /// Whether it paid a fee.
+    pub pays_fee: Pays,
+}
+
+/// `sp_runtime::MultiAddress<AccountId32, ()>`: how `Balances` calls name an account.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum MultiAddress {
+    /// An account id.
+    Id(AccountId32),
+    /// An account index (subtensor has no indices pallet: the index type is `()`).
+    Index(Compact<()>),
+    /// Raw bytes.
+    Raw(Vec<u8>),
+    /// A 32-byte address.
+    Address32([u8; 32]),
+    /// A 20-byte address.
+    Address20([u8; 20]),
+}
+
+impl MultiAddress {
+    /// The account it names: `Id` and `Address32` resolve, the others are `CannotLookup`.
+    pub fn lookup(&self) -> Result<AccountId32, DispatchError> {
+        match self {
+            MultiAddress::Id(a) => Ok(*a),
+            MultiAddress::Address32(b) => Ok(AccountId32(*b)),
+            _ => Err(DispatchError::CannotLookup),
+        }
+    }
+}
+
+impl From<AccountId32> for MultiAddress {
+    fn from(a: AccountId32) -> MultiAddress {
+        MultiAddress::Id(a)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_error_encodes_like_substrate() {
+        let e = DispatchError::from(SubtensorError::NotEnoughBalanceToStake);
+        assert_eq!(e.encode(), vec![3, 7, 12, 0, 0, 0]);
+        assert_eq!(
+            DispatchError::Token(TokenError::FundsUnavailable).encode(),
+            vec![7, 0]
+        );
+        assert_eq!(DispatchError::BadOrigin.encode(), vec![2]);
+    }
+
+    #[test]
+    fn dispatch_info_encodes_compact_weights() {
+        let info = DispatchInfo {
+            weight: Weight::from_parts(1, 2),
+            class: DispatchClass::Normal,
+            pays_fee: Pays::No,
+        };
+        assert_eq!(info.encode(), vec![4, 8, 0, 1]);
+    }
+
+    #[test]
+    fn multi_address_lookup() {
+        let a = AccountId32([7; 32]);
+        let enc = MultiAddress::Id(a).encode();
+        assert_eq!(enc.len(), 33);
+        assert_eq!(enc[0], 0);
+        let back = MultiAddress::decode(&mut &enc[..]).unwrap();
+        assert_eq!(back.lookup().unwrap(), a);
+        assert_eq!(
+            MultiAddress::Address20([0; 20]).lookup(),
+            Err(DispatchError::CannotLookup)
+        );
+    }
+}
