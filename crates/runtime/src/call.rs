@@ -19,7 +19,9 @@ pub const MAX_CALL_DEPTH: u32 = 256;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CallDecodeError {
     /// The bytes are not a call this runtime knows, or are truncated or malformed.
-    #[error("could not decode the call: {0}; check the pallet and call indices against the metadata")]
+    #[error(
+        "could not decode the call: {0}; check the pallet and call indices against the metadata"
+    )]
     Malformed(String),
     /// Bytes were left after a complete call.
     #[error("{0} bytes left over after the call; the call's arguments do not match the metadata")]
@@ -132,7 +134,10 @@ pub enum BalancesCall {
         value: u64,
     },
     #[codec(index = 4)]
-    transfer_all { dest: MultiAddress, keep_alive: bool },
+    transfer_all {
+        dest: MultiAddress,
+        keep_alive: bool,
+    },
     /// Root only.
     #[codec(index = 8)]
     force_set_balance {
@@ -186,7 +191,10 @@ pub enum SudoCall {
     #[codec(index = 0)]
     sudo { call: Box<RuntimeCall> },
     #[codec(index = 1)]
-    sudo_unchecked_weight { call: Box<RuntimeCall>, weight: Weight },
+    sudo_unchecked_weight {
+        call: Box<RuntimeCall>,
+        weight: Weight,
+    },
     #[codec(index = 2)]
     set_key { new: MultiAddress },
     #[codec(index = 3)]

@@ -8,13 +8,12 @@
 //! extrinsics go into a block, never what they do.
 
 use crate::balances::{self, Existence};
-use crate::call::{BalancesCall, RuntimeCall, SudoCall, SubtensorCall, SystemCall, UtilityCall};
+use crate::call::{BalancesCall, RuntimeCall, SubtensorCall, SudoCall, SystemCall, UtilityCall};
 use crate::dispatch::{
     BlockContext, DispatchClass, DispatchError, DispatchInfo, Origin, Pays, Weight,
 };
 use crate::event::{
-    EventRecord, Phase, RuntimeEvent, SudoEvent, SystemEvent, TransactionPaymentEvent,
-    UtilityEvent,
+    EventRecord, Phase, RuntimeEvent, SudoEvent, SystemEvent, TransactionPaymentEvent, UtilityEvent,
 };
 use crate::storage::Storage;
 use crate::{storage_map, storage_value, subtensor};
@@ -96,7 +95,7 @@ pub enum InvalidTransaction {
 /// What the transaction pool needs to order a valid signed call (`ValidTransaction`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidTransaction {
-    /// Higher goes first.
+    /// Higher goes first (subtensor's `CheckNonce` gives every transaction 0).
     pub priority: u64,
     /// Tags that must be provided first (the signer's previous nonce).
     pub requires: Vec<Vec<u8>>,
@@ -185,7 +184,11 @@ fn subtensor_info(c: &SubtensorCall) -> (Weight, DispatchClass, Pays) {
         C::set_weights { dests, .. } => {
             let n = u64::try_from(dests.len()).unwrap_or(u64::MAX);
             (
-                rw(12, 2, 20_000_000u64.saturating_add(n.saturating_mul(50_000))),
+                rw(
+                    12,
+                    2,
+                    20_000_000u64.saturating_add(n.saturating_mul(50_000)),
+                ),
                 normal,
                 Pays::No,
             )
@@ -194,12 +197,18 @@ fn subtensor_info(c: &SubtensorCall) -> (Weight, DispatchClass, Pays) {
         C::reveal_weights { uids, .. } => {
             let n = u64::try_from(uids.len()).unwrap_or(u64::MAX);
             (
-                rw(14, 4, 30_000_000u64.saturating_add(n.saturating_mul(60_000))),
+                rw(
+                    14,
+                    4,
+                    30_000_000u64.saturating_add(n.saturating_mul(60_000)),
+                ),
                 normal,
                 Pays::No,
             )
         }
-        C::add_stake { .. } | C::remove_stake { .. } => (rw(22, 14, 150_000_000), normal, Pays::Yes),
+        C::add_stake { .. } | C::remove_stake { .. } => {
+            (rw(22, 14, 150_000_000), normal, Pays::Yes)
+        }
         C::register { .. } | C::burned_register { .. } => {
             (rw(30, 25, 200_000_000), normal, Pays::Yes)
         }
@@ -236,15 +245,21 @@ pub fn validate_signed(
     tip: u64,
 ) -> Result<ValidTransaction, InvalidTransaction> {
     let account = balances::Account::get(s, who);
+    // Subtensor's own `CheckNonce`: an account that does not exist may still send fee-free
+    // calls (a hotkey with no TAO setting weights or serving an axon).
+    if call_info(call).pays_fee == Pays::Yes && account.providers == 0 && account.sufficients == 0 {
+        return Err(InvalidTransaction::Payment);
+    }
     if nonce < account.nonce {
         return Err(InvalidTransaction::Stale);
     }
-    if account.providers == 0 && account.sufficients == 0 {
-        return Err(InvalidTransaction::Payment);
-    }
     let fee = compute_fee(call, len, tip);
     if fee > 0
-        && account.data.free.saturating_sub(balances::EXISTENTIAL_DEPOSIT) < fee
+        && account
+            .data
+            .free
+            .saturating_sub(balances::EXISTENTIAL_DEPOSIT)
+            < fee
     {
         return Err(InvalidTransaction::Payment);
     }
@@ -254,7 +269,7 @@ pub fn validate_signed(
         Vec::new()
     };
     Ok(ValidTransaction {
-        priority: tip,
+        priority: 0,
         requires,
         provides: vec![nonce_tag(who, nonce)],
     })
@@ -547,11 +562,12 @@ impl Block {
 
     fn push(&mut self, events: impl IntoIterator<Item = RuntimeEvent>) {
         let phase = Phase::ApplyExtrinsic(self.extrinsic_index);
-        self.events.extend(events.into_iter().map(|event| EventRecord {
-            phase,
-            event,
-            topics: Vec::new(),
-        }));
+        self.events
+            .extend(events.into_iter().map(|event| EventRecord {
+                phase,
+                event,
+                topics: Vec::new(),
+            }));
     }
 
     /// Applies an unsigned inherent (`Timestamp.set`). An inherent that fails makes the block
@@ -567,7 +583,9 @@ impl Block {
         let mut events = Vec::new();
         dispatch(s, &self.ctx, &Origin::None, call, &mut events)?;
         let dispatch_info = call_info(call);
-        events.push(RuntimeEvent::System(SystemEvent::ExtrinsicSuccess { dispatch_info }));
+        events.push(RuntimeEvent::System(SystemEvent::ExtrinsicSuccess {
+            dispatch_info,
+        }));
         self.push(events);
         self.extrinsic_index = self.extrinsic_index.saturating_add(1);
         Ok(())
@@ -587,16 +605,16 @@ impl Block {
         len: u32,
     ) -> Result<Applied, InvalidTransaction> {
         let mut account = balances::Account::get(s, who);
+        let info = call_info(call);
+        if info.pays_fee == Pays::Yes && account.providers == 0 && account.sufficients == 0 {
+            return Err(InvalidTransaction::Payment);
+        }
         if nonce < account.nonce {
             return Err(InvalidTransaction::Stale);
         }
         if nonce > account.nonce {
             return Err(InvalidTransaction::Future);
         }
-        if account.providers == 0 && account.sufficients == 0 {
-            return Err(InvalidTransaction::Payment);
-        }
-        let info = call_info(call);
         let fee = compute_fee(call, len, tip);
         let mut events: Vec<RuntimeEvent> = Vec::new();
         let mut fee_events = Vec::new();
@@ -631,7 +649,11 @@ impl Block {
             },
         ));
         let dispatch_info = DispatchInfo {
-            pays_fee: if charged == 0 { Pays::No } else { info.pays_fee },
+            pays_fee: if charged == 0 {
+                Pays::No
+            } else {
+                info.pays_fee
+            },
             ..info
         };
         events.push(RuntimeEvent::System(match result {

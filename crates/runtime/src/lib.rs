@@ -27,6 +27,7 @@ pub mod dispatch;
 pub mod emission;
 pub mod event;
 pub mod executive;
+pub mod genesis;
 pub mod prices;
 pub mod storage;
 pub mod subtensor;

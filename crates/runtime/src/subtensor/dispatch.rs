@@ -29,7 +29,15 @@ pub fn dispatch(
         } => {
             let hotkey = origin.signed()?;
             weights::set_weights(
-                s, now, &hotkey, *netuid, dests, weights, *version_key, false, events,
+                s,
+                now,
+                &hotkey,
+                *netuid,
+                dests,
+                weights,
+                *version_key,
+                false,
+                events,
             )?;
         }
         SubtensorCall::add_stake {

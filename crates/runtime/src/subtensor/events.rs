@@ -257,13 +257,19 @@ mod tests {
 
     #[test]
     fn indices_are_subtensors() {
-        assert_eq!(Event::NetworkAdded(NetUid(3), 1).encode(), vec![0, 3, 0, 1, 0]);
+        assert_eq!(
+            Event::NetworkAdded(NetUid(3), 1).encode(),
+            vec![0, 3, 0, 1, 0]
+        );
         assert_eq!(Event::WeightsSet(1, 2).encode()[0], 5);
         assert_eq!(
             Event::NeuronRegistered(NetUid(1), 0, AccountId32([0; 32])).encode()[0],
             6
         );
-        assert_eq!(Event::AxonServed(NetUid(1), AccountId32([0; 32])).encode()[0], 28);
+        assert_eq!(
+            Event::AxonServed(NetUid(1), AccountId32([0; 32])).encode()[0],
+            28
+        );
         assert_eq!(
             Event::EpochSkipped {
                 netuid: NetUid(1),

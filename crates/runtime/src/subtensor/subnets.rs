@@ -164,6 +164,8 @@ pub fn init_new_network(s: &mut Storage, netuid: NetUid, tempo: u16, now: u64) {
     Yuma3On::insert(s, &netuid, &true);
     Burn::insert(s, &netuid, &1_000_000_000);
     SubnetEmissionEnabled::insert(s, &netuid, &true);
+    let commit_reveal = crate::genesis::InitialCommitReveal::get(s);
+    CommitRevealWeightsEnabled::insert(s, &netuid, &commit_reveal);
     // Materialize the defaults clients read, as subtensor does.
     let kappa = Kappa::get(s, &netuid);
     Kappa::insert(s, &netuid, &kappa);
@@ -255,7 +257,7 @@ pub fn register_network(
     }
     let netuid = next_netuid(s);
     let median = median_subnet_alpha_price(s);
-    init_new_network(s, netuid, 360, now);
+    init_new_network(s, netuid, crate::genesis::InitialTempo::get(s), now);
     let locked = lock.min(spendable);
     if locked == 0 {
         return Err(Error::InsufficientBalance);
