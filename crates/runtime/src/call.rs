@@ -9,6 +9,7 @@
 #![allow(non_camel_case_types)]
 
 use crate::dispatch::{MultiAddress, Weight};
+use crate::subtensor::identity::SubnetIdentityV3;
 use codec::{Decode, DecodeLimit, Encode};
 use cortex_primitives::{AccountId32, NetUid};
 
@@ -243,6 +244,25 @@ pub enum SubtensorCall {
     },
     /// Proof-of-work registration is gone: the work arguments are ignored and the call is a
     /// burned registration.
+    #[codec(index = 4)]
+    serve_axon {
+        netuid: NetUid,
+        version: u32,
+        ip: u128,
+        port: u16,
+        ip_type: u8,
+        protocol: u8,
+        placeholder1: u8,
+        placeholder2: u8,
+    },
+    #[codec(index = 5)]
+    serve_prometheus {
+        netuid: NetUid,
+        version: u32,
+        ip: u128,
+        port: u16,
+        ip_type: u8,
+    },
     #[codec(index = 6)]
     register {
         netuid: NetUid,
@@ -254,8 +274,55 @@ pub enum SubtensorCall {
     },
     #[codec(index = 7)]
     burned_register { netuid: NetUid, hotkey: AccountId32 },
+    #[codec(index = 40)]
+    serve_axon_tls {
+        netuid: NetUid,
+        version: u32,
+        ip: u128,
+        port: u16,
+        ip_type: u8,
+        protocol: u8,
+        placeholder1: u8,
+        placeholder2: u8,
+        certificate: Vec<u8>,
+    },
     #[codec(index = 59)]
     register_network { hotkey: AccountId32 },
+    #[codec(index = 62)]
+    root_register { hotkey: AccountId32 },
+    #[codec(index = 65)]
+    decrease_take { hotkey: AccountId32, take: u16 },
+    #[codec(index = 66)]
+    increase_take { hotkey: AccountId32, take: u16 },
+    #[codec(index = 68)]
+    set_identity {
+        name: Vec<u8>,
+        url: Vec<u8>,
+        github_repo: Vec<u8>,
+        image: Vec<u8>,
+        discord: Vec<u8>,
+        description: Vec<u8>,
+        additional: Vec<u8>,
+    },
+    #[codec(index = 78)]
+    set_subnet_identity {
+        netuid: NetUid,
+        subnet_name: Vec<u8>,
+        github_repo: Vec<u8>,
+        subnet_contact: Vec<u8>,
+        subnet_url: Vec<u8>,
+        discord: Vec<u8>,
+        description: Vec<u8>,
+        logo_url: Vec<u8>,
+        additional: Vec<u8>,
+    },
+    #[codec(index = 79)]
+    register_network_with_identity {
+        hotkey: AccountId32,
+        identity: Option<SubnetIdentityV3>,
+    },
+    #[codec(index = 91)]
+    try_associate_hotkey { hotkey: AccountId32 },
     #[codec(index = 92)]
     start_call { netuid: NetUid },
     #[codec(index = 96)]
@@ -271,6 +338,10 @@ pub enum SubtensorCall {
         salt: Vec<u16>,
         version_key: u64,
     },
+    #[codec(index = 112)]
+    update_symbol { netuid: NetUid, symbol: Vec<u8> },
+    #[codec(index = 114)]
+    set_coldkey_auto_stake_hotkey { netuid: NetUid, hotkey: AccountId32 },
 }
 
 impl SubtensorCall {
@@ -286,6 +357,20 @@ impl SubtensorCall {
             SubtensorCall::start_call { .. } => "start_call",
             SubtensorCall::commit_weights { .. } => "commit_weights",
             SubtensorCall::reveal_weights { .. } => "reveal_weights",
+            SubtensorCall::serve_axon { .. } => "serve_axon",
+            SubtensorCall::serve_prometheus { .. } => "serve_prometheus",
+            SubtensorCall::serve_axon_tls { .. } => "serve_axon_tls",
+            SubtensorCall::root_register { .. } => "root_register",
+            SubtensorCall::decrease_take { .. } => "decrease_take",
+            SubtensorCall::increase_take { .. } => "increase_take",
+            SubtensorCall::set_identity { .. } => "set_identity",
+            SubtensorCall::set_subnet_identity { .. } => "set_subnet_identity",
+            SubtensorCall::register_network_with_identity { .. } => {
+                "register_network_with_identity"
+            }
+            SubtensorCall::try_associate_hotkey { .. } => "try_associate_hotkey",
+            SubtensorCall::update_symbol { .. } => "update_symbol",
+            SubtensorCall::set_coldkey_auto_stake_hotkey { .. } => "set_coldkey_auto_stake_hotkey",
         }
     }
 }
@@ -316,6 +401,94 @@ mod tests {
         assert_eq!(&c.encode()[..4], &[7, 7, 1, 0]);
         let c = RuntimeCall::SubtensorModule(SubtensorCall::start_call { netuid: NetUid(3) });
         assert_eq!(c.encode(), vec![7, 92, 3, 0]);
+    }
+
+    #[test]
+    fn serving_and_account_call_bytes() {
+        let c = RuntimeCall::SubtensorModule(SubtensorCall::serve_axon {
+            netuid: NetUid(1),
+            version: 2,
+            ip: 3,
+            port: 4,
+            ip_type: 4,
+            protocol: 0,
+            placeholder1: 0,
+            placeholder2: 0,
+        });
+        let bytes = c.encode();
+        assert_eq!(&bytes[..8], &[7, 4, 1, 0, 2, 0, 0, 0]);
+        assert_eq!(bytes.len(), 2 + 2 + 4 + 16 + 2 + 4);
+        assert_eq!(RuntimeCall::decode_bytes(&bytes).unwrap(), c);
+        let c = RuntimeCall::SubtensorModule(SubtensorCall::serve_axon_tls {
+            netuid: NetUid(1),
+            version: 2,
+            ip: 3,
+            port: 4,
+            ip_type: 4,
+            protocol: 0,
+            placeholder1: 0,
+            placeholder2: 0,
+            certificate: vec![1, 2],
+        });
+        let bytes = c.encode();
+        assert_eq!(&bytes[..2], &[7, 40]);
+        assert_eq!(&bytes[bytes.len() - 3..], &[8, 1, 2]);
+        let hk = AccountId32([9; 32]);
+        let c = RuntimeCall::SubtensorModule(SubtensorCall::increase_take {
+            hotkey: hk,
+            take: 0x0102,
+        });
+        let bytes = c.encode();
+        assert_eq!(&bytes[..3], &[7, 66, 9]);
+        assert_eq!(&bytes[34..], &[2, 1]);
+        let c = RuntimeCall::SubtensorModule(SubtensorCall::register_network_with_identity {
+            hotkey: hk,
+            identity: None,
+        });
+        assert_eq!(&c.encode()[..2], &[7, 79]);
+        assert_eq!(c.encode().last(), Some(&0));
+        for (call, index) in [
+            (
+                SubtensorCall::serve_prometheus {
+                    netuid: NetUid(1),
+                    version: 0,
+                    ip: 1,
+                    port: 1,
+                    ip_type: 4,
+                },
+                5u8,
+            ),
+            (SubtensorCall::root_register { hotkey: hk }, 62),
+            (
+                SubtensorCall::decrease_take {
+                    hotkey: hk,
+                    take: 1,
+                },
+                65,
+            ),
+            (SubtensorCall::try_associate_hotkey { hotkey: hk }, 91),
+            (
+                SubtensorCall::update_symbol {
+                    netuid: NetUid(1),
+                    symbol: vec![0xce, 0xb1],
+                },
+                112,
+            ),
+            (
+                SubtensorCall::set_coldkey_auto_stake_hotkey {
+                    netuid: NetUid(1),
+                    hotkey: hk,
+                },
+                114,
+            ),
+        ] {
+            let bytes = RuntimeCall::SubtensorModule(call.clone()).encode();
+            assert_eq!(&bytes[..2], &[7, index], "{}", call.name());
+            assert_eq!(
+                RuntimeCall::decode_bytes(&bytes).unwrap(),
+                RuntimeCall::SubtensorModule(call)
+            );
+        }
     }
 
     #[test]

@@ -214,6 +214,19 @@ fn subtensor_info(c: &SubtensorCall) -> (Weight, DispatchClass, Pays) {
         }
         C::register_network { .. } => (rw(40, 50, 250_000_000), normal, Pays::Yes),
         C::start_call { .. } => (rw(4, 2, 20_000_000), normal, Pays::Yes),
+        C::serve_axon { .. } => (rw(4, 1, 20_000_000), normal, Pays::No),
+        C::serve_axon_tls { .. } => (rw(4, 2, 22_000_000), normal, Pays::No),
+        C::serve_prometheus { .. } => (rw(4, 1, 20_000_000), normal, Pays::No),
+        C::increase_take { .. } | C::decrease_take { .. } => {
+            (rw(5, 2, 20_000_000), normal, Pays::No)
+        }
+        C::root_register { .. } => (rw(80, 20, 150_000_000), normal, Pays::Yes),
+        C::set_identity { .. } => (rw(40, 1, 30_000_000), normal, Pays::Yes),
+        C::set_subnet_identity { .. } => (rw(2, 1, 20_000_000), normal, Pays::Yes),
+        C::register_network_with_identity { .. } => (rw(40, 52, 260_000_000), normal, Pays::Yes),
+        C::try_associate_hotkey { .. } => (rw(3, 3, 15_000_000), normal, Pays::Yes),
+        C::update_symbol { .. } => (rw(130, 1, 30_000_000), normal, Pays::Yes),
+        C::set_coldkey_auto_stake_hotkey { .. } => (rw(5, 3, 20_000_000), normal, Pays::Yes),
     }
 }
 

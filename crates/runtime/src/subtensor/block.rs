@@ -8,7 +8,9 @@
 use super::coinbase::{all_netuids, run_coinbase, update_moving_prices, update_root_prop};
 use super::events::Event;
 use super::neurons::RegistrationsThisBlock;
+use super::serving::RegistrationsThisInterval;
 use super::storage::*;
+use super::weights::should_run_epoch;
 use crate::balances::SubtensorTotalIssuance;
 use crate::emission::block_emission_for_issuance;
 use crate::prices::burn_after_block;
@@ -24,7 +26,8 @@ pub fn block_step(s: &mut Storage, now: u64, events: &mut Vec<Event>) {
 }
 
 /// Per-block burn decay toward `MinBurn` for every network (`update_registration_prices_for_
-/// networks`), and the per-block registration counters reset.
+/// networks`), the per-block registration counters reset, and root's per-interval counter reset
+/// when root's epoch is due.
 pub fn update_registration_prices(s: &mut Storage, now: u64) {
     for netuid in all_netuids(s) {
         let burn = burn_after_block(
@@ -36,5 +39,9 @@ pub fn update_registration_prices(s: &mut Storage, now: u64) {
         );
         Burn::insert(s, &netuid, &burn);
         RegistrationsThisBlock::insert(s, &netuid, &0);
+        // Root still admits registrations per interval: its counter restarts at each root epoch.
+        if netuid.is_root() && should_run_epoch(s, netuid, now) {
+            RegistrationsThisInterval::insert(s, &netuid, &0);
+        }
     }
 }

@@ -5,7 +5,9 @@
 //! wraps every call in a storage transaction, so a failure changes nothing.
 
 use super::events::Event;
-use super::{neurons, staking, subnets, weights};
+use super::identity::{self, ChainIdentityV2, SubnetIdentityV3};
+use super::serving::{self, ServeAxon};
+use super::{neurons, staking, subnets, symbols, weights};
 use crate::call::SubtensorCall;
 use crate::dispatch::{BlockContext, DispatchError, Origin};
 use crate::storage::Storage;
@@ -103,6 +105,140 @@ pub fn dispatch(
                 *version_key,
                 events,
             )?;
+        }
+        SubtensorCall::serve_axon {
+            netuid,
+            version,
+            ip,
+            port,
+            ip_type,
+            protocol,
+            placeholder1,
+            placeholder2,
+        } => {
+            let hotkey = origin.signed()?;
+            let args = ServeAxon {
+                netuid: *netuid,
+                version: *version,
+                ip: *ip,
+                port: *port,
+                ip_type: *ip_type,
+                protocol: *protocol,
+                placeholder1: *placeholder1,
+                placeholder2: *placeholder2,
+            };
+            serving::serve_axon(s, now, &hotkey, &args, None, events)?;
+        }
+        SubtensorCall::serve_axon_tls {
+            netuid,
+            version,
+            ip,
+            port,
+            ip_type,
+            protocol,
+            placeholder1,
+            placeholder2,
+            certificate,
+        } => {
+            let hotkey = origin.signed()?;
+            let args = ServeAxon {
+                netuid: *netuid,
+                version: *version,
+                ip: *ip,
+                port: *port,
+                ip_type: *ip_type,
+                protocol: *protocol,
+                placeholder1: *placeholder1,
+                placeholder2: *placeholder2,
+            };
+            serving::serve_axon(s, now, &hotkey, &args, Some(certificate), events)?;
+        }
+        SubtensorCall::serve_prometheus {
+            netuid,
+            version,
+            ip,
+            port,
+            ip_type,
+        } => {
+            let hotkey = origin.signed()?;
+            serving::serve_prometheus(
+                s, now, &hotkey, *netuid, *version, *ip, *port, *ip_type, events,
+            )?;
+        }
+        SubtensorCall::root_register { hotkey } => {
+            let coldkey = origin.signed()?;
+            serving::root_register(s, now, &coldkey, hotkey, events)?;
+        }
+        SubtensorCall::decrease_take { hotkey, take } => {
+            let coldkey = origin.signed()?;
+            serving::decrease_take(s, now, &coldkey, hotkey, *take, events)?;
+        }
+        SubtensorCall::increase_take { hotkey, take } => {
+            let coldkey = origin.signed()?;
+            serving::increase_take(s, now, &coldkey, hotkey, *take, events)?;
+        }
+        SubtensorCall::set_identity {
+            name,
+            url,
+            github_repo,
+            image,
+            discord,
+            description,
+            additional,
+        } => {
+            let coldkey = origin.signed()?;
+            let id = ChainIdentityV2 {
+                name: name.clone(),
+                url: url.clone(),
+                github_repo: github_repo.clone(),
+                image: image.clone(),
+                discord: discord.clone(),
+                description: description.clone(),
+                additional: additional.clone(),
+            };
+            identity::set_identity(s, &coldkey, id, events)?;
+        }
+        SubtensorCall::set_subnet_identity {
+            netuid,
+            subnet_name,
+            github_repo,
+            subnet_contact,
+            subnet_url,
+            discord,
+            description,
+            logo_url,
+            additional,
+        } => {
+            let coldkey = origin.signed()?;
+            let id = SubnetIdentityV3 {
+                subnet_name: subnet_name.clone(),
+                github_repo: github_repo.clone(),
+                subnet_contact: subnet_contact.clone(),
+                subnet_url: subnet_url.clone(),
+                discord: discord.clone(),
+                description: description.clone(),
+                logo_url: logo_url.clone(),
+                additional: additional.clone(),
+            };
+            identity::set_subnet_identity(s, &coldkey, *netuid, id, events)?;
+        }
+        SubtensorCall::register_network_with_identity {
+            hotkey,
+            identity: id,
+        } => {
+            let coldkey = origin.signed()?;
+            identity::register_network_with_identity(s, now, &coldkey, hotkey, id.clone(), events)?;
+        }
+        SubtensorCall::try_associate_hotkey { hotkey } => {
+            let coldkey = origin.signed()?;
+            serving::try_associate_hotkey(s, &coldkey, hotkey)?;
+        }
+        SubtensorCall::update_symbol { netuid, symbol } => {
+            symbols::update_symbol(s, origin, *netuid, symbol, events)?;
+        }
+        SubtensorCall::set_coldkey_auto_stake_hotkey { netuid, hotkey } => {
+            let coldkey = origin.signed()?;
+            serving::set_coldkey_auto_stake_hotkey(s, &coldkey, *netuid, hotkey, events)?;
         }
     }
     Ok(())

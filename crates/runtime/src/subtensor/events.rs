@@ -206,6 +206,9 @@ pub enum Event {
     /// `(netuid, enabled)`.
     #[codec(index = 101)]
     CommitRevealEnabled(NetUid, bool),
+    /// A subnet's token symbol changed.
+    #[codec(index = 105)]
+    SymbolUpdated { netuid: NetUid, symbol: Vec<u8> },
     /// Miner incentive staked to an auto-stake destination.
     #[codec(index = 109)]
     AutoStakeAdded {
@@ -221,6 +224,13 @@ pub enum Event {
     /// `(netuid, min_allowed_uids)`.
     #[codec(index = 111)]
     MinAllowedUidsSet(NetUid, u16),
+    /// A coldkey chose where its miner incentive on a subnet is staked.
+    #[codec(index = 112)]
+    AutoStakeDestinationSet {
+        coldkey: AccountId32,
+        netuid: NetUid,
+        hotkey: AccountId32,
+    },
     /// A transaction fee was paid in alpha.
     #[codec(index = 123)]
     TransactionFeePaidWithAlpha {

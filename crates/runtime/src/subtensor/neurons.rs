@@ -229,6 +229,7 @@ pub fn replace_neuron(s: &mut Storage, netuid: NetUid, uid: u16, hotkey: &Accoun
     Uids::insert(s, &netuid, hotkey, &uid);
     BlockAtRegistration::insert(s, &netuid, &uid, &now);
     IsNetworkMember::insert(s, hotkey, &netuid, &true);
+    super::serving::clear_endpoints(s, netuid, &old);
     clear_neuron(s, netuid, uid);
     for mecid in 0..MechanismCountCurrent::get(s, &netuid) {
         let index = mechanism_index(netuid, mecid);

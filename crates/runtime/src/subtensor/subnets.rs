@@ -31,6 +31,9 @@ pub enum RateLimitKey {
     /// Last subnet registration (index 2).
     #[codec(index = 2)]
     NetworkLastRegistered,
+    /// Last delegate-take change of a hotkey (index 5).
+    #[codec(index = 5)]
+    LastTxBlockDelegateTake(AccountId32),
 }
 
 storage_map!(/// Blocks of rate-limited actions.
@@ -280,6 +283,8 @@ pub fn register_network(
     NetworkRegisteredAt::insert(s, &netuid, &now);
     let counter = RegisteredSubnetCounter::get(s, &netuid).saturating_add(1);
     RegisteredSubnetCounter::insert(s, &netuid, &counter);
+    let symbol = super::symbols::next_available_symbol(s, netuid);
+    TokenSymbol::insert(s, &netuid, &symbol);
     let pool_tao = locked.max(NetworkMinLockCost::get(s));
     let pool_alpha = U64F64::saturating_from_num(pool_tao)
         .checked_div(median)
