@@ -10,7 +10,7 @@
 
 use crate::dispatch::{MultiAddress, Weight};
 use crate::subtensor::identity::SubnetIdentityV3;
-use codec::{Decode, DecodeLimit, Encode};
+use codec::{Compact, Decode, DecodeLimit, Encode};
 use cortex_primitives::{AccountId32, NetUid};
 
 /// How deeply calls may nest (`sudo(batch(sudo(…)))`), as Substrate's `MAX_EXTRINSIC_DEPTH`.
@@ -230,6 +230,48 @@ pub enum SubtensorCall {
         weights: Vec<u16>,
         version_key: u64,
     },
+    #[codec(index = 80)]
+    batch_set_weights {
+        netuids: Vec<Compact<u16>>,
+        weights: Vec<Vec<(Compact<u16>, Compact<u16>)>>,
+        version_keys: Vec<Compact<u64>>,
+    },
+    #[codec(index = 98)]
+    batch_reveal_weights {
+        netuid: NetUid,
+        uids_list: Vec<Vec<u16>>,
+        values_list: Vec<Vec<u16>>,
+        salts_list: Vec<Vec<u16>>,
+        version_keys: Vec<u64>,
+    },
+    #[codec(index = 100)]
+    batch_commit_weights {
+        netuids: Vec<Compact<u16>>,
+        commit_hashes: Vec<[u8; 32]>,
+    },
+    #[codec(index = 115)]
+    commit_mechanism_weights {
+        netuid: NetUid,
+        mecid: u8,
+        commit_hash: [u8; 32],
+    },
+    #[codec(index = 116)]
+    reveal_mechanism_weights {
+        netuid: NetUid,
+        mecid: u8,
+        uids: Vec<u16>,
+        values: Vec<u16>,
+        salt: Vec<u16>,
+        version_key: u64,
+    },
+    #[codec(index = 119)]
+    set_mechanism_weights {
+        netuid: NetUid,
+        mecid: u8,
+        dests: Vec<u16>,
+        weights: Vec<u16>,
+        version_key: u64,
+    },
     #[codec(index = 2)]
     add_stake {
         hotkey: AccountId32,
@@ -349,6 +391,12 @@ impl SubtensorCall {
     pub fn name(&self) -> &'static str {
         match self {
             SubtensorCall::set_weights { .. } => "set_weights",
+            SubtensorCall::batch_set_weights { .. } => "batch_set_weights",
+            SubtensorCall::batch_reveal_weights { .. } => "batch_reveal_weights",
+            SubtensorCall::batch_commit_weights { .. } => "batch_commit_weights",
+            SubtensorCall::commit_mechanism_weights { .. } => "commit_mechanism_weights",
+            SubtensorCall::reveal_mechanism_weights { .. } => "reveal_mechanism_weights",
+            SubtensorCall::set_mechanism_weights { .. } => "set_mechanism_weights",
             SubtensorCall::add_stake { .. } => "add_stake",
             SubtensorCall::remove_stake { .. } => "remove_stake",
             SubtensorCall::register { .. } => "register",

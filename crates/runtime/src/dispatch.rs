@@ -196,6 +196,14 @@ impl Weight {
         }
     }
 
+    /// `n` times the weight, saturating.
+    pub fn times(self, n: u64) -> Weight {
+        Weight {
+            ref_time: self.ref_time.saturating_mul(n),
+            proof_size: self.proof_size.saturating_mul(n),
+        }
+    }
+
     /// The sum, saturating.
     pub fn saturating_add(self, other: Weight) -> Weight {
         Weight {

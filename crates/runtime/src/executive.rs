@@ -193,7 +193,61 @@ fn subtensor_info(c: &SubtensorCall) -> (Weight, DispatchClass, Pays) {
                 Pays::No,
             )
         }
-        C::commit_weights { .. } => (rw(6, 2, 20_000_000), normal, Pays::No),
+        C::commit_weights { .. } | C::commit_mechanism_weights { .. } => {
+            (rw(6, 2, 20_000_000), normal, Pays::No)
+        }
+        C::batch_commit_weights { netuids, .. } => {
+            let n = u64::try_from(netuids.len()).unwrap_or(u64::MAX);
+            (rw(6, 2, 20_000_000).times(n.max(1)), normal, Pays::No)
+        }
+        C::batch_set_weights { weights, .. } => {
+            let entries: usize = weights.iter().map(Vec::len).sum();
+            let n = u64::try_from(weights.len()).unwrap_or(u64::MAX).max(1);
+            let e = u64::try_from(entries).unwrap_or(u64::MAX);
+            (
+                rw(12, 2, 20_000_000)
+                    .times(n)
+                    .saturating_add(rw(0, 0, e.saturating_mul(50_000))),
+                normal,
+                Pays::No,
+            )
+        }
+        C::set_mechanism_weights { dests, .. } => {
+            let n = u64::try_from(dests.len()).unwrap_or(u64::MAX);
+            (
+                rw(
+                    12,
+                    2,
+                    20_000_000u64.saturating_add(n.saturating_mul(50_000)),
+                ),
+                normal,
+                Pays::No,
+            )
+        }
+        C::reveal_mechanism_weights { uids, .. } => {
+            let n = u64::try_from(uids.len()).unwrap_or(u64::MAX);
+            (
+                rw(
+                    14,
+                    4,
+                    30_000_000u64.saturating_add(n.saturating_mul(60_000)),
+                ),
+                normal,
+                Pays::No,
+            )
+        }
+        C::batch_reveal_weights { uids_list, .. } => {
+            let entries: usize = uids_list.iter().map(Vec::len).sum();
+            let n = u64::try_from(uids_list.len()).unwrap_or(u64::MAX).max(1);
+            let e = u64::try_from(entries).unwrap_or(u64::MAX);
+            (
+                rw(14, 4, 30_000_000)
+                    .times(n)
+                    .saturating_add(rw(0, 0, e.saturating_mul(60_000))),
+                normal,
+                Pays::No,
+            )
+        }
         C::reveal_weights { uids, .. } => {
             let n = u64::try_from(uids.len()).unwrap_or(u64::MAX);
             (

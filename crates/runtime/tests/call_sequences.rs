@@ -100,6 +100,7 @@ fn start() -> &'static (Storage, u64) {
 }
 
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 enum Step {
     /// An empty block (coinbase, epochs).
     Blocks(u8),

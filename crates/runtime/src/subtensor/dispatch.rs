@@ -42,6 +42,96 @@ pub fn dispatch(
                 events,
             )?;
         }
+        SubtensorCall::batch_set_weights {
+            netuids,
+            weights,
+            version_keys,
+        } => {
+            let hotkey = origin.signed()?;
+            weights::batch_set_weights(s, now, &hotkey, netuids, weights, version_keys, events)?;
+        }
+        SubtensorCall::batch_commit_weights {
+            netuids,
+            commit_hashes,
+        } => {
+            let hotkey = origin.signed()?;
+            weights::batch_commit_weights(s, now, &hotkey, netuids, commit_hashes, events)?;
+        }
+        SubtensorCall::batch_reveal_weights {
+            netuid,
+            uids_list,
+            values_list,
+            salts_list,
+            version_keys,
+        } => {
+            let hotkey = origin.signed()?;
+            weights::batch_reveal_weights(
+                s,
+                now,
+                &hotkey,
+                *netuid,
+                uids_list,
+                values_list,
+                salts_list,
+                version_keys,
+                events,
+            )?;
+        }
+        SubtensorCall::set_mechanism_weights {
+            netuid,
+            mecid,
+            dests,
+            weights: values,
+            version_key,
+        } => {
+            let hotkey = origin.signed()?;
+            if super::storage::CommitRevealWeightsEnabled::get(s, netuid) {
+                return Err(super::errors::Error::CommitRevealEnabled.into());
+            }
+            weights::ensure_mechanism(s, *netuid, *mecid)?;
+            weights::set_weights(
+                s,
+                now,
+                &hotkey,
+                *netuid,
+                dests,
+                values,
+                *version_key,
+                false,
+                events,
+            )?;
+        }
+        SubtensorCall::commit_mechanism_weights {
+            netuid,
+            mecid,
+            commit_hash,
+        } => {
+            let hotkey = origin.signed()?;
+            weights::ensure_mechanism(s, *netuid, *mecid)?;
+            weights::commit_weights(s, now, &hotkey, *netuid, *commit_hash, events)?;
+        }
+        SubtensorCall::reveal_mechanism_weights {
+            netuid,
+            mecid,
+            uids,
+            values,
+            salt,
+            version_key,
+        } => {
+            let hotkey = origin.signed()?;
+            weights::ensure_mechanism(s, *netuid, *mecid)?;
+            weights::reveal_weights(
+                s,
+                now,
+                &hotkey,
+                *netuid,
+                uids,
+                values,
+                salt,
+                *version_key,
+                events,
+            )?;
+        }
         SubtensorCall::add_stake {
             hotkey,
             netuid,

@@ -10,7 +10,7 @@ use super::errors::Error;
 use super::events::Event;
 use super::storage::*;
 use crate::storage::Storage;
-use codec::Encode;
+use codec::{Compact, Encode};
 use cortex_primitives::hashing::blake2_256;
 use cortex_primitives::{AccountId32, NetUid};
 use cortex_yuma::scenario::max_upscale_u16;
@@ -261,6 +261,187 @@ pub fn reveal_weights(
     Ok(())
 }
 
+/// Refuses mechanisms other than 0: Cortex runs one mechanism per subnet
+/// (`MechanismDoesNotExist`, as subtensor answers for a mechanism beyond the subnet's count).
+pub fn ensure_mechanism(s: &Storage, netuid: NetUid, mecid: u8) -> Result<(), Error> {
+    if !NetworksAdded::get(s, &netuid)
+        || mecid >= MechanismCountCurrent::get(s, &netuid)
+        || mecid != 0
+    {
+        return Err(Error::MechanismDoesNotExist);
+    }
+    Ok(())
+}
+
+/// `batch_set_weights(netuids, weights, version_keys)`: `set_weights` on each subnet. A failing
+/// item changes nothing and is reported (`BatchCompletedWithErrors` once, then
+/// `BatchWeightItemFailed` per failure); the batch itself succeeds.
+pub fn batch_set_weights(
+    s: &mut Storage,
+    block: u64,
+    hotkey: &AccountId32,
+    netuids: &[Compact<u16>],
+    weights: &[Vec<(Compact<u16>, Compact<u16>)>],
+    version_keys: &[Compact<u64>],
+    events: &mut Vec<Event>,
+) -> Result<(), Error> {
+    if netuids.len() != weights.len() || netuids.len() != version_keys.len() {
+        return Err(Error::InputLengthsUnequal);
+    }
+    let mut failures = Vec::new();
+    for ((netuid, w), version_key) in netuids.iter().zip(weights).zip(version_keys) {
+        let netuid = NetUid(netuid.0);
+        let uids: Vec<u16> = w.iter().map(|(u, _)| u.0).collect();
+        let values: Vec<u16> = w.iter().map(|(_, v)| v.0).collect();
+        let mut item_events = Vec::new();
+        let result = s.transactional(|s| {
+            if CommitRevealWeightsEnabled::get(s, &netuid) {
+                return Err(Error::CommitRevealEnabled);
+            }
+            set_weights(
+                s,
+                block,
+                hotkey,
+                netuid,
+                &uids,
+                &values,
+                version_key.0,
+                false,
+                &mut item_events,
+            )
+        });
+        match result {
+            Ok(()) => events.append(&mut item_events),
+            Err(e) => failures.push((netuid, e)),
+        }
+    }
+    report_batch(hotkey, netuids, failures, events);
+    Ok(())
+}
+
+/// `batch_commit_weights(netuids, commit_hashes)`: `commit_weights` on each subnet, failures
+/// reported as in [`batch_set_weights`].
+pub fn batch_commit_weights(
+    s: &mut Storage,
+    block: u64,
+    hotkey: &AccountId32,
+    netuids: &[Compact<u16>],
+    hashes: &[[u8; 32]],
+    events: &mut Vec<Event>,
+) -> Result<(), Error> {
+    if netuids.len() != hashes.len() {
+        return Err(Error::InputLengthsUnequal);
+    }
+    let mut failures = Vec::new();
+    for (netuid, hash) in netuids.iter().zip(hashes) {
+        let netuid = NetUid(netuid.0);
+        let mut item_events = Vec::new();
+        match s.transactional(|s| commit_weights(s, block, hotkey, netuid, *hash, &mut item_events))
+        {
+            Ok(()) => events.append(&mut item_events),
+            Err(e) => failures.push((netuid, e)),
+        }
+    }
+    report_batch(hotkey, netuids, failures, events);
+    Ok(())
+}
+
+fn report_batch(
+    hotkey: &AccountId32,
+    netuids: &[Compact<u16>],
+    failures: Vec<(NetUid, Error)>,
+    events: &mut Vec<Event>,
+) {
+    if !failures.is_empty() {
+        events.push(Event::BatchCompletedWithErrors());
+    }
+    for (netuid, e) in failures {
+        events.push(Event::BatchWeightItemFailed(netuid, e.into()));
+    }
+    events.push(Event::BatchWeightsCompleted(netuids.to_vec(), *hotkey));
+}
+
+/// `batch_reveal_weights(netuid, uids_list, values_list, salts_list, version_keys)`: reveals
+/// several commits at once. Expired commits are dropped first; every reveal must match a live
+/// commit in its reveal epoch, else nothing is applied; each matched commit alone is removed.
+#[allow(clippy::too_many_arguments)]
+pub fn batch_reveal_weights(
+    s: &mut Storage,
+    block: u64,
+    hotkey: &AccountId32,
+    netuid: NetUid,
+    uids_list: &[Vec<u16>],
+    values_list: &[Vec<u16>],
+    salts_list: &[Vec<u16>],
+    version_keys: &[u64],
+    events: &mut Vec<Event>,
+) -> Result<(), Error> {
+    let index = mechanism_index(netuid, 0);
+    let n = uids_list.len();
+    if n != values_list.len() || n != salts_list.len() || n != version_keys.len() {
+        return Err(Error::InputLengthsUnequal);
+    }
+    if !CommitRevealWeightsEnabled::get(s, &netuid) {
+        return Err(Error::CommitRevealDisabled);
+    }
+    let mut commits =
+        WeightCommits::try_get(s, &index, hotkey).ok_or(Error::NoWeightsCommitFound)?;
+    let epoch = current_epoch_with_lookahead(s, netuid, block);
+    let period = RevealPeriodEpochs::get(s, &netuid);
+    let keep_from = commits
+        .iter()
+        .position(|(_, e, _, _)| epoch <= e.saturating_add(period))
+        .unwrap_or(commits.len());
+    let expired: Vec<[u8; 32]> = commits.drain(..keep_from).map(|(h, _, _, _)| h).collect();
+    type Reveal<'a> = (&'a Vec<u16>, &'a Vec<u16>, u64, [u8; 32]);
+    let reveals: Vec<Reveal> = uids_list
+        .iter()
+        .zip(values_list)
+        .zip(salts_list.iter().zip(version_keys))
+        .map(|((uids, values), (salt, key))| {
+            (
+                uids,
+                values,
+                *key,
+                commit_hash(hotkey, index, uids, values, salt, *key),
+            )
+        })
+        .collect();
+    let missing = |hash: &[u8; 32]| {
+        if expired.contains(hash) {
+            Error::ExpiredWeightCommit
+        } else {
+            Error::InvalidRevealCommitHashNotMatch
+        }
+    };
+    for (_, _, _, hash) in &reveals {
+        let commit = commits
+            .iter()
+            .find(|(h, _, _, _)| h == hash)
+            .ok_or_else(|| missing(hash))?;
+        if epoch != commit.1.saturating_add(period) {
+            return Err(Error::RevealTooEarly);
+        }
+    }
+    let mut revealed = Vec::with_capacity(n);
+    for (uids, values, key, hash) in reveals {
+        let position = commits
+            .iter()
+            .position(|(h, _, _, _)| *h == hash)
+            .ok_or_else(|| missing(&hash))?;
+        commits.remove(position);
+        set_weights(s, block, hotkey, netuid, uids, values, key, true, events)?;
+        revealed.push(hash);
+    }
+    if commits.is_empty() {
+        WeightCommits::remove(s, &index, hotkey);
+    } else {
+        WeightCommits::insert(s, &index, hotkey, &commits);
+    }
+    events.push(Event::WeightsBatchRevealed(*hotkey, netuid, revealed));
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,5 +587,105 @@ mod tests {
         assert!(should_run_epoch(&s, n, 5));
         Tempo::insert(&mut s, &n, &0);
         assert!(!should_run_epoch(&s, n, 100));
+    }
+
+    #[test]
+    fn batches_report_failures_and_apply_the_rest() {
+        let (mut s, netuid) = subnet();
+        let mut ev = Vec::new();
+        // Owner (uid 0) sets weights on its subnet and on a subnet that does not exist.
+        batch_set_weights(
+            &mut s,
+            200,
+            &acct(2),
+            &[Compact(netuid.0), Compact(9)],
+            &[
+                vec![(Compact(1), Compact(10))],
+                vec![(Compact(0), Compact(1))],
+            ],
+            &[Compact(0), Compact(0)],
+            &mut ev,
+        )
+        .unwrap();
+        assert!(ev.contains(&Event::WeightsSet(netuid.0, 0)));
+        assert!(ev.contains(&Event::BatchCompletedWithErrors()));
+        assert!(matches!(
+            ev.last(),
+            Some(Event::BatchWeightsCompleted(_, _))
+        ));
+        assert!(
+            ev.iter()
+                .any(|e| matches!(e, Event::BatchWeightItemFailed(n, _) if n.0 == 9))
+        );
+        assert!(!Weights::get(&s, &netuid.0, &0).is_empty());
+        assert_eq!(
+            batch_set_weights(&mut s, 200, &acct(2), &[Compact(1)], &[], &[], &mut ev),
+            Err(Error::InputLengthsUnequal)
+        );
+    }
+
+    #[test]
+    fn batch_reveal_applies_all_or_nothing() {
+        let (mut s, netuid) = subnet();
+        CommitRevealWeightsEnabled::insert(&mut s, &netuid, &true);
+        let index = mechanism_index(netuid, 0);
+        let h1 = commit_hash(&acct(2), index, &[1], &[5], &[1], 0);
+        let h2 = commit_hash(&acct(2), index, &[2], &[5], &[2], 0);
+        let mut ev = Vec::new();
+        for (block, h) in [(200, h1), (300, h2)] {
+            batch_commit_weights(&mut s, block, &acct(2), &[Compact(netuid.0)], &[h], &mut ev)
+                .unwrap();
+        }
+        assert!(!ev.contains(&Event::BatchCompletedWithErrors()));
+        // Move to the reveal epoch.
+        let e = SubnetEpochIndex::get(&s, &netuid);
+        let period = RevealPeriodEpochs::get(&s, &netuid);
+        SubnetEpochIndex::insert(&mut s, &netuid, &(e + period));
+        LastEpochBlock::insert(&mut s, &netuid, &500);
+        // One bad salt: nothing is revealed.
+        let before = s.root();
+        let bad = s.transactional(|s| {
+            batch_reveal_weights(
+                s,
+                600,
+                &acct(2),
+                netuid,
+                &[vec![1], vec![2]],
+                &[vec![5], vec![5]],
+                &[vec![1], vec![9]],
+                &[0, 0],
+                &mut Vec::new(),
+            )
+        });
+        assert_eq!(bad, Err(Error::InvalidRevealCommitHashNotMatch));
+        assert_eq!(s.root(), before);
+        batch_reveal_weights(
+            &mut s,
+            600,
+            &acct(2),
+            netuid,
+            &[vec![1], vec![2]],
+            &[vec![5], vec![5]],
+            &[vec![1], vec![2]],
+            &[0, 0],
+            &mut ev,
+        )
+        .unwrap();
+        assert!(WeightCommits::try_get(&s, &index, &acct(2)).is_none());
+        assert!(ev.contains(&Event::WeightsBatchRevealed(acct(2), netuid, vec![h1, h2])));
+    }
+
+    #[test]
+    fn only_mechanism_zero_exists() {
+        let (s, netuid) = subnet();
+        assert_eq!(ensure_mechanism(&s, netuid, 0), Ok(()));
+        assert_eq!(
+            ensure_mechanism(&s, netuid, 1),
+            Err(Error::MechanismDoesNotExist)
+        );
+        assert_eq!(
+            ensure_mechanism(&s, NetUid(9), 0),
+            Err(Error::MechanismDoesNotExist)
+        );
     }
 }
