@@ -272,6 +272,15 @@ pub enum SubtensorCall {
         weights: Vec<u16>,
         version_key: u64,
     },
+    /// Root only; the coldkey argument is ignored.
+    #[codec(index = 61)]
+    dissolve_network {
+        coldkey: AccountId32,
+        netuid: NetUid,
+    },
+    /// Root only.
+    #[codec(index = 120)]
+    root_dissolve_network { netuid: NetUid },
     #[codec(index = 2)]
     add_stake {
         hotkey: AccountId32,
@@ -391,6 +400,8 @@ impl SubtensorCall {
     pub fn name(&self) -> &'static str {
         match self {
             SubtensorCall::set_weights { .. } => "set_weights",
+            SubtensorCall::dissolve_network { .. } => "dissolve_network",
+            SubtensorCall::root_dissolve_network { .. } => "root_dissolve_network",
             SubtensorCall::batch_set_weights { .. } => "batch_set_weights",
             SubtensorCall::batch_reveal_weights { .. } => "batch_reveal_weights",
             SubtensorCall::batch_commit_weights { .. } => "batch_commit_weights",

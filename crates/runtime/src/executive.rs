@@ -267,6 +267,9 @@ fn subtensor_info(c: &SubtensorCall) -> (Weight, DispatchClass, Pays) {
             (rw(30, 25, 200_000_000), normal, Pays::Yes)
         }
         C::register_network { .. } => (rw(40, 50, 250_000_000), normal, Pays::Yes),
+        C::dissolve_network { .. } | C::root_dissolve_network { .. } => {
+            (rw(200, 300, 500_000_000), normal, Pays::Yes)
+        }
         C::start_call { .. } => (rw(4, 2, 20_000_000), normal, Pays::Yes),
         C::serve_axon { .. } => (rw(4, 1, 20_000_000), normal, Pays::No),
         C::serve_axon_tls { .. } => (rw(4, 2, 22_000_000), normal, Pays::No),

@@ -132,6 +132,14 @@ pub fn dispatch(
                 events,
             )?;
         }
+        SubtensorCall::dissolve_network { netuid, .. }
+        | SubtensorCall::root_dissolve_network { netuid } => {
+            origin.root()?;
+            if netuid.is_root() || !super::storage::NetworksAdded::get(s, netuid) {
+                return Err(super::errors::Error::SubnetNotExists.into());
+            }
+            super::dissolve::dissolve_network(s, *netuid, events);
+        }
         SubtensorCall::add_stake {
             hotkey,
             netuid,

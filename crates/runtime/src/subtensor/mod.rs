@@ -3,6 +3,7 @@
 pub mod block;
 pub mod coinbase;
 pub mod dispatch;
+pub mod dissolve;
 pub mod epoch;
 pub mod errors;
 pub mod events;

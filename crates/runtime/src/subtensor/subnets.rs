@@ -215,8 +215,9 @@ fn push<T: codec::Codec>(s: &mut Storage, key: Vec<u8>, value: T) {
 /// Fails, changing nothing, if the hotkey belongs to another coldkey or is a system account,
 /// if registrations have not opened or the network rate limit has not passed, if the subnet
 /// limit is reached, or if the coldkey cannot pay the lock cost (keeping its existential
-/// deposit). Pruning an old subnet when the limit is reached is not implemented yet: the call
-/// fails with `SubnetLimitReached` instead (docs/deviations.md).
+/// deposit). When the subnet limit is reached, the subnet [`super::dissolve::network_to_prune`]
+/// picks is dissolved and its netuid reused; with none past its immunity the call fails with
+/// `SubnetLimitReached`.
 pub fn register_network(
     s: &mut Storage,
     now: u64,
@@ -241,9 +242,11 @@ pub fn register_network(
         .into_iter()
         .filter(|(n, added)| *added && !n.is_root())
         .count();
-    if count >= usize::from(SubnetLimit::get(s)) {
-        return Err(Error::SubnetLimitReached);
-    }
+    let prune = if count >= usize::from(SubnetLimit::get(s)) {
+        Some(super::dissolve::network_to_prune(s, now).ok_or(Error::SubnetLimitReached)?)
+    } else {
+        None
+    };
     let block_emission =
         emission::block_emission_for_issuance(balances::total_issuance(s)).unwrap_or(1_000_000_000);
     let lock = prices::network_lock_cost(
@@ -257,6 +260,9 @@ pub fn register_network(
         balances::free_balance(s, coldkey).saturating_sub(balances::EXISTENTIAL_DEPOSIT);
     if spendable < lock {
         return Err(Error::CannotAffordLockCost);
+    }
+    if let Some(pruned) = prune {
+        super::dissolve::dissolve_network(s, pruned, events);
     }
     let netuid = next_netuid(s);
     let median = median_subnet_alpha_price(s);
