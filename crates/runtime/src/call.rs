@@ -19,7 +19,9 @@ pub const MAX_CALL_DEPTH: u32 = 256;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CallDecodeError {
     /// The bytes are not a call this runtime knows, or are truncated or malformed.
-    #[error("could not decode the call: {0}; check the pallet and call indices against the metadata")]
+    #[error(
+        "could not decode the call: {0}; check the pallet and call indices against the metadata"
+    )]
     Malformed(String),
     /// Bytes were left after a complete call.
     #[error("{0} bytes left over after the call; the call's arguments do not match the metadata")]
@@ -132,7 +134,10 @@ pub enum BalancesCall {
         value: u64,
     },
     #[codec(index = 4)]
-    transfer_all { dest: MultiAddress, keep_alive: bool },
+    transfer_all {
+        dest: MultiAddress,
+        keep_alive: bool,
+    },
     /// Root only.
     #[codec(index = 8)]
     force_set_balance {
@@ -186,7 +191,10 @@ pub enum SudoCall {
     #[codec(index = 0)]
     sudo { call: Box<RuntimeCall> },
     #[codec(index = 1)]
-    sudo_unchecked_weight { call: Box<RuntimeCall>, weight: Weight },
+    sudo_unchecked_weight {
+        call: Box<RuntimeCall>,
+        weight: Weight,
+    },
     #[codec(index = 2)]
     set_key { new: MultiAddress },
     #[codec(index = 3)]
@@ -248,6 +256,58 @@ pub enum SubtensorCall {
     burned_register { netuid: NetUid, hotkey: AccountId32 },
     #[codec(index = 59)]
     register_network { hotkey: AccountId32 },
+    #[codec(index = 83)]
+    unstake_all { hotkey: AccountId32 },
+    #[codec(index = 84)]
+    unstake_all_alpha { hotkey: AccountId32 },
+    #[codec(index = 85)]
+    move_stake {
+        origin_hotkey: AccountId32,
+        destination_hotkey: AccountId32,
+        origin_netuid: NetUid,
+        destination_netuid: NetUid,
+        alpha_amount: u64,
+    },
+    #[codec(index = 86)]
+    transfer_stake {
+        destination_coldkey: AccountId32,
+        hotkey: AccountId32,
+        origin_netuid: NetUid,
+        destination_netuid: NetUid,
+        alpha_amount: u64,
+    },
+    #[codec(index = 87)]
+    swap_stake {
+        hotkey: AccountId32,
+        origin_netuid: NetUid,
+        destination_netuid: NetUid,
+        alpha_amount: u64,
+    },
+    #[codec(index = 88)]
+    add_stake_limit {
+        hotkey: AccountId32,
+        netuid: NetUid,
+        amount_staked: u64,
+        limit_price: u64,
+        allow_partial: bool,
+    },
+    #[codec(index = 89)]
+    remove_stake_limit {
+        hotkey: AccountId32,
+        netuid: NetUid,
+        amount_unstaked: u64,
+        limit_price: u64,
+        allow_partial: bool,
+    },
+    #[codec(index = 90)]
+    swap_stake_limit {
+        hotkey: AccountId32,
+        origin_netuid: NetUid,
+        destination_netuid: NetUid,
+        alpha_amount: u64,
+        limit_price: u64,
+        allow_partial: bool,
+    },
     #[codec(index = 92)]
     start_call { netuid: NetUid },
     #[codec(index = 96)]
@@ -262,6 +322,37 @@ pub enum SubtensorCall {
         values: Vec<u16>,
         salt: Vec<u16>,
         version_key: u64,
+    },
+    #[codec(index = 101)]
+    recycle_alpha {
+        hotkey: AccountId32,
+        amount: u64,
+        netuid: NetUid,
+    },
+    #[codec(index = 102)]
+    burn_alpha {
+        hotkey: AccountId32,
+        amount: u64,
+        netuid: NetUid,
+    },
+    #[codec(index = 103)]
+    remove_stake_full_limit {
+        hotkey: AccountId32,
+        netuid: NetUid,
+        limit_price: Option<u64>,
+    },
+    #[codec(index = 132)]
+    add_stake_burn {
+        hotkey: AccountId32,
+        netuid: NetUid,
+        amount: u64,
+        limit: Option<u64>,
+    },
+    #[codec(index = 134)]
+    register_limit {
+        netuid: NetUid,
+        hotkey: AccountId32,
+        limit_price: u64,
     },
 }
 
@@ -278,6 +369,19 @@ impl SubtensorCall {
             SubtensorCall::start_call { .. } => "start_call",
             SubtensorCall::commit_weights { .. } => "commit_weights",
             SubtensorCall::reveal_weights { .. } => "reveal_weights",
+            SubtensorCall::unstake_all { .. } => "unstake_all",
+            SubtensorCall::unstake_all_alpha { .. } => "unstake_all_alpha",
+            SubtensorCall::move_stake { .. } => "move_stake",
+            SubtensorCall::transfer_stake { .. } => "transfer_stake",
+            SubtensorCall::swap_stake { .. } => "swap_stake",
+            SubtensorCall::add_stake_limit { .. } => "add_stake_limit",
+            SubtensorCall::remove_stake_limit { .. } => "remove_stake_limit",
+            SubtensorCall::swap_stake_limit { .. } => "swap_stake_limit",
+            SubtensorCall::recycle_alpha { .. } => "recycle_alpha",
+            SubtensorCall::burn_alpha { .. } => "burn_alpha",
+            SubtensorCall::remove_stake_full_limit { .. } => "remove_stake_full_limit",
+            SubtensorCall::add_stake_burn { .. } => "add_stake_burn",
+            SubtensorCall::register_limit { .. } => "register_limit",
         }
     }
 }

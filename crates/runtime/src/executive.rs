@@ -8,13 +8,12 @@
 //! extrinsics go into a block, never what they do.
 
 use crate::balances::{self, Existence};
-use crate::call::{BalancesCall, RuntimeCall, SudoCall, SubtensorCall, SystemCall, UtilityCall};
+use crate::call::{BalancesCall, RuntimeCall, SubtensorCall, SudoCall, SystemCall, UtilityCall};
 use crate::dispatch::{
     BlockContext, DispatchClass, DispatchError, DispatchInfo, Origin, Pays, Weight,
 };
 use crate::event::{
-    EventRecord, Phase, RuntimeEvent, SudoEvent, SystemEvent, TransactionPaymentEvent,
-    UtilityEvent,
+    EventRecord, Phase, RuntimeEvent, SudoEvent, SystemEvent, TransactionPaymentEvent, UtilityEvent,
 };
 use crate::storage::Storage;
 use crate::{storage_map, storage_value, subtensor};
@@ -185,7 +184,11 @@ fn subtensor_info(c: &SubtensorCall) -> (Weight, DispatchClass, Pays) {
         C::set_weights { dests, .. } => {
             let n = u64::try_from(dests.len()).unwrap_or(u64::MAX);
             (
-                rw(12, 2, 20_000_000u64.saturating_add(n.saturating_mul(50_000))),
+                rw(
+                    12,
+                    2,
+                    20_000_000u64.saturating_add(n.saturating_mul(50_000)),
+                ),
                 normal,
                 Pays::No,
             )
@@ -194,17 +197,39 @@ fn subtensor_info(c: &SubtensorCall) -> (Weight, DispatchClass, Pays) {
         C::reveal_weights { uids, .. } => {
             let n = u64::try_from(uids.len()).unwrap_or(u64::MAX);
             (
-                rw(14, 4, 30_000_000u64.saturating_add(n.saturating_mul(60_000))),
+                rw(
+                    14,
+                    4,
+                    30_000_000u64.saturating_add(n.saturating_mul(60_000)),
+                ),
                 normal,
                 Pays::No,
             )
         }
-        C::add_stake { .. } | C::remove_stake { .. } => (rw(22, 14, 150_000_000), normal, Pays::Yes),
+        C::add_stake { .. } | C::remove_stake { .. } => {
+            (rw(22, 14, 150_000_000), normal, Pays::Yes)
+        }
         C::register { .. } | C::burned_register { .. } => {
             (rw(30, 25, 200_000_000), normal, Pays::Yes)
         }
         C::register_network { .. } => (rw(40, 50, 250_000_000), normal, Pays::Yes),
         C::start_call { .. } => (rw(4, 2, 20_000_000), normal, Pays::Yes),
+        C::add_stake_limit { .. } | C::remove_stake_limit { .. } => {
+            (rw(24, 14, 170_000_000), normal, Pays::Yes)
+        }
+        C::remove_stake_full_limit { .. } => (rw(24, 14, 170_000_000), normal, Pays::Yes),
+        C::move_stake { .. }
+        | C::transfer_stake { .. }
+        | C::swap_stake { .. }
+        | C::swap_stake_limit { .. } => (rw(40, 28, 300_000_000), normal, Pays::Yes),
+        C::unstake_all { .. } | C::unstake_all_alpha { .. } => {
+            (rw(60, 40, 400_000_000), normal, Pays::Yes)
+        }
+        C::recycle_alpha { .. } | C::burn_alpha { .. } => {
+            (rw(10, 6, 60_000_000), normal, Pays::Yes)
+        }
+        C::add_stake_burn { .. } => (rw(30, 18, 200_000_000), normal, Pays::Yes),
+        C::register_limit { .. } => (rw(30, 25, 200_000_000), normal, Pays::Yes),
     }
 }
 
@@ -244,7 +269,11 @@ pub fn validate_signed(
     }
     let fee = compute_fee(call, len, tip);
     if fee > 0
-        && account.data.free.saturating_sub(balances::EXISTENTIAL_DEPOSIT) < fee
+        && account
+            .data
+            .free
+            .saturating_sub(balances::EXISTENTIAL_DEPOSIT)
+            < fee
     {
         return Err(InvalidTransaction::Payment);
     }
@@ -547,11 +576,12 @@ impl Block {
 
     fn push(&mut self, events: impl IntoIterator<Item = RuntimeEvent>) {
         let phase = Phase::ApplyExtrinsic(self.extrinsic_index);
-        self.events.extend(events.into_iter().map(|event| EventRecord {
-            phase,
-            event,
-            topics: Vec::new(),
-        }));
+        self.events
+            .extend(events.into_iter().map(|event| EventRecord {
+                phase,
+                event,
+                topics: Vec::new(),
+            }));
     }
 
     /// Applies an unsigned inherent (`Timestamp.set`). An inherent that fails makes the block
@@ -567,7 +597,9 @@ impl Block {
         let mut events = Vec::new();
         dispatch(s, &self.ctx, &Origin::None, call, &mut events)?;
         let dispatch_info = call_info(call);
-        events.push(RuntimeEvent::System(SystemEvent::ExtrinsicSuccess { dispatch_info }));
+        events.push(RuntimeEvent::System(SystemEvent::ExtrinsicSuccess {
+            dispatch_info,
+        }));
         self.push(events);
         self.extrinsic_index = self.extrinsic_index.saturating_add(1);
         Ok(())
@@ -631,7 +663,11 @@ impl Block {
             },
         ));
         let dispatch_info = DispatchInfo {
-            pays_fee: if charged == 0 { Pays::No } else { info.pays_fee },
+            pays_fee: if charged == 0 {
+                Pays::No
+            } else {
+                info.pays_fee
+            },
             ..info
         };
         events.push(RuntimeEvent::System(match result {

@@ -221,6 +221,14 @@ pub enum Event {
     /// `(netuid, min_allowed_uids)`.
     #[codec(index = 111)]
     MinAllowedUidsSet(NetUid, u16),
+    /// Alpha bought with `amount` TAO and burned by `add_stake_burn`.
+    #[codec(index = 121)]
+    AddStakeBurn {
+        netuid: NetUid,
+        hotkey: AccountId32,
+        amount: u64,
+        alpha: u64,
+    },
     /// A transaction fee was paid in alpha.
     #[codec(index = 123)]
     TransactionFeePaidWithAlpha {
@@ -257,13 +265,19 @@ mod tests {
 
     #[test]
     fn indices_are_subtensors() {
-        assert_eq!(Event::NetworkAdded(NetUid(3), 1).encode(), vec![0, 3, 0, 1, 0]);
+        assert_eq!(
+            Event::NetworkAdded(NetUid(3), 1).encode(),
+            vec![0, 3, 0, 1, 0]
+        );
         assert_eq!(Event::WeightsSet(1, 2).encode()[0], 5);
         assert_eq!(
             Event::NeuronRegistered(NetUid(1), 0, AccountId32([0; 32])).encode()[0],
             6
         );
-        assert_eq!(Event::AxonServed(NetUid(1), AccountId32([0; 32])).encode()[0], 28);
+        assert_eq!(
+            Event::AxonServed(NetUid(1), AccountId32([0; 32])).encode()[0],
+            28
+        );
         assert_eq!(
             Event::EpochSkipped {
                 netuid: NetUid(1),

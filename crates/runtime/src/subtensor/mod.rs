@@ -8,6 +8,7 @@ pub mod errors;
 pub mod events;
 pub mod neurons;
 pub mod shares;
+pub mod stake_ops;
 pub mod staking;
 pub mod storage;
 pub mod subnets;
