@@ -374,6 +374,58 @@ pub enum SubtensorCall {
     },
     #[codec(index = 91)]
     try_associate_hotkey { hotkey: AccountId32 },
+    #[codec(index = 83)]
+    unstake_all { hotkey: AccountId32 },
+    #[codec(index = 84)]
+    unstake_all_alpha { hotkey: AccountId32 },
+    #[codec(index = 85)]
+    move_stake {
+        origin_hotkey: AccountId32,
+        destination_hotkey: AccountId32,
+        origin_netuid: NetUid,
+        destination_netuid: NetUid,
+        alpha_amount: u64,
+    },
+    #[codec(index = 86)]
+    transfer_stake {
+        destination_coldkey: AccountId32,
+        hotkey: AccountId32,
+        origin_netuid: NetUid,
+        destination_netuid: NetUid,
+        alpha_amount: u64,
+    },
+    #[codec(index = 87)]
+    swap_stake {
+        hotkey: AccountId32,
+        origin_netuid: NetUid,
+        destination_netuid: NetUid,
+        alpha_amount: u64,
+    },
+    #[codec(index = 88)]
+    add_stake_limit {
+        hotkey: AccountId32,
+        netuid: NetUid,
+        amount_staked: u64,
+        limit_price: u64,
+        allow_partial: bool,
+    },
+    #[codec(index = 89)]
+    remove_stake_limit {
+        hotkey: AccountId32,
+        netuid: NetUid,
+        amount_unstaked: u64,
+        limit_price: u64,
+        allow_partial: bool,
+    },
+    #[codec(index = 90)]
+    swap_stake_limit {
+        hotkey: AccountId32,
+        origin_netuid: NetUid,
+        destination_netuid: NetUid,
+        alpha_amount: u64,
+        limit_price: u64,
+        allow_partial: bool,
+    },
     #[codec(index = 92)]
     start_call { netuid: NetUid },
     #[codec(index = 96)]
@@ -393,6 +445,37 @@ pub enum SubtensorCall {
     update_symbol { netuid: NetUid, symbol: Vec<u8> },
     #[codec(index = 114)]
     set_coldkey_auto_stake_hotkey { netuid: NetUid, hotkey: AccountId32 },
+    #[codec(index = 101)]
+    recycle_alpha {
+        hotkey: AccountId32,
+        amount: u64,
+        netuid: NetUid,
+    },
+    #[codec(index = 102)]
+    burn_alpha {
+        hotkey: AccountId32,
+        amount: u64,
+        netuid: NetUid,
+    },
+    #[codec(index = 103)]
+    remove_stake_full_limit {
+        hotkey: AccountId32,
+        netuid: NetUid,
+        limit_price: Option<u64>,
+    },
+    #[codec(index = 132)]
+    add_stake_burn {
+        hotkey: AccountId32,
+        netuid: NetUid,
+        amount: u64,
+        limit: Option<u64>,
+    },
+    #[codec(index = 134)]
+    register_limit {
+        netuid: NetUid,
+        hotkey: AccountId32,
+        limit_price: u64,
+    },
 }
 
 impl SubtensorCall {
@@ -430,6 +513,19 @@ impl SubtensorCall {
             SubtensorCall::try_associate_hotkey { .. } => "try_associate_hotkey",
             SubtensorCall::update_symbol { .. } => "update_symbol",
             SubtensorCall::set_coldkey_auto_stake_hotkey { .. } => "set_coldkey_auto_stake_hotkey",
+            SubtensorCall::unstake_all { .. } => "unstake_all",
+            SubtensorCall::unstake_all_alpha { .. } => "unstake_all_alpha",
+            SubtensorCall::move_stake { .. } => "move_stake",
+            SubtensorCall::transfer_stake { .. } => "transfer_stake",
+            SubtensorCall::swap_stake { .. } => "swap_stake",
+            SubtensorCall::add_stake_limit { .. } => "add_stake_limit",
+            SubtensorCall::remove_stake_limit { .. } => "remove_stake_limit",
+            SubtensorCall::swap_stake_limit { .. } => "swap_stake_limit",
+            SubtensorCall::recycle_alpha { .. } => "recycle_alpha",
+            SubtensorCall::burn_alpha { .. } => "burn_alpha",
+            SubtensorCall::remove_stake_full_limit { .. } => "remove_stake_full_limit",
+            SubtensorCall::add_stake_burn { .. } => "add_stake_burn",
+            SubtensorCall::register_limit { .. } => "register_limit",
         }
     }
 }

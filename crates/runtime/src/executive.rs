@@ -284,6 +284,22 @@ fn subtensor_info(c: &SubtensorCall) -> (Weight, DispatchClass, Pays) {
         C::try_associate_hotkey { .. } => (rw(3, 3, 15_000_000), normal, Pays::Yes),
         C::update_symbol { .. } => (rw(130, 1, 30_000_000), normal, Pays::Yes),
         C::set_coldkey_auto_stake_hotkey { .. } => (rw(5, 3, 20_000_000), normal, Pays::Yes),
+        C::add_stake_limit { .. } | C::remove_stake_limit { .. } => {
+            (rw(24, 14, 170_000_000), normal, Pays::Yes)
+        }
+        C::remove_stake_full_limit { .. } => (rw(24, 14, 170_000_000), normal, Pays::Yes),
+        C::move_stake { .. }
+        | C::transfer_stake { .. }
+        | C::swap_stake { .. }
+        | C::swap_stake_limit { .. } => (rw(40, 28, 300_000_000), normal, Pays::Yes),
+        C::unstake_all { .. } | C::unstake_all_alpha { .. } => {
+            (rw(60, 40, 400_000_000), normal, Pays::Yes)
+        }
+        C::recycle_alpha { .. } | C::burn_alpha { .. } => {
+            (rw(10, 6, 60_000_000), normal, Pays::Yes)
+        }
+        C::add_stake_burn { .. } => (rw(30, 18, 200_000_000), normal, Pays::Yes),
+        C::register_limit { .. } => (rw(30, 25, 200_000_000), normal, Pays::Yes),
     }
 }
 

@@ -7,7 +7,7 @@
 use super::events::Event;
 use super::identity::{self, ChainIdentityV2, SubnetIdentityV3};
 use super::serving::{self, ServeAxon};
-use super::{neurons, staking, subnets, symbols, weights};
+use super::{neurons, stake_ops, staking, subnets, symbols, weights};
 use crate::call::SubtensorCall;
 use crate::dispatch::{BlockContext, DispatchError, Origin};
 use crate::storage::Storage;
@@ -337,6 +337,185 @@ pub fn dispatch(
         SubtensorCall::set_coldkey_auto_stake_hotkey { netuid, hotkey } => {
             let coldkey = origin.signed()?;
             serving::set_coldkey_auto_stake_hotkey(s, &coldkey, *netuid, hotkey, events)?;
+        }
+        SubtensorCall::unstake_all { hotkey } => {
+            let coldkey = origin.signed()?;
+            stake_ops::unstake_all(s, &coldkey, hotkey, false, author, events)?;
+        }
+        SubtensorCall::unstake_all_alpha { hotkey } => {
+            let coldkey = origin.signed()?;
+            stake_ops::unstake_all(s, &coldkey, hotkey, true, author, events)?;
+        }
+        SubtensorCall::move_stake {
+            origin_hotkey,
+            destination_hotkey,
+            origin_netuid,
+            destination_netuid,
+            alpha_amount,
+        } => {
+            let coldkey = origin.signed()?;
+            stake_ops::move_stake(
+                s,
+                &coldkey,
+                origin_hotkey,
+                destination_hotkey,
+                *origin_netuid,
+                *destination_netuid,
+                *alpha_amount,
+                author,
+                events,
+            )?;
+        }
+        SubtensorCall::transfer_stake {
+            destination_coldkey,
+            hotkey,
+            origin_netuid,
+            destination_netuid,
+            alpha_amount,
+        } => {
+            let coldkey = origin.signed()?;
+            stake_ops::transfer_stake(
+                s,
+                &coldkey,
+                destination_coldkey,
+                hotkey,
+                *origin_netuid,
+                *destination_netuid,
+                *alpha_amount,
+                author,
+                events,
+            )?;
+        }
+        SubtensorCall::swap_stake {
+            hotkey,
+            origin_netuid,
+            destination_netuid,
+            alpha_amount,
+        } => {
+            let coldkey = origin.signed()?;
+            stake_ops::swap_stake(
+                s,
+                &coldkey,
+                hotkey,
+                *origin_netuid,
+                *destination_netuid,
+                *alpha_amount,
+                None,
+                author,
+                events,
+            )?;
+        }
+        SubtensorCall::swap_stake_limit {
+            hotkey,
+            origin_netuid,
+            destination_netuid,
+            alpha_amount,
+            limit_price,
+            allow_partial,
+        } => {
+            let coldkey = origin.signed()?;
+            stake_ops::swap_stake(
+                s,
+                &coldkey,
+                hotkey,
+                *origin_netuid,
+                *destination_netuid,
+                *alpha_amount,
+                Some((*limit_price, *allow_partial)),
+                author,
+                events,
+            )?;
+        }
+        SubtensorCall::add_stake_limit {
+            hotkey,
+            netuid,
+            amount_staked,
+            limit_price,
+            allow_partial,
+        } => {
+            let coldkey = origin.signed()?;
+            stake_ops::add_stake_limit(
+                s,
+                &coldkey,
+                hotkey,
+                *netuid,
+                *amount_staked,
+                *limit_price,
+                *allow_partial,
+                author,
+                events,
+            )?;
+        }
+        SubtensorCall::remove_stake_limit {
+            hotkey,
+            netuid,
+            amount_unstaked,
+            limit_price,
+            allow_partial,
+        } => {
+            let coldkey = origin.signed()?;
+            stake_ops::remove_stake_limit(
+                s,
+                &coldkey,
+                hotkey,
+                *netuid,
+                *amount_unstaked,
+                *limit_price,
+                *allow_partial,
+                author,
+                events,
+            )?;
+        }
+        SubtensorCall::remove_stake_full_limit {
+            hotkey,
+            netuid,
+            limit_price,
+        } => {
+            let coldkey = origin.signed()?;
+            stake_ops::remove_stake_full_limit(
+                s,
+                &coldkey,
+                hotkey,
+                *netuid,
+                *limit_price,
+                author,
+                events,
+            )?;
+        }
+        SubtensorCall::recycle_alpha {
+            hotkey,
+            amount,
+            netuid,
+        } => {
+            let coldkey = origin.signed()?;
+            stake_ops::destroy_alpha(s, &coldkey, hotkey, *amount, *netuid, true, events)?;
+        }
+        SubtensorCall::burn_alpha {
+            hotkey,
+            amount,
+            netuid,
+        } => {
+            let coldkey = origin.signed()?;
+            stake_ops::destroy_alpha(s, &coldkey, hotkey, *amount, *netuid, false, events)?;
+        }
+        SubtensorCall::add_stake_burn {
+            hotkey,
+            netuid,
+            amount,
+            limit,
+        } => {
+            let coldkey = origin.signed()?;
+            stake_ops::add_stake_burn(
+                s, &coldkey, hotkey, *netuid, *amount, *limit, author, events,
+            )?;
+        }
+        SubtensorCall::register_limit {
+            netuid,
+            hotkey,
+            limit_price,
+        } => {
+            let coldkey = origin.signed()?;
+            stake_ops::register_limit(s, now, &coldkey, *netuid, hotkey, *limit_price, events)?;
         }
     }
     Ok(())

@@ -231,6 +231,14 @@ pub enum Event {
         netuid: NetUid,
         hotkey: AccountId32,
     },
+    /// Alpha bought with `amount` TAO and burned by `add_stake_burn`.
+    #[codec(index = 121)]
+    AddStakeBurn {
+        netuid: NetUid,
+        hotkey: AccountId32,
+        amount: u64,
+        alpha: u64,
+    },
     /// A transaction fee was paid in alpha.
     #[codec(index = 123)]
     TransactionFeePaidWithAlpha {

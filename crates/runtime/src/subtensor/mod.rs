@@ -11,6 +11,7 @@ pub mod identity;
 pub mod neurons;
 pub mod serving;
 pub mod shares;
+pub mod stake_ops;
 pub mod staking;
 pub mod storage;
 pub mod subnets;

@@ -8,12 +8,15 @@
 
 use super::errors::Error;
 use super::events::Event;
-use super::shares::{HotkeyPool, stake_of};
-use super::storage::*;
-use super::subnets::{
-    PalSwapInitialized, SwapBalancer, hotkey_account_exists, pool, subnet_account,
+use super::neurons::SubnetVolume;
+use super::shares::stake_of;
+use super::stake_ops::{
+    clear_small_nomination_if_required, ensure_add_stake_input_within_swap_limit,
+    ensure_remove_stake_input_within_swap_limit, stake_into_subnet, unstake_from_subnet,
+    validate_add_stake, validate_remove_stake,
 };
-use crate::balances::{self, Existence};
+use super::storage::*;
+use super::subnets::{PalSwapInitialized, SwapBalancer, pool};
 use crate::storage::Storage;
 use crate::swap::{MAX_PRICE, MIN_PRICE, Side};
 use cortex_primitives::{AccountId32, NetUid};
@@ -37,14 +40,6 @@ pub fn limit_price(rao_per_alpha: u64) -> U64F64 {
         .unwrap_or_default()
 }
 
-fn remember_staking_hotkey(s: &mut Storage, coldkey: &AccountId32, hotkey: &AccountId32) {
-    let mut hotkeys = StakingHotkeys::get(s, coldkey);
-    if !hotkeys.contains(hotkey) {
-        hotkeys.push(*hotkey);
-        StakingHotkeys::insert(s, coldkey, &hotkeys);
-    }
-}
-
 fn persist_balancer(s: &mut Storage, netuid: NetUid, balancer: &crate::swap::Balancer) {
     if SubnetMechanism::get(s, &netuid) == 1 && !PalSwapInitialized::get(s, &netuid) {
         SwapBalancer::insert(s, &netuid, balancer);
@@ -53,8 +48,9 @@ fn persist_balancer(s: &mut Storage, netuid: NetUid, balancer: &crate::swap::Bal
 }
 
 /// Sells `alpha` into the pool: `SubnetAlphaIn += in`, `SubnetAlphaOut −= in`,
-/// `SubnetTAO −= out`, `TotalStake −= out` (subtensor's `swap_alpha_for_tao`).
-fn swap_alpha_for_tao(
+/// `SubnetTAO −= out`, `TotalStake −= out`, `SubnetVolume += out` (subtensor's
+/// `swap_alpha_for_tao`).
+pub(crate) fn swap_alpha_for_tao(
     s: &mut Storage,
     netuid: NetUid,
     alpha: u64,
@@ -71,6 +67,8 @@ fn swap_alpha_for_tao(
     SubnetTAO::insert(s, &netuid, &tao);
     let stake = TotalStake::get(s).saturating_sub(r.paid_out);
     TotalStake::put(s, &stake);
+    let volume = SubnetVolume::get(s, &netuid).saturating_add(u128::from(r.paid_out));
+    SubnetVolume::insert(s, &netuid, &volume);
     Ok(r)
 }
 
@@ -85,84 +83,19 @@ pub fn add_stake(
     author: Option<&AccountId32>,
     events: &mut Vec<Event>,
 ) -> Result<u64, Error> {
-    if !netuid.is_root()
-        && SubnetMechanism::get(s, &netuid) == 1
-        && tao > SubnetTAO::get(s, &netuid).saturating_mul(1000)
-    {
-        return Err(Error::InsufficientLiquidity);
-    }
-    if !NetworksAdded::get(s, &netuid) && !netuid.is_root() {
-        return Err(Error::SubnetNotExists);
-    }
-    if !SubtokenEnabled::get(s, &netuid) {
-        return Err(Error::SubtokenDisabled);
-    }
-    let p = pool(s, netuid);
-    let min_fee = p
-        .swap(Side::Buy, DEFAULT_MIN_STAKE, limit_price(MAX_PRICE), false)
-        .map(|r| r.fee)
-        .unwrap_or_else(|_| p.fee(DEFAULT_MIN_STAKE, false));
-    if tao < DEFAULT_MIN_STAKE.saturating_add(min_fee) {
-        return Err(Error::AmountTooLow);
-    }
-    let spendable =
-        balances::free_balance(s, coldkey).saturating_sub(balances::EXISTENTIAL_DEPOSIT);
-    if spendable < tao {
-        return Err(Error::NotEnoughBalanceToStake);
-    }
-    if !hotkey_account_exists(s, hotkey) {
-        return Err(Error::HotKeyAccountNotExists);
-    }
-    let sim = p
-        .swap(Side::Buy, tao, limit_price(MAX_PRICE), false)
-        .map_err(|_| Error::InsufficientLiquidity)?;
-    if sim.paid_in < DEFAULT_MIN_STAKE {
-        return Err(Error::AmountTooLow);
-    }
-    if sim.paid_out == 0 || !HotkeyPool::new(s, *hotkey, netuid).can_add_for_one(sim.paid_out) {
-        return Err(Error::InsufficientLiquidity);
-    }
-
-    // Execution (subtensor's `stake_into_subnet`).
-    let staked = tao.min(spendable);
-    balances::transfer(
+    ensure_add_stake_input_within_swap_limit(s, netuid, tao)?;
+    validate_add_stake(s, coldkey, hotkey, netuid, tao, tao, false)?;
+    stake_into_subnet(
         s,
         coldkey,
-        &subnet_account(netuid),
-        staked,
-        Existence::KeepAlive,
-        &mut Vec::new(),
-    )
-    .map_err(|_| Error::BalanceWithdrawalError)?;
-    let bought =
-        super::neurons::swap_tao_for_alpha(s, netuid, staked, limit_price(MAX_PRICE), false)?;
-    if bought.alpha_out == 0 {
-        return Err(Error::AmountTooLow);
-    }
-    HotkeyPool::new(s, *hotkey, netuid)
-        .update_for_one(coldkey, i64::try_from(bought.alpha_out).unwrap_or(i64::MAX));
-    remember_staking_hotkey(s, coldkey, hotkey);
-    if bought.fee > 0 {
-        let to = author.copied().unwrap_or_else(burn_account);
-        balances::transfer(
-            s,
-            &subnet_account(netuid),
-            &to,
-            bought.fee,
-            Existence::AllowDeath,
-            &mut Vec::new(),
-        )
-        .map_err(|_| Error::BalanceWithdrawalError)?;
-    }
-    events.push(Event::StakeAdded(
-        *coldkey,
-        *hotkey,
-        staked,
-        bought.alpha_out,
+        hotkey,
         netuid,
-        bought.fee,
-    ));
-    Ok(bought.alpha_out)
+        tao,
+        limit_price(MAX_PRICE),
+        false,
+        author,
+        events,
+    )
 }
 
 /// `remove_stake(hotkey, netuid, alpha)` signed by `coldkey` (at most the stake held is
@@ -179,84 +112,28 @@ pub fn remove_stake(
     if !SubtokenEnabled::get(s, &netuid) {
         return Err(Error::SubtokenDisabled);
     }
-    let held = stake_of(s, hotkey, coldkey, netuid);
-    let alpha = alpha.min(held);
-    if !netuid.is_root()
-        && SubnetMechanism::get(s, &netuid) == 1
-        && alpha > SubnetAlphaIn::get(s, &netuid).saturating_mul(1000)
-    {
-        return Err(Error::InsufficientLiquidity);
-    }
-    if !NetworksAdded::get(s, &netuid) && !netuid.is_root() {
-        return Err(Error::SubnetNotExists);
-    }
-    if alpha == 0 {
-        return Err(Error::AmountTooLow);
-    }
-    let remaining = held
-        .checked_sub(alpha)
-        .ok_or(Error::NotEnoughStakeToWithdraw)?;
-    let sim = pool(s, netuid)
-        .swap(Side::Sell, alpha, limit_price(MIN_PRICE), false)
-        .map_err(|_| Error::InsufficientLiquidity)?;
-    if remaining != 0 && sim.paid_out < DEFAULT_MIN_STAKE {
-        return Err(Error::AmountTooLow);
-    }
-    if !hotkey_account_exists(s, hotkey) {
-        return Err(Error::HotKeyAccountNotExists);
-    }
-
-    // Execution (subtensor's `unstake_from_subnet`).
-    HotkeyPool::new(s, *hotkey, netuid).update_for_one(
-        coldkey,
-        i64::try_from(alpha).unwrap_or(i64::MAX).saturating_neg(),
-    );
-    let r = swap_alpha_for_tao(s, netuid, alpha, limit_price(MIN_PRICE), false)?;
-    let refund = alpha.saturating_sub(r.paid_in.saturating_add(r.fee));
-    if refund > 0 {
-        HotkeyPool::new(s, *hotkey, netuid)
-            .update_for_one(coldkey, i64::try_from(refund).unwrap_or(i64::MAX));
-    }
-    balances::transfer(
+    let alpha = alpha.min(stake_of(s, hotkey, coldkey, netuid));
+    ensure_remove_stake_input_within_swap_limit(s, netuid, alpha)?;
+    validate_remove_stake(s, coldkey, hotkey, netuid, alpha, alpha, false)?;
+    let tao = unstake_from_subnet(
         s,
-        &subnet_account(netuid),
         coldkey,
-        r.paid_out,
-        Existence::AllowDeath,
-        &mut Vec::new(),
-    )
-    .map_err(|_| Error::BalanceWithdrawalError)?;
-    // The fee alpha is sold again (fee-free) for the author; without an author it is burned:
-    // it leaves everyone's stake while `SubnetAlphaOut` keeps counting it.
-    if r.fee_to_block_author > 0
-        && let Some(author) = author
-    {
-        let fee = swap_alpha_for_tao(
-            s,
-            netuid,
-            r.fee_to_block_author,
-            limit_price(MIN_PRICE),
-            true,
-        )?;
-        balances::transfer(
-            s,
-            &subnet_account(netuid),
-            author,
-            fee.paid_out,
-            Existence::AllowDeath,
-            &mut Vec::new(),
-        )
-        .map_err(|_| Error::BalanceWithdrawalError)?;
-    }
-    events.push(Event::StakeRemoved(
-        *coldkey, *hotkey, r.paid_out, r.paid_in, netuid, r.fee,
-    ));
-    Ok(r.paid_out)
+        hotkey,
+        netuid,
+        alpha,
+        limit_price(MIN_PRICE),
+        false,
+        author,
+        events,
+    )?;
+    clear_small_nomination_if_required(s, hotkey, coldkey, netuid, author, events);
+    Ok(tao)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::balances;
     use crate::subtensor::subnets::start_call;
     use crate::test_support::{TAO, acct, funded};
 
