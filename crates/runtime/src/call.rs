@@ -8,6 +8,7 @@
 
 #![allow(non_camel_case_types)]
 
+pub use crate::commitments::CommitmentsCall;
 use crate::dispatch::{MultiAddress, Weight};
 use crate::subtensor::identity::SubnetIdentityV3;
 use codec::{Compact, Decode, DecodeLimit, Encode};
@@ -50,6 +51,9 @@ pub enum RuntimeCall {
     /// `Sudo` (12).
     #[codec(index = 12)]
     Sudo(SudoCall),
+    /// `Commitments` (18).
+    #[codec(index = 18)]
+    Commitments(CommitmentsCall),
 }
 
 impl RuntimeCall {
@@ -73,6 +77,7 @@ impl RuntimeCall {
             RuntimeCall::SubtensorModule(c) => ("SubtensorModule", c.name()),
             RuntimeCall::Utility(c) => ("Utility", c.name()),
             RuntimeCall::Sudo(c) => ("Sudo", c.name()),
+            RuntimeCall::Commitments(c) => ("Commitments", c.name()),
         }
     }
 }

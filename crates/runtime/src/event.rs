@@ -5,6 +5,7 @@
 //! in (applying extrinsic `i`, finalization, or initialization) and topics (always empty here).
 
 use crate::balances::BalancesEvent;
+use crate::commitments::CommitmentsEvent;
 use crate::dispatch::{DispatchError, DispatchInfo, DispatchResult};
 use crate::subtensor::events::Event as SubtensorEvent;
 use codec::{Decode, Encode};
@@ -48,6 +49,8 @@ pub enum RuntimeEvent {
     Utility(UtilityEvent),
     #[codec(index = 12)]
     Sudo(SudoEvent),
+    #[codec(index = 18)]
+    Commitments(CommitmentsEvent),
     #[codec(index = 28)]
     Swap(SwapEvent),
 }

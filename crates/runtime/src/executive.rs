@@ -8,7 +8,9 @@
 //! extrinsics go into a block, never what they do.
 
 use crate::balances::{self, Existence};
-use crate::call::{BalancesCall, RuntimeCall, SubtensorCall, SudoCall, SystemCall, UtilityCall};
+use crate::call::{
+    BalancesCall, CommitmentsCall, RuntimeCall, SubtensorCall, SudoCall, SystemCall, UtilityCall,
+};
 use crate::dispatch::{
     BlockContext, DispatchClass, DispatchError, DispatchInfo, Origin, Pays, Weight,
 };
@@ -160,6 +162,14 @@ pub fn call_info(call: &RuntimeCall) -> DispatchInfo {
                 SudoCall::set_key { .. } | SudoCall::remove_key => rw(1, 1, 10_000_000),
             };
             (w, DispatchClass::Normal, Pays::Yes)
+        }
+        // Subtensor's benchmarked weights: set_commitment 5 reads, 4 writes, fee-free;
+        // set_max_space one write, paid.
+        RuntimeCall::Commitments(CommitmentsCall::set_commitment { .. }) => {
+            (rw(5, 4, 33_480_000), DispatchClass::Normal, Pays::No)
+        }
+        RuntimeCall::Commitments(CommitmentsCall::set_max_space { .. }) => {
+            (rw(0, 1, 2_856_000), DispatchClass::Normal, Pays::Yes)
         }
     };
     DispatchInfo {
@@ -415,6 +425,12 @@ fn dispatch_inner(
         }
         RuntimeCall::Utility(c) => dispatch_utility(s, ctx, origin, c, events),
         RuntimeCall::Sudo(c) => dispatch_sudo(s, ctx, origin, c, events),
+        RuntimeCall::Commitments(c) => {
+            let mut ev = Vec::new();
+            crate::commitments::dispatch(s, ctx, origin, c, &mut ev)?;
+            events.extend(ev.into_iter().map(RuntimeEvent::Commitments));
+            Ok(())
+        }
     }
 }
 

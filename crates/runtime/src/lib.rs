@@ -12,7 +12,8 @@
 //! - [`balances`]: accounts, transfers, the existential deposit and total issuance;
 //! - [`prices`]: the neuron burn and the subnet lock cost;
 //! - [`swap`]: the dynamic-TAO pools (weighted Balancer AMM);
-//! - [`subtensor`]: SubtensorModule's storage and the epoch run on it.
+//! - [`subtensor`]: SubtensorModule's storage and the epoch run on it;
+//! - [`commitments`]: the `Commitments` pallet (neurons' published data).
 //!
 //! This crate is being built in steps (see the project's issues); the modules above are the first.
 
@@ -23,6 +24,7 @@
 
 pub mod balances;
 pub mod call;
+pub mod commitments;
 pub mod dispatch;
 pub mod emission;
 pub mod event;

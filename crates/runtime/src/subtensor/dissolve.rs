@@ -294,6 +294,7 @@ pub fn dissolve_network(s: &mut Storage, netuid: NetUid, events: &mut Vec<Event>
         hasher.hash_into(&tail, &mut prefix);
         s.remove_prefix(&prefix);
     }
+    crate::commitments::purge_netuid(s, netuid);
     for (item, hasher) in SWAP_ITEMS {
         let mut prefix = __prefix("Swap", item).to_vec();
         hasher.hash_into(&tail, &mut prefix);

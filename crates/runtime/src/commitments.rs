@@ -1,0 +1,993 @@
+//! The `Commitments` pallet (runtime index 18): a neuron publishes a few small fields of data
+//! (raw bytes, hashes, a bonds-reset flag, timelocked ciphertext) for a subnet it is registered
+//! on, within a per-epoch space budget.
+//!
+//! Layouts, indices and checks are subtensor's `pallets/commitments`: the `Data` type has its own
+//! variant numbering (the first byte of a `Raw` value is its length plus one), `Registration`
+//! decodes short input as if zero-padded, storage items keep subtensor's names and hashers, and a
+//! failed call reports `Module { index: 18, error }`.
+//!
+//! Not reproduced: the drand reveal of timelocked fields (`on_initialize` decrypting
+//! `TimelockEncrypted` fields once their round's pulse is known). Cortex has no drand pallet, so
+//! timelocked fields are accepted, stored and indexed as subtensor does but never revealed, and
+//! `RevealedCommitments` is declared for readers but never written. Deposits are subtensor's
+//! (zero per commitment and per field), so nothing is reserved.
+
+use crate::dispatch::{BlockContext, DispatchError, Origin};
+use crate::storage::Storage;
+use crate::subtensor::storage::{
+    Bonds, BondsResetOn, MechanismCountCurrent, SubnetEpochIndex, Uids, mechanism_index,
+};
+use crate::{storage_double_map, storage_value};
+use codec::{Compact, Decode, Encode, Input, Output};
+use cortex_primitives::{AccountId32, NetUid};
+use std::collections::BTreeSet;
+
+/// The pallet's index in the runtime.
+pub const PALLET_INDEX: u8 = 18;
+/// Most fields one commitment may carry (subtensor's `MaxCommitFields`).
+pub const MAX_FIELDS: u32 = 3;
+/// Longest `Data::Raw` value, in bytes.
+pub const MAX_RAW_BYTES: usize = 128;
+/// Longest `Data::BigRaw` value, in bytes.
+pub const MAX_BIGRAW_BYTES: usize = 512;
+/// Longest timelocked ciphertext, in bytes.
+pub const MAX_TIMELOCK_BYTES: usize = 1024;
+/// The space budget per `(netuid, account)` and epoch when `MaxSpace` is not set.
+pub const DEFAULT_MAX_SPACE: u32 = 3100;
+/// The space every commitment counts for at least, however small.
+pub const MIN_USED_SPACE: u64 = 100;
+/// Deposit held for a commitment (subtensor's `CommitmentInitialDeposit`: free).
+pub const INITIAL_DEPOSIT: u64 = 0;
+/// Deposit held per field (subtensor's `CommitmentFieldDeposit`: free).
+pub const FIELD_DEPOSIT: u64 = 0;
+
+const RAW_TAG_MAX: u8 = 129;
+const BLAKE_TWO_256: u8 = 130;
+const SHA_256: u8 = 131;
+const KECCAK_256: u8 = 132;
+const SHA_THREE_256: u8 = 133;
+const TIMELOCK_ENCRYPTED: u8 = 134;
+const RESET_BONDS_FLAG: u8 = 135;
+const BIG_RAW: u8 = 136;
+
+/// Bytes of at most `MAX` length, SCALE-encoded as a `Vec<u8>` (compact length, then the
+/// bytes); decoding refuses a longer length before reading anything (like `BoundedVec`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BoundedBytes<const MAX: usize>(Vec<u8>);
+
+impl<const MAX: usize> BoundedBytes<MAX> {
+    /// The bytes, if there are at most `MAX` of them.
+    pub fn new(bytes: Vec<u8>) -> Option<Self> {
+        (bytes.len() <= MAX).then_some(BoundedBytes(bytes))
+    }
+
+    /// The bytes.
+    pub fn as_slice(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// How many bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Reads exactly `len` bytes (`len <= MAX`, checked by the callers).
+    fn read_exact<I: Input>(input: &mut I, len: usize) -> Result<Self, codec::Error> {
+        if len > MAX {
+            return Err("byte string longer than its bound".into());
+        }
+        let mut bytes = vec![0u8; len];
+        input.read(&mut bytes)?;
+        Ok(BoundedBytes(bytes))
+    }
+}
+
+impl<const MAX: usize> Encode for BoundedBytes<MAX> {
+    fn size_hint(&self) -> usize {
+        self.0.size_hint()
+    }
+
+    fn encode_to<T: Output + ?Sized>(&self, dest: &mut T) {
+        self.0.encode_to(dest);
+    }
+}
+
+impl<const MAX: usize> Decode for BoundedBytes<MAX> {
+    fn decode<I: Input>(input: &mut I) -> Result<Self, codec::Error> {
+        let len = Compact::<u32>::decode(input)?.0;
+        let len = usize::try_from(len).map_err(|_| codec::Error::from("length overflows"))?;
+        Self::read_exact(input, len)
+    }
+}
+
+/// One field of a commitment, with subtensor's hand-made encoding: the first byte is `0` for
+/// `None`, `1 + n` for `n` raw bytes (`n <= 128`, the bytes follow without a length prefix; the
+/// metadata lists these as `Raw0` … `Raw128`), `130`–`133` for the four 32-byte hashes, `134`
+/// for a timelocked ciphertext (`Vec<u8>` then the drand round as `u64`), `135` for the
+/// bonds-reset flag and `136` for up to 512 raw bytes (`Vec<u8>`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Data {
+    /// Nothing.
+    #[default]
+    None,
+    /// Up to 128 bytes.
+    Raw(BoundedBytes<MAX_RAW_BYTES>),
+    /// A BLAKE2-256 hash.
+    BlakeTwo256([u8; 32]),
+    /// A SHA2-256 hash.
+    Sha256([u8; 32]),
+    /// A Keccak-256 hash.
+    Keccak256([u8; 32]),
+    /// A SHA3-256 hash.
+    ShaThree256([u8; 32]),
+    /// A ciphertext to reveal at drand round `reveal_round` (never revealed by Cortex).
+    TimelockEncrypted {
+        /// The ciphertext, up to 1024 bytes.
+        encrypted: BoundedBytes<MAX_TIMELOCK_BYTES>,
+        /// The drand round whose signature decrypts it.
+        reveal_round: u64,
+    },
+    /// Asks for the signer's bonds on the subnet to be reset (where the subnet allows it).
+    ResetBondsFlag,
+    /// Up to 512 bytes.
+    BigRaw(BoundedBytes<MAX_BIGRAW_BYTES>),
+}
+
+impl Data {
+    /// How much of the per-epoch space budget the field uses: its payload's length.
+    pub fn len_for_rate_limit(&self) -> u64 {
+        let len = match self {
+            Data::None | Data::ResetBondsFlag => 0,
+            Data::Raw(b) => b.len(),
+            Data::BlakeTwo256(h) | Data::Sha256(h) | Data::Keccak256(h) | Data::ShaThree256(h) => {
+                h.len()
+            }
+            Data::TimelockEncrypted { encrypted, .. } => encrypted.len(),
+            Data::BigRaw(b) => b.len(),
+        };
+        u64::try_from(len).unwrap_or(u64::MAX)
+    }
+}
+
+impl Encode for Data {
+    fn size_hint(&self) -> usize {
+        let payload = match self {
+            Data::None | Data::ResetBondsFlag => 0,
+            Data::Raw(b) => b.len(),
+            Data::BlakeTwo256(_) | Data::Sha256(_) | Data::Keccak256(_) | Data::ShaThree256(_) => {
+                32
+            }
+            Data::TimelockEncrypted { encrypted, .. } => encrypted.size_hint().saturating_add(8),
+            Data::BigRaw(b) => b.size_hint(),
+        };
+        payload.saturating_add(1)
+    }
+
+    fn encode_to<T: Output + ?Sized>(&self, dest: &mut T) {
+        match self {
+            Data::None => dest.push_byte(0),
+            Data::Raw(b) => {
+                // The bound keeps the length at most 128, so the tag is at most 129.
+                let tag = u8::try_from(b.len())
+                    .map(|n| n.saturating_add(1))
+                    .unwrap_or(RAW_TAG_MAX);
+                dest.push_byte(tag);
+                dest.write(b.as_slice());
+            }
+            Data::BlakeTwo256(h) => hash_to(dest, BLAKE_TWO_256, h),
+            Data::Sha256(h) => hash_to(dest, SHA_256, h),
+            Data::Keccak256(h) => hash_to(dest, KECCAK_256, h),
+            Data::ShaThree256(h) => hash_to(dest, SHA_THREE_256, h),
+            Data::TimelockEncrypted {
+                encrypted,
+                reveal_round,
+            } => {
+                dest.push_byte(TIMELOCK_ENCRYPTED);
+                encrypted.encode_to(dest);
+                reveal_round.encode_to(dest);
+            }
+            Data::ResetBondsFlag => dest.push_byte(RESET_BONDS_FLAG),
+            Data::BigRaw(b) => {
+                dest.push_byte(BIG_RAW);
+                b.encode_to(dest);
+            }
+        }
+    }
+}
+
+fn hash_to<T: Output + ?Sized>(dest: &mut T, tag: u8, hash: &[u8; 32]) {
+    dest.push_byte(tag);
+    dest.write(hash);
+}
+
+impl codec::EncodeLike for Data {}
+
+impl Decode for Data {
+    fn decode<I: Input>(input: &mut I) -> Result<Self, codec::Error> {
+        let tag = input.read_byte()?;
+        Ok(match tag {
+            0 => Data::None,
+            1..=RAW_TAG_MAX => {
+                let len = usize::from(tag.saturating_sub(1));
+                Data::Raw(BoundedBytes::read_exact(input, len)?)
+            }
+            BLAKE_TWO_256 => Data::BlakeTwo256(<[u8; 32]>::decode(input)?),
+            SHA_256 => Data::Sha256(<[u8; 32]>::decode(input)?),
+            KECCAK_256 => Data::Keccak256(<[u8; 32]>::decode(input)?),
+            SHA_THREE_256 => Data::ShaThree256(<[u8; 32]>::decode(input)?),
+            TIMELOCK_ENCRYPTED => {
+                let encrypted = BoundedBytes::decode(input)?;
+                let reveal_round = u64::decode(input)?;
+                Data::TimelockEncrypted {
+                    encrypted,
+                    reveal_round,
+                }
+            }
+            RESET_BONDS_FLAG => Data::ResetBondsFlag,
+            BIG_RAW => Data::BigRaw(BoundedBytes::decode(input)?),
+            _ => return Err("invalid leading byte of Data".into()),
+        })
+    }
+}
+
+/// A commitment's fields (`CommitmentInfo<MaxFields>`): encoded as a `Vec<Data>`; decoding
+/// refuses more than [`MAX_FIELDS`] (so a call carrying more does not decode, as in subtensor).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode)]
+pub struct CommitmentInfo {
+    /// The fields.
+    pub fields: Vec<Data>,
+}
+
+impl Decode for CommitmentInfo {
+    fn decode<I: Input>(input: &mut I) -> Result<Self, codec::Error> {
+        let len = Compact::<u32>::decode(input)?.0;
+        if len > MAX_FIELDS {
+            return Err("more commitment fields than MaxFields".into());
+        }
+        let mut fields = Vec::new();
+        for _ in 0..len {
+            fields.push(Data::decode(input)?);
+        }
+        Ok(CommitmentInfo { fields })
+    }
+}
+
+/// `CommitmentOf`'s value: the deposit held (rao), the block of the last commitment and its
+/// fields. Decoding pads short input with zeros, as subtensor's (for values written before
+/// fields were added).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode)]
+pub struct Registration {
+    /// Deposit held for the commitment, in rao.
+    pub deposit: u64,
+    /// The block it was set at.
+    pub block: u32,
+    /// The fields.
+    pub info: CommitmentInfo,
+}
+
+impl Decode for Registration {
+    fn decode<I: Input>(input: &mut I) -> Result<Self, codec::Error> {
+        let mut padded = ZeroPadded(input);
+        let deposit = u64::decode(&mut padded)?;
+        let block = u32::decode(&mut padded)?;
+        let info = CommitmentInfo::decode(&mut padded)?;
+        Ok(Registration {
+            deposit,
+            block,
+            info,
+        })
+    }
+}
+
+/// An input that reads as zeros past its end (Substrate's `AppendZerosInput`).
+struct ZeroPadded<'a, I>(&'a mut I);
+
+impl<I: Input> Input for ZeroPadded<'_, I> {
+    fn remaining_len(&mut self) -> Result<Option<usize>, codec::Error> {
+        Ok(None)
+    }
+
+    fn read(&mut self, into: &mut [u8]) -> Result<(), codec::Error> {
+        let filled = match self.0.remaining_len()? {
+            Some(n) => {
+                let readable = n.min(into.len());
+                if let Some(head) = into.get_mut(..readable) {
+                    self.0.read(head)?;
+                }
+                readable
+            }
+            None => {
+                let mut read = 0usize;
+                for b in into.iter_mut() {
+                    match self.0.read_byte() {
+                        Ok(v) => *b = v,
+                        Err(_) => break,
+                    }
+                    read = read.saturating_add(1);
+                }
+                read
+            }
+        };
+        if let Some(tail) = into.get_mut(filled..) {
+            tail.fill(0);
+        }
+        Ok(())
+    }
+}
+
+/// How much of the space budget an account used on a subnet, and in which epoch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode)]
+pub struct UsageTracker {
+    /// The subnet's epoch index when the space was used.
+    pub last_epoch: u64,
+    /// Space used in that epoch.
+    pub used_space: u64,
+}
+
+storage_value!(/// Every `(netuid, account)` whose commitment has a timelocked field.
+    "Commitments", TimelockedIndex: BTreeSet<(NetUid, AccountId32)> = BTreeSet::new());
+storage_double_map!(/// Each account's commitment on a subnet. Optional: read with `try_get`.
+    "Commitments", CommitmentOf: Identity(NetUid), Twox64Concat(AccountId32) => Registration = Registration::default());
+storage_double_map!(/// The block of each account's last commitment on a subnet. Optional.
+    "Commitments", LastCommitment: Identity(NetUid), Twox64Concat(AccountId32) => u32 = 0);
+storage_double_map!(/// The block each account last asked for a bonds reset on a subnet. Optional.
+    "Commitments", LastBondsReset: Identity(NetUid), Twox64Concat(AccountId32) => u32 = 0);
+storage_double_map!(/// Revealed timelocked fields with their reveal blocks (never written by Cortex: no drand).
+    "Commitments", RevealedCommitments: Identity(NetUid), Twox64Concat(AccountId32) => Vec<(Vec<u8>, u64)> = Vec::new());
+storage_double_map!(/// Space each account used on a subnet in its current epoch. Optional.
+    "Commitments", UsedSpaceOf: Identity(NetUid), Twox64Concat(AccountId32) => UsageTracker = UsageTracker::default());
+storage_value!(/// The space budget per account, subnet and epoch.
+    "Commitments", MaxSpace: u32 = DEFAULT_MAX_SPACE);
+
+/// `Commitments` calls (`pallets/commitments/src/lib.rs`).
+#[allow(non_camel_case_types, missing_docs)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum CommitmentsCall {
+    /// Sets the signer's commitment on `netuid` (the signer must be a hotkey registered there).
+    #[codec(index = 0)]
+    set_commitment {
+        netuid: NetUid,
+        info: CommitmentInfo,
+    },
+    /// Root only: sets `MaxSpace`.
+    #[codec(index = 2)]
+    set_max_space { new_limit: u32 },
+}
+
+impl CommitmentsCall {
+    /// The call's name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            CommitmentsCall::set_commitment { .. } => "set_commitment",
+            CommitmentsCall::set_max_space { .. } => "set_max_space",
+        }
+    }
+}
+
+/// `Commitments` events, at subtensor's indices.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum CommitmentsEvent {
+    /// A commitment was set.
+    #[codec(index = 0)]
+    Commitment {
+        /// The subnet.
+        netuid: NetUid,
+        /// The committing hotkey.
+        who: AccountId32,
+    },
+    /// A commitment with a timelocked field was set.
+    #[codec(index = 1)]
+    TimelockCommitment {
+        /// The subnet.
+        netuid: NetUid,
+        /// The committing hotkey.
+        who: AccountId32,
+        /// The drand round of its first timelocked field.
+        reveal_round: u64,
+    },
+    /// A timelocked field was revealed (never emitted by Cortex: no drand).
+    #[codec(index = 2)]
+    CommitmentRevealed {
+        /// The subnet.
+        netuid: NetUid,
+        /// The committing hotkey.
+        who: AccountId32,
+    },
+}
+
+/// `Commitments` errors, in subtensor's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum CommitmentsError {
+    /// More fields than [`MAX_FIELDS`].
+    TooManyFieldsInCommitmentInfo = 0,
+    /// The signer is not a hotkey registered on the subnet.
+    AccountNotAllowedCommit = 1,
+    /// The commitment would exceed the account's space budget for this epoch.
+    SpaceLimitExceeded = 2,
+    /// Releasing a deposit left some of it held (cannot happen: deposits are zero).
+    UnexpectedUnreserveLeftover = 3,
+}
+
+impl From<CommitmentsError> for DispatchError {
+    fn from(e: CommitmentsError) -> DispatchError {
+        DispatchError::module(PALLET_INDEX, e as u8)
+    }
+}
+
+/// Dispatches a `Commitments` call as `origin`.
+pub fn dispatch(
+    s: &mut Storage,
+    ctx: &BlockContext,
+    origin: &Origin,
+    call: &CommitmentsCall,
+    events: &mut Vec<CommitmentsEvent>,
+) -> Result<(), DispatchError> {
+    match call {
+        CommitmentsCall::set_commitment { netuid, info } => {
+            let who = origin.signed()?;
+            set_commitment(s, ctx.block, &who, *netuid, info, events)?;
+        }
+        CommitmentsCall::set_max_space { new_limit } => {
+            origin.root()?;
+            MaxSpace::put(s, new_limit);
+        }
+    }
+    Ok(())
+}
+
+/// Sets `who`'s commitment on `netuid` at block `now`: `who` must be registered there, the
+/// fields at most [`MAX_FIELDS`], and the space they use (their payload lengths, at least
+/// [`MIN_USED_SPACE`]) within what is left of `MaxSpace` in the subnet's current epoch. A
+/// `ResetBondsFlag` field resets `who`'s bonds where the subnet has bonds reset on.
+pub fn set_commitment(
+    s: &mut Storage,
+    now: u64,
+    who: &AccountId32,
+    netuid: NetUid,
+    info: &CommitmentInfo,
+    events: &mut Vec<CommitmentsEvent>,
+) -> Result<(), CommitmentsError> {
+    if !Uids::contains_key(s, &netuid, who) {
+        return Err(CommitmentsError::AccountNotAllowedCommit);
+    }
+    let field_count = u32::try_from(info.fields.len()).unwrap_or(u32::MAX);
+    if field_count > MAX_FIELDS {
+        return Err(CommitmentsError::TooManyFieldsInCommitmentInfo);
+    }
+    let block = u32::try_from(now).unwrap_or(u32::MAX);
+    let required = info
+        .fields
+        .iter()
+        .fold(0u64, |acc, f| acc.saturating_add(f.len_for_rate_limit()))
+        .max(MIN_USED_SPACE);
+    let mut usage = UsedSpaceOf::try_get(s, &netuid, who).unwrap_or_default();
+    let epoch = SubnetEpochIndex::get(s, &netuid);
+    if usage.last_epoch != epoch {
+        usage = UsageTracker {
+            last_epoch: epoch,
+            used_space: 0,
+        };
+    }
+    let used = usage.used_space.saturating_add(required);
+    if used > u64::from(MaxSpace::get(s)) {
+        return Err(CommitmentsError::SpaceLimitExceeded);
+    }
+    // Checks done; subtensor resets bonds before its space check, but a failure there rolls
+    // the reset back, so doing it after is the same.
+    if info.fields.contains(&Data::ResetBondsFlag) {
+        LastBondsReset::insert(s, &netuid, who, &block);
+        reset_bonds(s, netuid, who);
+    }
+    usage.used_space = used;
+    UsedSpaceOf::insert(s, &netuid, who, &usage);
+    let deposit =
+        INITIAL_DEPOSIT.saturating_add(FIELD_DEPOSIT.saturating_mul(u64::from(field_count)));
+    CommitmentOf::insert(
+        s,
+        &netuid,
+        who,
+        &Registration {
+            deposit,
+            block,
+            info: info.clone(),
+        },
+    );
+    LastCommitment::insert(s, &netuid, who, &block);
+    let timelock = info.fields.iter().find_map(|f| match f {
+        Data::TimelockEncrypted { reveal_round, .. } => Some(*reveal_round),
+        _ => None,
+    });
+    // Subtensor rewrites the index either way (an empty set is stored, not deleted).
+    let mut index = TimelockedIndex::get(s);
+    match timelock {
+        Some(reveal_round) => {
+            index.insert((netuid, *who));
+            events.push(CommitmentsEvent::TimelockCommitment {
+                netuid,
+                who: *who,
+                reveal_round,
+            });
+        }
+        None => {
+            index.remove(&(netuid, *who));
+            events.push(CommitmentsEvent::Commitment { netuid, who: *who });
+        }
+    }
+    TimelockedIndex::put(s, &index);
+    Ok(())
+}
+
+/// Drops `hotkey`'s uid from every bond row of each of the subnet's mechanisms, if the subnet
+/// has bonds reset on (subtensor's `do_reset_bonds` through `OnMetadataCommitment`).
+fn reset_bonds(s: &mut Storage, netuid: NetUid, hotkey: &AccountId32) {
+    if !BondsResetOn::get(s, &netuid) {
+        return;
+    }
+    let Some(uid) = Uids::try_get(s, &netuid, hotkey) else {
+        return;
+    };
+    for mecid in 0..MechanismCountCurrent::get(s, &netuid) {
+        let index = mechanism_index(netuid, mecid);
+        for (row, bonds) in Bonds::iter_prefix(s, &index) {
+            let kept: Vec<(u16, u16)> = bonds.into_iter().filter(|(j, _)| *j != uid).collect();
+            Bonds::insert(s, &index, &row, &kept);
+        }
+    }
+}
+
+/// Deletes every commitment item of `netuid` (when the subnet is dissolved).
+pub fn purge_netuid(s: &mut Storage, netuid: NetUid) {
+    CommitmentOf::remove_prefix(s, &netuid);
+    LastCommitment::remove_prefix(s, &netuid);
+    LastBondsReset::remove_prefix(s, &netuid);
+    RevealedCommitments::remove_prefix(s, &netuid);
+    UsedSpaceOf::remove_prefix(s, &netuid);
+    let mut index = TimelockedIndex::get(s);
+    index.retain(|(n, _)| *n != netuid);
+    TimelockedIndex::put(s, &index);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::call::RuntimeCall;
+    use crate::event::RuntimeEvent;
+    use crate::test_support::{TAO, acct, funded, subnet};
+    use proptest::prelude::*;
+
+    fn raw(bytes: &[u8]) -> Data {
+        Data::Raw(BoundedBytes::new(bytes.to_vec()).unwrap())
+    }
+
+    fn big(n: usize) -> Data {
+        Data::BigRaw(BoundedBytes::new(vec![7; n]).unwrap())
+    }
+
+    fn info(fields: Vec<Data>) -> CommitmentInfo {
+        CommitmentInfo { fields }
+    }
+
+    fn round_trip(d: &Data, bytes: &[u8]) {
+        assert_eq!(d.encode(), bytes, "{d:?}");
+        assert!(d.size_hint() >= bytes.len());
+        let mut input = bytes;
+        assert_eq!(&Data::decode(&mut input).unwrap(), d);
+        assert!(input.is_empty());
+    }
+
+    #[test]
+    fn data_variants_have_subtensors_bytes() {
+        round_trip(&Data::None, &[0]);
+        round_trip(&raw(&[]), &[1]);
+        round_trip(&raw(&[1, 2, 3]), &[4, 1, 2, 3]);
+        let mut b = vec![129];
+        b.extend([5u8; 128]);
+        round_trip(&raw(&[5; 128]), &b);
+        for (tag, d) in [
+            (130u8, Data::BlakeTwo256([9; 32])),
+            (131, Data::Sha256([9; 32])),
+            (132, Data::Keccak256([9; 32])),
+            (133, Data::ShaThree256([9; 32])),
+        ] {
+            let mut b = vec![tag];
+            b.extend([9u8; 32]);
+            round_trip(&d, &b);
+        }
+        round_trip(
+            &Data::TimelockEncrypted {
+                encrypted: BoundedBytes::new(vec![1, 2]).unwrap(),
+                reveal_round: 5,
+            },
+            &[134, 8, 1, 2, 5, 0, 0, 0, 0, 0, 0, 0],
+        );
+        round_trip(&Data::ResetBondsFlag, &[135]);
+        // 200 bytes: compact length 200 in two-byte mode, 0x0321.
+        let mut b = vec![136, 0x21, 0x03];
+        b.extend([7u8; 200]);
+        round_trip(&big(200), &b);
+    }
+
+    #[test]
+    fn malformed_data_is_refused() {
+        for bad in [
+            &[][..],
+            &[137],
+            &[255],
+            &[4, 1, 2],
+            &[130, 1],
+            &[134, 8, 1, 2, 5],
+            &[136, 8, 1],
+        ] {
+            assert!(Data::decode(&mut &bad[..]).is_err(), "{bad:?}");
+        }
+        // 513 bytes of BigRaw and 1025 of ciphertext are over their bounds.
+        let mut b = vec![136];
+        Compact(513u32).encode_to(&mut b);
+        b.extend([0u8; 513]);
+        assert!(Data::decode(&mut &b[..]).is_err());
+        let mut b = vec![134];
+        Compact(1025u32).encode_to(&mut b);
+        b.extend([0u8; 1033]);
+        assert!(Data::decode(&mut &b[..]).is_err());
+        assert!(BoundedBytes::<MAX_RAW_BYTES>::new(vec![0; 129]).is_none());
+    }
+
+    #[test]
+    fn commitment_info_is_bounded_and_registration_pads_with_zeros() {
+        let i = info(vec![raw(&[1]), Data::ResetBondsFlag, Data::None]);
+        assert_eq!(i.encode(), vec![12, 2, 1, 135, 0]);
+        assert_eq!(CommitmentInfo::decode(&mut &i.encode()[..]).unwrap(), i);
+        assert!(CommitmentInfo::decode(&mut &[16u8, 0, 0, 0, 0][..]).is_err());
+        let r = Registration {
+            deposit: 1,
+            block: 2,
+            info: info(vec![raw(&[5])]),
+        };
+        assert_eq!(
+            r.encode(),
+            vec![1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 4, 2, 5]
+        );
+        assert_eq!(Registration::decode(&mut &r.encode()[..]).unwrap(), r);
+        // Only the deposit and part of the block: the rest reads as zeros.
+        let short = [3u8, 0, 0, 0, 0, 0, 0, 0, 9];
+        assert_eq!(
+            Registration::decode(&mut &short[..]).unwrap(),
+            Registration {
+                deposit: 3,
+                block: 9,
+                info: CommitmentInfo::default()
+            }
+        );
+        assert_eq!(
+            Registration::decode(&mut &[][..]).unwrap(),
+            Registration::default()
+        );
+    }
+
+    proptest! {
+        /// Any bytes decode to a value or an error, never a panic; a value re-encodes to
+        /// exactly the bytes it consumed.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..700)) {
+            let mut input = &bytes[..];
+            if let Ok(d) = Data::decode(&mut input) {
+                let used = bytes.len() - input.len();
+                prop_assert_eq!(d.encode(), bytes[..used].to_vec());
+            }
+            let mut input = &bytes[..];
+            if let Ok(i) = CommitmentInfo::decode(&mut input) {
+                let used = bytes.len() - input.len();
+                prop_assert_eq!(i.encode(), bytes[..used].to_vec());
+            }
+            let _ = Registration::decode(&mut &bytes[..]);
+            let _ = RuntimeCall::decode_bytes(&[&[18u8, 0][..], &bytes[..]].concat());
+        }
+
+        /// Prefixed with a valid tag, any payload still never panics.
+        #[test]
+        fn tagged_bytes_never_panic(tag in 0u8..=255, bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            let all = [&[tag][..], &bytes[..]].concat();
+            let _ = Data::decode(&mut &all[..]);
+            let _ = Registration::decode(&mut &all[..]);
+        }
+    }
+
+    /// A started subnet whose owner hotkey `acct(2)` is its uid 0.
+    fn setup() -> (Storage, NetUid) {
+        let mut s = funded(&[(1, 10_000 * TAO)]);
+        let netuid = subnet(&mut s, true);
+        assert!(Uids::contains_key(&s, &netuid, &acct(2)));
+        (s, netuid)
+    }
+
+    fn ctx(block: u64) -> BlockContext {
+        BlockContext {
+            block,
+            author: None,
+        }
+    }
+
+    #[test]
+    fn set_commitment_stores_and_emits() {
+        let (mut s, netuid) = setup();
+        let hk = acct(2);
+        let i = info(vec![raw(&[1, 2, 3]), Data::Sha256([4; 32])]);
+        let call = RuntimeCall::Commitments(CommitmentsCall::set_commitment {
+            netuid,
+            info: i.clone(),
+        });
+        let mut ev = Vec::new();
+        crate::executive::dispatch(&mut s, &ctx(10), &Origin::Signed(hk), &call, &mut ev).unwrap();
+        assert_eq!(
+            ev,
+            vec![RuntimeEvent::Commitments(CommitmentsEvent::Commitment {
+                netuid,
+                who: hk
+            })]
+        );
+        assert_eq!(
+            CommitmentOf::try_get(&s, &netuid, &hk),
+            Some(Registration {
+                deposit: 0,
+                block: 10,
+                info: i.clone()
+            })
+        );
+        assert_eq!(LastCommitment::try_get(&s, &netuid, &hk), Some(10));
+        // 35 bytes of payload count as the minimum 100.
+        assert_eq!(
+            UsedSpaceOf::try_get(&s, &netuid, &hk),
+            Some(UsageTracker {
+                last_epoch: SubnetEpochIndex::get(&s, &netuid),
+                used_space: 100
+            })
+        );
+        assert_eq!(LastBondsReset::try_get(&s, &netuid, &hk), None);
+        assert!(TimelockedIndex::exists(&s));
+        assert!(TimelockedIndex::get(&s).is_empty());
+        // A second commitment replaces the first and adds to the space used.
+        let j = info(vec![big(300)]);
+        set_commitment(&mut s, 11, &hk, netuid, &j, &mut Vec::new()).unwrap();
+        assert_eq!(CommitmentOf::get(&s, &netuid, &hk).info, j);
+        assert_eq!(CommitmentOf::get(&s, &netuid, &hk).block, 11);
+        assert_eq!(UsedSpaceOf::get(&s, &netuid, &hk).used_space, 400);
+        // The event's bytes: pallet 18, variant 0, netuid, account.
+        let e = RuntimeEvent::Commitments(CommitmentsEvent::Commitment { netuid, who: hk });
+        let b = e.encode();
+        assert_eq!(&b[..2], &[18, 0]);
+        assert_eq!(&b[2..4], &netuid.encode()[..]);
+        assert_eq!(b.len(), 4 + 32);
+    }
+
+    #[test]
+    fn set_commitment_errors() {
+        let (mut s, netuid) = setup();
+        let root = s.root();
+        let mut ev = Vec::new();
+        // Not registered on the subnet (nor on a subnet that does not exist).
+        let call = RuntimeCall::Commitments(CommitmentsCall::set_commitment {
+            netuid,
+            info: info(vec![raw(&[1])]),
+        });
+        assert_eq!(
+            crate::executive::dispatch(&mut s, &ctx(5), &Origin::Signed(acct(9)), &call, &mut ev),
+            Err(DispatchError::module(18, 1))
+        );
+        assert_eq!(
+            set_commitment(
+                &mut s,
+                5,
+                &acct(2),
+                NetUid(77),
+                &info(vec![]),
+                &mut Vec::new()
+            ),
+            Err(CommitmentsError::AccountNotAllowedCommit)
+        );
+        // Root and unsigned origins are refused.
+        assert_eq!(
+            crate::executive::dispatch(&mut s, &ctx(5), &Origin::Root, &call, &mut ev),
+            Err(DispatchError::BadOrigin)
+        );
+        // Four fields (only constructible in Rust: four do not decode).
+        let call = RuntimeCall::Commitments(CommitmentsCall::set_commitment {
+            netuid,
+            info: info(vec![Data::None; 4]),
+        });
+        assert_eq!(
+            crate::executive::dispatch(&mut s, &ctx(5), &Origin::Signed(acct(2)), &call, &mut ev),
+            Err(DispatchError::module(18, 0))
+        );
+        assert!(RuntimeCall::decode_bytes(&call.encode()).is_err());
+        assert!(ev.is_empty());
+        assert_eq!(s.root(), root);
+        assert_eq!(
+            DispatchError::from(CommitmentsError::UnexpectedUnreserveLeftover),
+            DispatchError::module(18, 3)
+        );
+    }
+
+    #[test]
+    fn space_budget_is_per_epoch() {
+        let (mut s, netuid) = setup();
+        let hk = acct(2);
+        let i = info(vec![big(512), big(512), big(512)]);
+        set_commitment(&mut s, 5, &hk, netuid, &i, &mut Vec::new()).unwrap();
+        set_commitment(&mut s, 6, &hk, netuid, &i, &mut Vec::new()).unwrap();
+        assert_eq!(UsedSpaceOf::get(&s, &netuid, &hk).used_space, 3072);
+        let root = s.root();
+        let call = RuntimeCall::Commitments(CommitmentsCall::set_commitment {
+            netuid,
+            info: info(vec![Data::ResetBondsFlag]),
+        });
+        // Even the minimum 100 no longer fits: 3072 + 100 > 3100.
+        assert_eq!(
+            crate::executive::dispatch(
+                &mut s,
+                &ctx(7),
+                &Origin::Signed(hk),
+                &call,
+                &mut Vec::new()
+            ),
+            Err(DispatchError::module(18, 2))
+        );
+        assert_eq!(s.root(), root);
+        assert_eq!(LastBondsReset::try_get(&s, &netuid, &hk), None);
+        // Another account's budget is separate.
+        assert_eq!(UsedSpaceOf::try_get(&s, &netuid, &acct(3)), None);
+        // A new epoch starts a new budget.
+        let epoch = SubnetEpochIndex::get(&s, &netuid).saturating_add(1);
+        SubnetEpochIndex::insert(&mut s, &netuid, &epoch);
+        set_commitment(&mut s, 8, &hk, netuid, &i, &mut Vec::new()).unwrap();
+        assert_eq!(
+            UsedSpaceOf::get(&s, &netuid, &hk),
+            UsageTracker {
+                last_epoch: epoch,
+                used_space: 1536
+            }
+        );
+        // Root raises the budget.
+        let raise = RuntimeCall::Commitments(CommitmentsCall::set_max_space { new_limit: 5000 });
+        assert_eq!(
+            crate::executive::dispatch(
+                &mut s,
+                &ctx(8),
+                &Origin::Signed(hk),
+                &raise,
+                &mut Vec::new()
+            ),
+            Err(DispatchError::BadOrigin)
+        );
+        crate::executive::dispatch(&mut s, &ctx(8), &Origin::Root, &raise, &mut Vec::new())
+            .unwrap();
+        assert_eq!(MaxSpace::get(&s), 5000);
+        set_commitment(&mut s, 9, &hk, netuid, &i, &mut Vec::new()).unwrap();
+        assert_eq!(UsedSpaceOf::get(&s, &netuid, &hk).used_space, 3072);
+    }
+
+    #[test]
+    fn reset_bonds_flag_drops_the_signers_bonds_where_enabled() {
+        let (mut s, netuid) = setup();
+        let hk = acct(2);
+        let index = mechanism_index(netuid, 0);
+        Bonds::insert(&mut s, &index, &1, &vec![(0, 10), (3, 20)]);
+        Bonds::insert(&mut s, &index, &3, &vec![(0, 5)]);
+        let flag = info(vec![Data::ResetBondsFlag]);
+        // Bonds reset off: only the request's block is recorded.
+        set_commitment(&mut s, 5, &hk, netuid, &flag, &mut Vec::new()).unwrap();
+        assert_eq!(LastBondsReset::try_get(&s, &netuid, &hk), Some(5));
+        assert_eq!(Bonds::get(&s, &index, &1), vec![(0, 10), (3, 20)]);
+        BondsResetOn::insert(&mut s, &netuid, &true);
+        set_commitment(&mut s, 6, &hk, netuid, &flag, &mut Vec::new()).unwrap();
+        assert_eq!(LastBondsReset::try_get(&s, &netuid, &hk), Some(6));
+        assert_eq!(Bonds::get(&s, &index, &1), vec![(3, 20)]);
+        assert_eq!(Bonds::try_get(&s, &index, &3), Some(vec![]));
+    }
+
+    #[test]
+    fn timelocked_commitments_are_indexed_until_replaced() {
+        let (mut s, netuid) = setup();
+        let hk = acct(2);
+        let tl = info(vec![
+            raw(&[1]),
+            Data::TimelockEncrypted {
+                encrypted: BoundedBytes::new(vec![1; 40]).unwrap(),
+                reveal_round: 77,
+            },
+        ]);
+        let mut ev = Vec::new();
+        set_commitment(&mut s, 5, &hk, netuid, &tl, &mut ev).unwrap();
+        assert_eq!(
+            ev,
+            vec![CommitmentsEvent::TimelockCommitment {
+                netuid,
+                who: hk,
+                reveal_round: 77
+            }]
+        );
+        assert!(TimelockedIndex::get(&s).contains(&(netuid, hk)));
+        ev.clear();
+        set_commitment(&mut s, 6, &hk, netuid, &info(vec![]), &mut ev).unwrap();
+        assert_eq!(ev, vec![CommitmentsEvent::Commitment { netuid, who: hk }]);
+        assert!(TimelockedIndex::get(&s).is_empty());
+        assert_eq!(CommitmentOf::get(&s, &netuid, &hk).info, info(vec![]));
+    }
+
+    #[test]
+    fn purge_clears_the_subnet_only() {
+        let (mut s, netuid) = setup();
+        let hk = acct(2);
+        let other = NetUid(netuid.0 + 1);
+        Uids::insert(&mut s, &other, &hk, &0);
+        let tl = info(vec![Data::TimelockEncrypted {
+            encrypted: BoundedBytes::new(vec![1]).unwrap(),
+            reveal_round: 1,
+        }]);
+        set_commitment(&mut s, 5, &hk, netuid, &tl, &mut Vec::new()).unwrap();
+        set_commitment(&mut s, 5, &hk, other, &tl, &mut Vec::new()).unwrap();
+        purge_netuid(&mut s, netuid);
+        assert_eq!(CommitmentOf::try_get(&s, &netuid, &hk), None);
+        assert_eq!(LastCommitment::try_get(&s, &netuid, &hk), None);
+        assert_eq!(UsedSpaceOf::try_get(&s, &netuid, &hk), None);
+        assert!(CommitmentOf::try_get(&s, &other, &hk).is_some());
+        assert_eq!(
+            TimelockedIndex::get(&s).into_iter().collect::<Vec<_>>(),
+            vec![(other, hk)]
+        );
+    }
+
+    #[test]
+    fn dissolving_the_subnet_purges_its_commitments() {
+        let (mut s, netuid) = setup();
+        set_commitment(&mut s, 5, &acct(2), netuid, &info(vec![]), &mut Vec::new()).unwrap();
+        crate::subtensor::dissolve::dissolve_network(&mut s, netuid, &mut Vec::new());
+        assert_eq!(CommitmentOf::try_get(&s, &netuid, &acct(2)), None);
+        assert_eq!(LastCommitment::try_get(&s, &netuid, &acct(2)), None);
+    }
+
+    #[test]
+    fn call_bytes_and_storage_keys() {
+        let c = RuntimeCall::Commitments(CommitmentsCall::set_commitment {
+            netuid: NetUid(3),
+            info: info(vec![raw(&[0xaa])]),
+        });
+        let b = c.encode();
+        assert_eq!(b, vec![18, 0, 3, 0, 4, 2, 0xaa]);
+        assert_eq!(RuntimeCall::decode_bytes(&b).unwrap(), c);
+        assert_eq!(c.name(), ("Commitments", "set_commitment"));
+        let c = RuntimeCall::Commitments(CommitmentsCall::set_max_space { new_limit: 1 });
+        assert_eq!(c.encode(), vec![18, 2, 1, 0, 0, 0]);
+        assert_eq!(c.name(), ("Commitments", "set_max_space"));
+        assert!(RuntimeCall::decode_bytes(&[18, 1, 0, 0, 0, 0]).is_err());
+        assert_eq!(
+            crate::executive::call_info(&RuntimeCall::Commitments(
+                CommitmentsCall::set_commitment {
+                    netuid: NetUid(3),
+                    info: info(vec![]),
+                }
+            ))
+            .pays_fee,
+            crate::dispatch::Pays::No
+        );
+        assert_eq!(
+            crate::executive::call_info(&c).pays_fee,
+            crate::dispatch::Pays::Yes
+        );
+        // Identity(netuid) then twox64_concat(account).
+        let k = CommitmentOf::key(&NetUid(3), &acct(1));
+        assert_eq!(
+            &k[..32],
+            &cortex_primitives::hashing::storage_prefix("Commitments", "CommitmentOf")
+        );
+        assert_eq!(&k[32..34], &[3, 0]);
+        assert_eq!(&k[42..], &[1; 32]);
+        assert_eq!(k.len(), 32 + 2 + 8 + 32);
+    }
+}
