@@ -8,7 +8,9 @@
 
 #![allow(non_camel_case_types)]
 
+pub use crate::admin::AdminUtilsCall;
 use crate::dispatch::{MultiAddress, Weight};
+pub use crate::swap_pallet::SwapCall;
 use codec::{Decode, DecodeLimit, Encode};
 use cortex_primitives::{AccountId32, NetUid};
 
@@ -19,7 +21,9 @@ pub const MAX_CALL_DEPTH: u32 = 256;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CallDecodeError {
     /// The bytes are not a call this runtime knows, or are truncated or malformed.
-    #[error("could not decode the call: {0}; check the pallet and call indices against the metadata")]
+    #[error(
+        "could not decode the call: {0}; check the pallet and call indices against the metadata"
+    )]
     Malformed(String),
     /// Bytes were left after a complete call.
     #[error("{0} bytes left over after the call; the call's arguments do not match the metadata")]
@@ -47,6 +51,12 @@ pub enum RuntimeCall {
     /// `Sudo` (12).
     #[codec(index = 12)]
     Sudo(SudoCall),
+    /// `AdminUtils` (19).
+    #[codec(index = 19)]
+    AdminUtils(AdminUtilsCall),
+    /// `Swap` (28).
+    #[codec(index = 28)]
+    Swap(SwapCall),
 }
 
 impl RuntimeCall {
@@ -70,6 +80,8 @@ impl RuntimeCall {
             RuntimeCall::SubtensorModule(c) => ("SubtensorModule", c.name()),
             RuntimeCall::Utility(c) => ("Utility", c.name()),
             RuntimeCall::Sudo(c) => ("Sudo", c.name()),
+            RuntimeCall::AdminUtils(c) => ("AdminUtils", c.name()),
+            RuntimeCall::Swap(c) => ("Swap", c.name()),
         }
     }
 }
@@ -132,7 +144,10 @@ pub enum BalancesCall {
         value: u64,
     },
     #[codec(index = 4)]
-    transfer_all { dest: MultiAddress, keep_alive: bool },
+    transfer_all {
+        dest: MultiAddress,
+        keep_alive: bool,
+    },
     /// Root only.
     #[codec(index = 8)]
     force_set_balance {
@@ -186,7 +201,10 @@ pub enum SudoCall {
     #[codec(index = 0)]
     sudo { call: Box<RuntimeCall> },
     #[codec(index = 1)]
-    sudo_unchecked_weight { call: Box<RuntimeCall>, weight: Weight },
+    sudo_unchecked_weight {
+        call: Box<RuntimeCall>,
+        weight: Weight,
+    },
     #[codec(index = 2)]
     set_key { new: MultiAddress },
     #[codec(index = 3)]
@@ -263,6 +281,12 @@ pub enum SubtensorCall {
         salt: Vec<u16>,
         version_key: u64,
     },
+    /// Owner only: the subnet's tempo (360…50 400); restarts the epoch cycle.
+    #[codec(index = 139)]
+    set_tempo { netuid: NetUid, tempo: u16 },
+    /// Owner only: run an epoch `AdminFreezeWindow` blocks from now.
+    #[codec(index = 141)]
+    trigger_epoch { netuid: NetUid },
 }
 
 impl SubtensorCall {
@@ -278,6 +302,8 @@ impl SubtensorCall {
             SubtensorCall::start_call { .. } => "start_call",
             SubtensorCall::commit_weights { .. } => "commit_weights",
             SubtensorCall::reveal_weights { .. } => "reveal_weights",
+            SubtensorCall::set_tempo { .. } => "set_tempo",
+            SubtensorCall::trigger_epoch { .. } => "trigger_epoch",
         }
     }
 }

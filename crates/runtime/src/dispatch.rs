@@ -157,10 +157,14 @@ impl From<BalancesError> for DispatchError {
     /// below it is `BelowMinimum`.
     fn from(e: BalancesError) -> DispatchError {
         match e {
-            BalancesError::InsufficientBalance => DispatchError::Token(TokenError::FundsUnavailable),
+            BalancesError::InsufficientBalance => {
+                DispatchError::Token(TokenError::FundsUnavailable)
+            }
             BalancesError::Expendability => DispatchError::Token(TokenError::NotExpendable),
             BalancesError::ExistentialDeposit => DispatchError::Token(TokenError::BelowMinimum),
-            BalancesError::LiquidityRestrictions => DispatchError::Arithmetic(ArithmeticError::Overflow),
+            BalancesError::LiquidityRestrictions => {
+                DispatchError::Arithmetic(ArithmeticError::Overflow)
+            }
             BalancesError::VestingBalance => DispatchError::module(BALANCES_INDEX, e.index()),
         }
     }

@@ -48,6 +48,8 @@ pub enum RuntimeEvent {
     Utility(UtilityEvent),
     #[codec(index = 12)]
     Sudo(SudoEvent),
+    #[codec(index = 19)]
+    AdminUtils(crate::admin::AdminUtilsEvent),
     #[codec(index = 28)]
     Swap(SwapEvent),
 }
@@ -80,10 +82,7 @@ pub enum SystemEvent {
     #[codec(index = 4)]
     KilledAccount { account: AccountId32 },
     #[codec(index = 5)]
-    Remarked {
-        sender: AccountId32,
-        hash: [u8; 32],
-    },
+    Remarked { sender: AccountId32, hash: [u8; 32] },
 }
 
 /// `pallet_transaction_payment` events.
@@ -158,10 +157,7 @@ mod tests {
             }),
             topics: vec![],
         };
-        assert_eq!(
-            rec.encode(),
-            vec![0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0]
-        );
+        assert_eq!(rec.encode(), vec![0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0]);
         let back = EventRecord::decode(&mut &rec.encode()[..]).unwrap();
         assert_eq!(back, rec);
     }

@@ -8,13 +8,12 @@
 //! extrinsics go into a block, never what they do.
 
 use crate::balances::{self, Existence};
-use crate::call::{BalancesCall, RuntimeCall, SudoCall, SubtensorCall, SystemCall, UtilityCall};
+use crate::call::{BalancesCall, RuntimeCall, SubtensorCall, SudoCall, SystemCall, UtilityCall};
 use crate::dispatch::{
     BlockContext, DispatchClass, DispatchError, DispatchInfo, Origin, Pays, Weight,
 };
 use crate::event::{
-    EventRecord, Phase, RuntimeEvent, SudoEvent, SystemEvent, TransactionPaymentEvent,
-    UtilityEvent,
+    EventRecord, Phase, RuntimeEvent, SudoEvent, SystemEvent, TransactionPaymentEvent, UtilityEvent,
 };
 use crate::storage::Storage;
 use crate::{storage_map, storage_value, subtensor};
@@ -162,6 +161,8 @@ pub fn call_info(call: &RuntimeCall) -> DispatchInfo {
             };
             (w, DispatchClass::Normal, Pays::Yes)
         }
+        RuntimeCall::AdminUtils(c) => crate::admin::call_info(c),
+        RuntimeCall::Swap(c) => crate::swap_pallet::call_info(c),
     };
     DispatchInfo {
         weight,
@@ -170,7 +171,8 @@ pub fn call_info(call: &RuntimeCall) -> DispatchInfo {
     }
 }
 
-fn rw(reads: u64, writes: u64, compute: u64) -> Weight {
+/// A weight of `reads` database reads, `writes` writes and `compute` picoseconds.
+pub(crate) fn rw(reads: u64, writes: u64, compute: u64) -> Weight {
     let t = READ
         .saturating_mul(reads)
         .saturating_add(WRITE.saturating_mul(writes))
@@ -185,7 +187,11 @@ fn subtensor_info(c: &SubtensorCall) -> (Weight, DispatchClass, Pays) {
         C::set_weights { dests, .. } => {
             let n = u64::try_from(dests.len()).unwrap_or(u64::MAX);
             (
-                rw(12, 2, 20_000_000u64.saturating_add(n.saturating_mul(50_000))),
+                rw(
+                    12,
+                    2,
+                    20_000_000u64.saturating_add(n.saturating_mul(50_000)),
+                ),
                 normal,
                 Pays::No,
             )
@@ -194,17 +200,24 @@ fn subtensor_info(c: &SubtensorCall) -> (Weight, DispatchClass, Pays) {
         C::reveal_weights { uids, .. } => {
             let n = u64::try_from(uids.len()).unwrap_or(u64::MAX);
             (
-                rw(14, 4, 30_000_000u64.saturating_add(n.saturating_mul(60_000))),
+                rw(
+                    14,
+                    4,
+                    30_000_000u64.saturating_add(n.saturating_mul(60_000)),
+                ),
                 normal,
                 Pays::No,
             )
         }
-        C::add_stake { .. } | C::remove_stake { .. } => (rw(22, 14, 150_000_000), normal, Pays::Yes),
+        C::add_stake { .. } | C::remove_stake { .. } => {
+            (rw(22, 14, 150_000_000), normal, Pays::Yes)
+        }
         C::register { .. } | C::burned_register { .. } => {
             (rw(30, 25, 200_000_000), normal, Pays::Yes)
         }
         C::register_network { .. } => (rw(40, 50, 250_000_000), normal, Pays::Yes),
         C::start_call { .. } => (rw(4, 2, 20_000_000), normal, Pays::Yes),
+        C::set_tempo { .. } | C::trigger_epoch { .. } => (rw(8, 3, 20_000_000), normal, Pays::Yes),
     }
 }
 
@@ -244,7 +257,11 @@ pub fn validate_signed(
     }
     let fee = compute_fee(call, len, tip);
     if fee > 0
-        && account.data.free.saturating_sub(balances::EXISTENTIAL_DEPOSIT) < fee
+        && account
+            .data
+            .free
+            .saturating_sub(balances::EXISTENTIAL_DEPOSIT)
+            < fee
     {
         return Err(InvalidTransaction::Payment);
     }
@@ -314,6 +331,8 @@ fn dispatch_inner(
         }
         RuntimeCall::Utility(c) => dispatch_utility(s, ctx, origin, c, events),
         RuntimeCall::Sudo(c) => dispatch_sudo(s, ctx, origin, c, events),
+        RuntimeCall::AdminUtils(c) => crate::admin::dispatch(s, ctx, origin, c, events),
+        RuntimeCall::Swap(c) => crate::swap_pallet::dispatch(s, origin, c, events),
     }
 }
 
@@ -547,11 +566,12 @@ impl Block {
 
     fn push(&mut self, events: impl IntoIterator<Item = RuntimeEvent>) {
         let phase = Phase::ApplyExtrinsic(self.extrinsic_index);
-        self.events.extend(events.into_iter().map(|event| EventRecord {
-            phase,
-            event,
-            topics: Vec::new(),
-        }));
+        self.events
+            .extend(events.into_iter().map(|event| EventRecord {
+                phase,
+                event,
+                topics: Vec::new(),
+            }));
     }
 
     /// Applies an unsigned inherent (`Timestamp.set`). An inherent that fails makes the block
@@ -567,7 +587,9 @@ impl Block {
         let mut events = Vec::new();
         dispatch(s, &self.ctx, &Origin::None, call, &mut events)?;
         let dispatch_info = call_info(call);
-        events.push(RuntimeEvent::System(SystemEvent::ExtrinsicSuccess { dispatch_info }));
+        events.push(RuntimeEvent::System(SystemEvent::ExtrinsicSuccess {
+            dispatch_info,
+        }));
         self.push(events);
         self.extrinsic_index = self.extrinsic_index.saturating_add(1);
         Ok(())
@@ -631,7 +653,11 @@ impl Block {
             },
         ));
         let dispatch_info = DispatchInfo {
-            pays_fee: if charged == 0 { Pays::No } else { info.pays_fee },
+            pays_fee: if charged == 0 {
+                Pays::No
+            } else {
+                info.pays_fee
+            },
             ..info
         };
         events.push(RuntimeEvent::System(match result {

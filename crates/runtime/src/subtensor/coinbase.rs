@@ -129,9 +129,7 @@ fn shares(s: &Storage, emit: &[NetUid]) -> BTreeMap<NetUid, U64F64> {
     let price_shares: BTreeMap<NetUid, U64F64> = emit
         .iter()
         .map(|n| {
-            let share = moving_alpha_price(s, *n)
-                .checked_div(total)
-                .unwrap_or(zero);
+            let share = moving_alpha_price(s, *n).checked_div(total).unwrap_or(zero);
             (*n, share)
         })
         .collect();
@@ -142,7 +140,9 @@ fn shares(s: &Storage, emit: &[NetUid]) -> BTreeMap<NetUid, U64F64> {
             (*n, share.saturating_mul(one.saturating_sub(burned)))
         })
         .collect();
-    let total_weight = weighted.values().fold(zero, |acc, w| acc.saturating_add(*w));
+    let total_weight = weighted
+        .values()
+        .fold(zero, |acc, w| acc.saturating_add(*w));
     if total_weight > zero {
         weighted
             .into_iter()
@@ -241,8 +241,8 @@ fn mint_tao(s: &mut Storage, who: &AccountId32, amount: u64) -> bool {
 }
 
 fn add_protocol_flow(s: &mut Storage, netuid: NetUid, tao: u64) {
-    let flow = SubnetProtocolFlow::get(s, &netuid)
-        .saturating_add(i64::try_from(tao).unwrap_or(i64::MAX));
+    let flow =
+        SubnetProtocolFlow::get(s, &netuid).saturating_add(i64::try_from(tao).unwrap_or(i64::MAX));
     SubnetProtocolFlow::insert(s, &netuid, &flow);
 }
 
@@ -620,9 +620,9 @@ pub fn run_coinbase(s: &mut Storage, now: u64, block_emission: u64, events: &mut
         .collect();
     let emit = subnets_to_emit_to(s, &subnets);
     let emissions = subnet_block_emissions(s, &emit, block_emission);
-    let total_ema = emit
-        .iter()
-        .fold(U64F64::from_num(0), |a, n| a.saturating_add(moving_alpha_price(s, *n)));
+    let total_ema = emit.iter().fold(U64F64::from_num(0), |a, n| {
+        a.saturating_add(moving_alpha_price(s, *n))
+    });
     let root_sell = total_ema > U64F64::from_num(1);
     let terms = subnet_terms(s, &emissions);
     inject_and_maybe_swap(s, &emit, &terms);
@@ -644,10 +644,7 @@ pub fn update_moving_prices(s: &mut Storage, now: u64) {
         let b = U64F64::saturating_from_num(now.saturating_sub(start));
         let halving = U64F64::saturating_from_num(EMAPriceHalvingBlocks::get(s, &n));
         let ma = U64F64::saturating_from_num(SubnetMovingAlpha::get(s));
-        let alpha = ma.saturating_mul(
-            b.checked_div(b.saturating_add(halving))
-                .unwrap_or_default(),
-        );
+        let alpha = ma.saturating_mul(b.checked_div(b.saturating_add(halving)).unwrap_or_default());
         let one_minus = U64F64::from_num(1).saturating_sub(alpha);
         let spot = pool(s, n).price().min(U64F64::from_num(1));
         let current = alpha.saturating_mul(spot);

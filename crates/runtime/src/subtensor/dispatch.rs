@@ -29,7 +29,15 @@ pub fn dispatch(
         } => {
             let hotkey = origin.signed()?;
             weights::set_weights(
-                s, now, &hotkey, *netuid, dests, weights, *version_key, false, events,
+                s,
+                now,
+                &hotkey,
+                *netuid,
+                dests,
+                weights,
+                *version_key,
+                false,
+                events,
             )?;
         }
         SubtensorCall::add_stake {
@@ -95,6 +103,12 @@ pub fn dispatch(
                 *version_key,
                 events,
             )?;
+        }
+        SubtensorCall::set_tempo { netuid, tempo } => {
+            crate::admin::set_tempo(s, now, origin, *netuid, *tempo, events)?;
+        }
+        SubtensorCall::trigger_epoch { netuid } => {
+            crate::admin::trigger_epoch(s, now, origin, *netuid, events)?;
         }
     }
     Ok(())

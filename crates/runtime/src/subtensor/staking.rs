@@ -54,7 +54,7 @@ fn persist_balancer(s: &mut Storage, netuid: NetUid, balancer: &crate::swap::Bal
 
 /// Sells `alpha` into the pool: `SubnetAlphaIn += in`, `SubnetAlphaOut −= in`,
 /// `SubnetTAO −= out`, `TotalStake −= out` (subtensor's `swap_alpha_for_tao`).
-fn swap_alpha_for_tao(
+pub(crate) fn swap_alpha_for_tao(
     s: &mut Storage,
     netuid: NetUid,
     alpha: u64,
