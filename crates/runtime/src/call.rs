@@ -8,9 +8,11 @@
 
 #![allow(non_camel_case_types)]
 
+pub use crate::admin::AdminUtilsCall;
 pub use crate::commitments::CommitmentsCall;
 use crate::dispatch::{MultiAddress, Weight};
 use crate::subtensor::identity::SubnetIdentityV3;
+pub use crate::swap_pallet::SwapCall;
 use codec::{Compact, Decode, DecodeLimit, Encode};
 use cortex_primitives::{AccountId32, NetUid};
 
@@ -54,6 +56,12 @@ pub enum RuntimeCall {
     /// `Commitments` (18).
     #[codec(index = 18)]
     Commitments(CommitmentsCall),
+    /// `AdminUtils` (19).
+    #[codec(index = 19)]
+    AdminUtils(AdminUtilsCall),
+    /// `Swap` (28).
+    #[codec(index = 28)]
+    Swap(SwapCall),
 }
 
 impl RuntimeCall {
@@ -78,6 +86,8 @@ impl RuntimeCall {
             RuntimeCall::Utility(c) => ("Utility", c.name()),
             RuntimeCall::Sudo(c) => ("Sudo", c.name()),
             RuntimeCall::Commitments(c) => ("Commitments", c.name()),
+            RuntimeCall::AdminUtils(c) => ("AdminUtils", c.name()),
+            RuntimeCall::Swap(c) => ("Swap", c.name()),
         }
     }
 }
@@ -481,6 +491,12 @@ pub enum SubtensorCall {
         hotkey: AccountId32,
         limit_price: u64,
     },
+    /// Owner only: the subnet's tempo (360…50 400); restarts the epoch cycle.
+    #[codec(index = 139)]
+    set_tempo { netuid: NetUid, tempo: u16 },
+    /// Owner only: run an epoch `AdminFreezeWindow` blocks from now.
+    #[codec(index = 141)]
+    trigger_epoch { netuid: NetUid },
 }
 
 impl SubtensorCall {
@@ -531,6 +547,8 @@ impl SubtensorCall {
             SubtensorCall::remove_stake_full_limit { .. } => "remove_stake_full_limit",
             SubtensorCall::add_stake_burn { .. } => "add_stake_burn",
             SubtensorCall::register_limit { .. } => "register_limit",
+            SubtensorCall::set_tempo { .. } => "set_tempo",
+            SubtensorCall::trigger_epoch { .. } => "trigger_epoch",
         }
     }
 }

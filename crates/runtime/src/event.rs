@@ -51,6 +51,8 @@ pub enum RuntimeEvent {
     Sudo(SudoEvent),
     #[codec(index = 18)]
     Commitments(CommitmentsEvent),
+    #[codec(index = 19)]
+    AdminUtils(crate::admin::AdminUtilsEvent),
     #[codec(index = 28)]
     Swap(SwapEvent),
 }

@@ -171,6 +171,8 @@ pub fn call_info(call: &RuntimeCall) -> DispatchInfo {
         RuntimeCall::Commitments(CommitmentsCall::set_max_space { .. }) => {
             (rw(0, 1, 2_856_000), DispatchClass::Normal, Pays::Yes)
         }
+        RuntimeCall::AdminUtils(c) => crate::admin::call_info(c),
+        RuntimeCall::Swap(c) => crate::swap_pallet::call_info(c),
     };
     DispatchInfo {
         weight,
@@ -179,7 +181,8 @@ pub fn call_info(call: &RuntimeCall) -> DispatchInfo {
     }
 }
 
-fn rw(reads: u64, writes: u64, compute: u64) -> Weight {
+/// A weight of `reads` database reads, `writes` writes and `compute` picoseconds.
+pub(crate) fn rw(reads: u64, writes: u64, compute: u64) -> Weight {
     let t = READ
         .saturating_mul(reads)
         .saturating_add(WRITE.saturating_mul(writes))
@@ -310,6 +313,7 @@ fn subtensor_info(c: &SubtensorCall) -> (Weight, DispatchClass, Pays) {
         }
         C::add_stake_burn { .. } => (rw(30, 18, 200_000_000), normal, Pays::Yes),
         C::register_limit { .. } => (rw(30, 25, 200_000_000), normal, Pays::Yes),
+        C::set_tempo { .. } | C::trigger_epoch { .. } => (rw(8, 3, 20_000_000), normal, Pays::Yes),
     }
 }
 
@@ -431,6 +435,8 @@ fn dispatch_inner(
             events.extend(ev.into_iter().map(RuntimeEvent::Commitments));
             Ok(())
         }
+        RuntimeCall::AdminUtils(c) => crate::admin::dispatch(s, ctx, origin, c, events),
+        RuntimeCall::Swap(c) => crate::swap_pallet::dispatch(s, origin, c, events),
     }
 }
 

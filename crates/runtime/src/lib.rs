@@ -14,6 +14,9 @@
 //! - [`swap`]: the dynamic-TAO pools (weighted Balancer AMM);
 //! - [`subtensor`]: SubtensorModule's storage and the epoch run on it;
 //! - [`commitments`]: the `Commitments` pallet (neurons' published data).
+//! - [`admin`]: AdminUtils' hyperparameter setters and the owner rules (freeze window, rate
+//!   limits) they share with SubtensorModule;
+//! - [`swap_pallet`]: the swap pallet's calls (`set_fee_rate`).
 //!
 //! This crate is being built in steps (see the project's issues); the modules above are the first.
 
@@ -22,6 +25,7 @@
     deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)
 )]
 
+pub mod admin;
 pub mod balances;
 pub mod call;
 pub mod commitments;
@@ -34,5 +38,6 @@ pub mod prices;
 pub mod storage;
 pub mod subtensor;
 pub mod swap;
+pub mod swap_pallet;
 #[cfg(test)]
 mod test_support;

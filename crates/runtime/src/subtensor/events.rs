@@ -86,6 +86,9 @@ pub enum Event {
     /// `(netuid, weights_version_key)`.
     #[codec(index = 32)]
     WeightsVersionKeySet(NetUid, u64),
+    /// `(netuid, max_difficulty)` (legacy proof-of-work parameter).
+    #[codec(index = 34)]
+    MaxDifficultySet(NetUid, u64),
     /// `(netuid, serving_rate_limit)`.
     #[codec(index = 35)]
     ServingRateLimitSet(NetUid, u64),
@@ -119,9 +122,15 @@ pub enum Event {
     /// `(netuid, tempo)`.
     #[codec(index = 52)]
     TempoSet(NetUid, u16),
-    /// `(netuid, stake threshold)`.
+    /// `(netuid, rao)` recycled by registrations.
+    #[codec(index = 53)]
+    RAORecycledForRegistrationSet(NetUid, u64),
+    /// The stake threshold.
     #[codec(index = 54)]
     StakeThresholdSet(u64),
+    /// `(netuid, adjustment_alpha)` (legacy proof-of-work parameter).
+    #[codec(index = 55)]
+    AdjustmentAlphaSet(NetUid, u64),
     /// The subnet owner cut.
     #[codec(index = 57)]
     SubnetOwnerCutSet(u16),
@@ -239,6 +248,9 @@ pub enum Event {
         amount: u64,
         alpha: u64,
     },
+    /// `(netuid, min_non_immune_uids)`.
+    #[codec(index = 113)]
+    MinNonImmuneUidsSet(NetUid, u16),
     /// A transaction fee was paid in alpha.
     #[codec(index = 123)]
     TransactionFeePaidWithAlpha {

@@ -28,6 +28,12 @@ storage_map!(/// The pool's swap fee, parts of 65535 (swap pallet).
 /// Rate-limit keys of `LastRateLimitedBlock` (subtensor's `RateLimitKey`, SCALE-encoded).
 #[derive(Clone, Debug, PartialEq, Eq, Encode, codec::Decode)]
 pub enum RateLimitKey {
+    /// Last change of a subnet's owner hotkey (index 0).
+    #[codec(index = 0)]
+    SetSNOwnerHotkey(NetUid),
+    /// Last change of a hyperparameter by a subnet's owner (index 1).
+    #[codec(index = 1)]
+    OwnerHyperparamUpdate(NetUid, crate::admin::Hyperparameter),
     /// Last subnet registration (index 2).
     #[codec(index = 2)]
     NetworkLastRegistered,

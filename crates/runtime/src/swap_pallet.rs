@@ -1,0 +1,263 @@
+//! The swap pallet's calls (pallet 28, `pallets/swap/src/pallet/mod.rs`): root's
+//! `set_fee_rate`, and the user-liquidity calls of the retired concentrated-liquidity AMM, which
+//! still decode (so clients get the pallet's `Deprecated` error rather than a decoding failure)
+//! but always fail. The pools themselves live in [`crate::swap`]; the fee rate is
+//! `Swap.FeeRate` ([`crate::subtensor::subnets::FeeRate`]).
+
+#![allow(non_camel_case_types)]
+
+use crate::dispatch::{DispatchClass, DispatchError, Origin, Pays, Weight};
+use crate::event::{RuntimeEvent, SwapEvent};
+use crate::storage::Storage;
+use crate::subtensor::storage::NetworksAdded;
+use crate::subtensor::subnets::FeeRate;
+use codec::{Decode, Encode};
+use cortex_primitives::{AccountId32, NetUid};
+
+/// The swap pallet's index.
+pub const PALLET_INDEX: u8 = 28;
+/// The highest fee rate root may set (parts of 65535, about 15 %).
+pub const MAX_FEE_RATE: u16 = 10_000;
+
+/// The swap pallet's errors, in subtensor's order.
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum SwapPalletError {
+    FeeRateTooHigh = 0,
+    InsufficientInputAmount = 1,
+    InsufficientLiquidity = 2,
+    PriceLimitExceeded = 3,
+    InsufficientBalance = 4,
+    InvalidTickRange = 5,
+    InvalidLiquidityValue = 6,
+    ReservesTooLow = 7,
+    MechanismDoesNotExist = 8,
+    SubtokenDisabled = 9,
+    ReservesOutOfBalance = 10,
+    SwapInputTooLarge = 11,
+    Deprecated = 12,
+}
+
+impl From<SwapPalletError> for DispatchError {
+    fn from(e: SwapPalletError) -> DispatchError {
+        DispatchError::module(PALLET_INDEX, e as u8)
+    }
+}
+
+/// A tick of the retired concentrated-liquidity AMM (`TickIndex(i32)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct TickIndex(pub i32);
+
+/// A liquidity position of the retired AMM (`PositionId(u128)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct PositionId(pub u128);
+
+/// Swap pallet calls: subtensor's call indices, argument names, order and types.
+#[allow(missing_docs)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum SwapCall {
+    /// Root only: the subnet's swap fee, at most [`MAX_FEE_RATE`].
+    #[codec(index = 0)]
+    set_fee_rate { netuid: NetUid, rate: u16 },
+    /// Deprecated: always fails.
+    #[codec(index = 1)]
+    add_liquidity {
+        hotkey: AccountId32,
+        netuid: NetUid,
+        tick_low: TickIndex,
+        tick_high: TickIndex,
+        liquidity: u64,
+    },
+    /// Deprecated: always fails.
+    #[codec(index = 2)]
+    remove_liquidity {
+        hotkey: AccountId32,
+        netuid: NetUid,
+        position_id: PositionId,
+    },
+    /// Deprecated: always fails.
+    #[codec(index = 3)]
+    modify_position {
+        hotkey: AccountId32,
+        netuid: NetUid,
+        position_id: PositionId,
+        liquidity_delta: i64,
+    },
+    /// Deprecated: always fails.
+    #[codec(index = 4)]
+    toggle_user_liquidity { netuid: NetUid, enable: bool },
+    /// Deprecated: always fails.
+    #[codec(index = 5)]
+    disable_lp,
+}
+
+impl SwapCall {
+    /// The call's name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            SwapCall::set_fee_rate { .. } => "set_fee_rate",
+            SwapCall::add_liquidity { .. } => "add_liquidity",
+            SwapCall::remove_liquidity { .. } => "remove_liquidity",
+            SwapCall::modify_position { .. } => "modify_position",
+            SwapCall::toggle_user_liquidity { .. } => "toggle_user_liquidity",
+            SwapCall::disable_lp => "disable_lp",
+        }
+    }
+}
+
+/// The weight, class and fee mode of a swap pallet call (Cortex's estimates).
+pub fn call_info(call: &SwapCall) -> (Weight, DispatchClass, Pays) {
+    let weight = match call {
+        SwapCall::set_fee_rate { .. } => crate::executive::rw(1, 1, 10_000_000),
+        _ => crate::executive::rw(0, 0, 15_000_000),
+    };
+    (weight, DispatchClass::Normal, Pays::Yes)
+}
+
+/// Runs a swap pallet `call` as `origin`, appending its event on success.
+pub fn dispatch(
+    s: &mut Storage,
+    origin: &Origin,
+    call: &SwapCall,
+    events: &mut Vec<RuntimeEvent>,
+) -> Result<(), DispatchError> {
+    match call {
+        SwapCall::set_fee_rate { netuid, rate } => {
+            origin.root()?;
+            if !NetworksAdded::get(s, netuid) {
+                return Err(SwapPalletError::MechanismDoesNotExist.into());
+            }
+            if *rate > MAX_FEE_RATE {
+                return Err(SwapPalletError::FeeRateTooHigh.into());
+            }
+            FeeRate::insert(s, netuid, rate);
+            events.push(RuntimeEvent::Swap(SwapEvent::FeeRateSet {
+                netuid: *netuid,
+                rate: *rate,
+            }));
+            Ok(())
+        }
+        SwapCall::add_liquidity { .. }
+        | SwapCall::remove_liquidity { .. }
+        | SwapCall::modify_position { .. }
+        | SwapCall::toggle_user_liquidity { .. }
+        | SwapCall::disable_lp => Err(SwapPalletError::Deprecated.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::call::RuntimeCall;
+    use crate::test_support::{TAO, acct, funded, subnet};
+
+    #[test]
+    fn set_fee_rate_is_roots_and_bounded() {
+        let mut s = funded(&[(1, 2_000 * TAO)]);
+        let netuid = subnet(&mut s, false);
+        let mut ev = Vec::new();
+        let call = SwapCall::set_fee_rate { netuid, rate: 500 };
+        assert_eq!(
+            dispatch(&mut s, &Origin::Signed(acct(1)), &call, &mut ev),
+            Err(DispatchError::BadOrigin)
+        );
+        assert_eq!(
+            dispatch(
+                &mut s,
+                &Origin::Root,
+                &SwapCall::set_fee_rate {
+                    netuid,
+                    rate: 10_001
+                },
+                &mut ev
+            ),
+            Err(DispatchError::module(28, 0))
+        );
+        assert_eq!(
+            dispatch(
+                &mut s,
+                &Origin::Root,
+                &SwapCall::set_fee_rate {
+                    netuid: NetUid(9),
+                    rate: 5
+                },
+                &mut ev
+            ),
+            Err(DispatchError::module(28, 8))
+        );
+        assert!(ev.is_empty());
+        dispatch(&mut s, &Origin::Root, &call, &mut ev).unwrap();
+        assert_eq!(FeeRate::get(&s, &netuid), 500);
+        assert_eq!(
+            ev,
+            vec![RuntimeEvent::Swap(SwapEvent::FeeRateSet {
+                netuid,
+                rate: 500
+            })]
+        );
+        dispatch(
+            &mut s,
+            &Origin::Root,
+            &SwapCall::set_fee_rate {
+                netuid,
+                rate: MAX_FEE_RATE,
+            },
+            &mut ev,
+        )
+        .unwrap();
+        assert_eq!(FeeRate::get(&s, &netuid), MAX_FEE_RATE);
+    }
+
+    #[test]
+    fn liquidity_calls_decode_and_are_deprecated() {
+        let calls = vec![
+            SwapCall::add_liquidity {
+                hotkey: acct(2),
+                netuid: NetUid(1),
+                tick_low: TickIndex(-10),
+                tick_high: TickIndex(10),
+                liquidity: 5,
+            },
+            SwapCall::remove_liquidity {
+                hotkey: acct(2),
+                netuid: NetUid(1),
+                position_id: PositionId(7),
+            },
+            SwapCall::modify_position {
+                hotkey: acct(2),
+                netuid: NetUid(1),
+                position_id: PositionId(7),
+                liquidity_delta: -3,
+            },
+            SwapCall::toggle_user_liquidity {
+                netuid: NetUid(1),
+                enable: true,
+            },
+            SwapCall::disable_lp,
+        ];
+        let mut s = Storage::new();
+        for (i, call) in calls.into_iter().enumerate() {
+            let bytes = RuntimeCall::Swap(call.clone()).encode();
+            assert_eq!(&bytes[..2], &[28, u8::try_from(i + 1).unwrap()]);
+            assert_eq!(
+                RuntimeCall::decode_bytes(&bytes).unwrap(),
+                RuntimeCall::Swap(call.clone())
+            );
+            assert_eq!(
+                dispatch(&mut s, &Origin::Signed(acct(1)), &call, &mut Vec::new()),
+                Err(DispatchError::module(28, 12))
+            );
+        }
+        // add_liquidity: 2 + 32 + 2 + 4 + 4 + 8 bytes.
+        let bytes = RuntimeCall::Swap(SwapCall::add_liquidity {
+            hotkey: acct(2),
+            netuid: NetUid(1),
+            tick_low: TickIndex(0),
+            tick_high: TickIndex(0),
+            liquidity: 0,
+        })
+        .encode();
+        assert_eq!(bytes.len(), 52);
+    }
+}
