@@ -154,3 +154,76 @@ fn moving_prices_converge_like_subtensors() {
     let ema: f64 = SubnetMovingPrice::get(&s, &n).to_num();
     assert!((ema - 0.512325).abs() < 0.001, "ema {ema}");
 }
+
+fn registered_staker(
+    s: &mut Storage,
+    netuid: NetUid,
+    b: u8,
+    alpha: u64,
+) -> cortex_primitives::AccountId32 {
+    let hotkey = cortex_primitives::AccountId32([b; 32]);
+    let coldkey = cortex_primitives::AccountId32([b + 100; 32]);
+    Owner::insert(s, &hotkey, &coldkey);
+    cortex_runtime::subtensor::subnets::append_neuron(s, netuid, &hotkey, 0);
+    cortex_runtime::subtensor::coinbase::increase_stake_for_hotkey_and_coldkey(
+        s, &hotkey, &coldkey, netuid, alpha,
+    );
+    hotkey
+}
+
+#[test]
+fn drain_pays_single_and_two_stakers() {
+    use cortex_runtime::subtensor::coinbase::distribute_emission;
+    // One staker with 10^9 alpha receives the whole 10^9 distributed.
+    let mut s = chain();
+    let n = add_subnet(&mut s, 1, false);
+    let hk = registered_staker(&mut s, n, 1, 1_000_000_000);
+    distribute_emission(
+        &mut s,
+        n,
+        1,
+        (500_000_000, 500_000_000, 0, 0),
+        &mut Vec::new(),
+    );
+    assert!(TotalHotkeyAlpha::get(&s, &hk, &n).abs_diff(2_000_000_000) <= 10);
+
+    // Two stakers with 10^9 each receive half each.
+    let mut s = chain();
+    let n = add_subnet(&mut s, 1, false);
+    let a = registered_staker(&mut s, n, 1, 1_000_000_000);
+    let b = registered_staker(&mut s, n, 2, 1_000_000_000);
+    distribute_emission(
+        &mut s,
+        n,
+        1,
+        (500_000_000, 500_000_000, 0, 0),
+        &mut Vec::new(),
+    );
+    for hk in [a, b] {
+        assert!(TotalHotkeyAlpha::get(&s, &hk, &n).abs_diff(1_500_000_000) <= 10);
+    }
+}
+
+#[test]
+fn at_most_max_epochs_per_block_run_the_rest_are_deferred() {
+    let mut s = chain();
+    MaxEpochsPerBlock::put(&mut s, &2);
+    for i in 1..=4 {
+        let n = add_subnet(&mut s, i, false);
+        Tempo::insert(&mut s, &n, &10);
+    }
+    let mut events = Vec::new();
+    run_coinbase(&mut s, 10, 0, &mut events);
+    let deferred = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                cortex_runtime::subtensor::events::Event::EpochDeferred { .. }
+            )
+        })
+        .count();
+    assert_eq!(deferred, 2);
+    assert_eq!(PendingEpochAt::get(&s, &NetUid(3)), 11);
+    assert_eq!(LastEpochBlock::get(&s, &NetUid(1)), 10);
+}
