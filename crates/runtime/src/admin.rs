@@ -17,7 +17,6 @@
 
 #![allow(non_camel_case_types)]
 
-use crate::balances::{self, Existence};
 use crate::dispatch::{BlockContext, DispatchClass, DispatchError, Origin, Pays, Weight};
 use crate::event::RuntimeEvent;
 use crate::storage::Storage;
@@ -30,11 +29,11 @@ use crate::subtensor::neurons::MinNonImmuneUids;
 pub use crate::subtensor::serving::{MaxDelegateTake, MinDelegateTake, TxDelegateTakeRateLimit};
 use crate::subtensor::shares::{HotkeyPool, stake_of};
 pub use crate::subtensor::stake_ops::{NominatorMinRequiredStake, TransferToggle};
-use crate::subtensor::staking::{self, DEFAULT_MIN_STAKE, limit_price};
+use crate::subtensor::staking::limit_price;
 use crate::subtensor::storage::*;
 use crate::subtensor::subnets::{
     LastRateLimitedBlock, RAORecycledForRegistration, RateLimitKey, StartCallDelay, pool,
-    subnet_account, subnet_of_account,
+    subnet_of_account,
 };
 use crate::swap::MIN_PRICE;
 use crate::{storage_map, storage_value};
@@ -592,80 +591,7 @@ pub fn trigger_epoch(
     Ok(())
 }
 
-/// The smallest nomination in rao: `DefaultMinStake · NominatorMinRequiredStake / 10^6`.
-pub fn nominator_min_required_stake(s: &Storage) -> u64 {
-    DEFAULT_MIN_STAKE
-        .saturating_mul(NominatorMinRequiredStake::get(s))
-        .checked_div(1_000_000)
-        .unwrap_or(0)
-}
-
-/// The `(hotkey, coldkey, netuid)` of an `AlphaV2` storage key (prefix, then
-/// `blake2_128 ++ hotkey`, `blake2_128 ++ coldkey`, netuid).
-fn alpha_key_parts(key: &[u8]) -> Option<(AccountId32, AccountId32, NetUid)> {
-    let hotkey: [u8; 32] = key.get(48..80)?.try_into().ok()?;
-    let coldkey: [u8; 32] = key.get(96..128)?.try_into().ok()?;
-    let netuid = key.get(128..130)?;
-    Some((
-        AccountId32(hotkey),
-        AccountId32(coldkey),
-        NetUid(u16::from_le_bytes([*netuid.first()?, *netuid.get(1)?])),
-    ))
-}
-
-/// Sells a nominator's whole `alpha` on `netuid` at market, fee to the block author, TAO to the
-/// coldkey (subtensor's `unstake_from_subnet` without the caller's checks).
-fn unstake_nomination(
-    s: &mut Storage,
-    hotkey: &AccountId32,
-    coldkey: &AccountId32,
-    netuid: NetUid,
-    alpha: u64,
-    author: Option<&AccountId32>,
-    events: &mut Vec<Event>,
-) -> Result<(), Error> {
-    let signed = i64::try_from(alpha).unwrap_or(i64::MAX);
-    HotkeyPool::new(s, *hotkey, netuid).update_for_one(coldkey, signed.saturating_neg());
-    let r = staking::swap_alpha_for_tao(s, netuid, alpha, limit_price(MIN_PRICE), false)?;
-    let refund = alpha.saturating_sub(r.paid_in.saturating_add(r.fee));
-    if refund > 0 {
-        HotkeyPool::new(s, *hotkey, netuid)
-            .update_for_one(coldkey, i64::try_from(refund).unwrap_or(i64::MAX));
-    }
-    balances::transfer(
-        s,
-        &subnet_account(netuid),
-        coldkey,
-        r.paid_out,
-        Existence::AllowDeath,
-        &mut Vec::new(),
-    )
-    .map_err(|_| Error::BalanceWithdrawalError)?;
-    if r.fee_to_block_author > 0
-        && let Some(author) = author
-    {
-        let fee = staking::swap_alpha_for_tao(
-            s,
-            netuid,
-            r.fee_to_block_author,
-            limit_price(MIN_PRICE),
-            true,
-        )?;
-        balances::transfer(
-            s,
-            &subnet_account(netuid),
-            author,
-            fee.paid_out,
-            Existence::AllowDeath,
-            &mut Vec::new(),
-        )
-        .map_err(|_| Error::BalanceWithdrawalError)?;
-    }
-    events.push(Event::StakeRemoved(
-        *coldkey, *hotkey, r.paid_out, r.paid_in, netuid, r.fee,
-    ));
-    Ok(())
-}
+pub use crate::subtensor::stake_ops::nominator_min_required_stake;
 
 /// Unstakes every nomination (stake of a coldkey on a hotkey it does not own) worth less than
 /// the nominator minimum at the subnet's current price; if the sale fails, the alpha is simply
@@ -679,7 +605,8 @@ pub fn clear_small_nominations(
     let keys: Vec<Vec<u8>> = s.iter_prefix(&prefix).into_iter().map(|(k, _)| k).collect();
     let min_stake = U64F64::saturating_from_num(nominator_min_required_stake(s));
     for key in keys {
-        let Some((hotkey, coldkey, netuid)) = alpha_key_parts(&key) else {
+        let Some((hotkey, coldkey, netuid)) = crate::subtensor::shares::alpha_v2::parse_key(&key)
+        else {
             continue;
         };
         if Owner::try_get(s, &hotkey) == Some(coldkey) {
@@ -695,10 +622,20 @@ pub fn clear_small_nominations(
         }
         let mut ev = Vec::new();
         let sold = s.transactional(|s| {
-            unstake_nomination(s, &hotkey, &coldkey, netuid, alpha, author, &mut ev)
+            crate::subtensor::stake_ops::unstake_from_subnet(
+                s,
+                &coldkey,
+                &hotkey,
+                netuid,
+                alpha,
+                limit_price(MIN_PRICE),
+                false,
+                author,
+                &mut ev,
+            )
         });
         match sold {
-            Ok(()) => events.append(&mut ev),
+            Ok(_) => events.append(&mut ev),
             Err(_) => {
                 let left = stake_of(s, &hotkey, &coldkey, netuid);
                 HotkeyPool::new(s, hotkey, netuid).update_for_one(
@@ -1282,7 +1219,10 @@ pub fn dispatch(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::balances;
     use crate::call::{RuntimeCall, SubtensorCall};
+    use crate::subtensor::staking;
+    use crate::subtensor::subnets::subnet_account;
     use crate::test_support::{TAO, acct, funded, subnet};
     use AdminUtilsCall as C;
 

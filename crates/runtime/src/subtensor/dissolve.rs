@@ -15,7 +15,7 @@ use super::storage::*;
 use super::subnets::{RAORecycledForRegistration, subnet_account};
 use crate::balances::{self, Existence};
 use crate::storage::{__prefix, Storage};
-use codec::{Decode, Encode};
+use codec::Encode;
 use cortex_primitives::hashing::StorageHasher;
 use cortex_primitives::{AccountId32, NetUid};
 
@@ -161,12 +161,7 @@ fn holders(s: &Storage, netuid: NetUid) -> Vec<(AccountId32, AccountId32, u64)> 
     s.iter_prefix(&prefix)
         .into_iter()
         .filter(|(k, _)| k.ends_with(&tail))
-        .filter_map(|(k, _)| {
-            // prefix (32) ++ blake2_128 (16) ++ hotkey (32) ++ blake2_128 (16) ++ coldkey (32).
-            let hotkey = AccountId32::decode(&mut k.get(48..80)?).ok()?;
-            let coldkey = AccountId32::decode(&mut k.get(96..128)?).ok()?;
-            Some((hotkey, coldkey))
-        })
+        .filter_map(|(k, _)| super::shares::alpha_v2::parse_key(&k).map(|(h, c, _)| (h, c)))
         .map(|(h, c)| {
             let v = stake_of(s, &h, &c, netuid);
             (h, c, v)

@@ -213,6 +213,19 @@ pub mod alpha_v2 {
         key
     }
 
+    /// The `(hotkey, coldkey, netuid)` of a key built by [`key`]: prefix (32), then
+    /// `blake2_128 ++ hotkey`, `blake2_128 ++ coldkey`, and the netuid.
+    pub fn parse_key(key: &[u8]) -> Option<(AccountId32, AccountId32, NetUid)> {
+        let hotkey: [u8; 32] = key.get(48..80)?.try_into().ok()?;
+        let coldkey: [u8; 32] = key.get(96..128)?.try_into().ok()?;
+        let netuid = key.get(128..130)?;
+        Some((
+            AccountId32(hotkey),
+            AccountId32(coldkey),
+            NetUid(u16::from_le_bytes([*netuid.first()?, *netuid.get(1)?])),
+        ))
+    }
+
     /// The shares, if any are stored.
     pub fn try_get(
         s: &Storage,
