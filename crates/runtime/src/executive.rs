@@ -190,18 +190,39 @@ pub(crate) fn rw(reads: u64, writes: u64, compute: u64) -> Weight {
     Weight::from_parts(t, reads.saturating_add(writes).saturating_mul(2_000))
 }
 
+fn count(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+/// `calls` weight settings with `entries` weights in all.
+fn set_weight(calls: u64, entries: u64) -> Weight {
+    rw(12, 2, 20_000_000).times(calls.max(1)).saturating_add(rw(
+        0,
+        0,
+        entries.saturating_mul(50_000),
+    ))
+}
+
+/// `calls` reveals with `entries` weights in all.
+fn reveal_weight(calls: u64, entries: u64) -> Weight {
+    rw(14, 4, 30_000_000).times(calls.max(1)).saturating_add(rw(
+        0,
+        0,
+        entries.saturating_mul(60_000),
+    ))
+}
+
 fn subtensor_info(c: &SubtensorCall) -> (Weight, DispatchClass, Pays) {
     use SubtensorCall as C;
     let normal = DispatchClass::Normal;
     match c {
-        C::set_weights { dests, .. } => {
-            let n = u64::try_from(dests.len()).unwrap_or(u64::MAX);
+        C::set_weights { dests, .. } | C::set_mechanism_weights { dests, .. } => {
+            (set_weight(1, count(dests.len())), normal, Pays::No)
+        }
+        C::batch_set_weights { weights, .. } => {
+            let entries = weights.iter().map(Vec::len).sum();
             (
-                rw(
-                    12,
-                    2,
-                    20_000_000u64.saturating_add(n.saturating_mul(50_000)),
-                ),
+                set_weight(count(weights.len()), count(entries)),
                 normal,
                 Pays::No,
             )
@@ -209,66 +230,18 @@ fn subtensor_info(c: &SubtensorCall) -> (Weight, DispatchClass, Pays) {
         C::commit_weights { .. } | C::commit_mechanism_weights { .. } => {
             (rw(6, 2, 20_000_000), normal, Pays::No)
         }
-        C::batch_commit_weights { netuids, .. } => {
-            let n = u64::try_from(netuids.len()).unwrap_or(u64::MAX);
-            (rw(6, 2, 20_000_000).times(n.max(1)), normal, Pays::No)
-        }
-        C::batch_set_weights { weights, .. } => {
-            let entries: usize = weights.iter().map(Vec::len).sum();
-            let n = u64::try_from(weights.len()).unwrap_or(u64::MAX).max(1);
-            let e = u64::try_from(entries).unwrap_or(u64::MAX);
-            (
-                rw(12, 2, 20_000_000)
-                    .times(n)
-                    .saturating_add(rw(0, 0, e.saturating_mul(50_000))),
-                normal,
-                Pays::No,
-            )
-        }
-        C::set_mechanism_weights { dests, .. } => {
-            let n = u64::try_from(dests.len()).unwrap_or(u64::MAX);
-            (
-                rw(
-                    12,
-                    2,
-                    20_000_000u64.saturating_add(n.saturating_mul(50_000)),
-                ),
-                normal,
-                Pays::No,
-            )
-        }
-        C::reveal_mechanism_weights { uids, .. } => {
-            let n = u64::try_from(uids.len()).unwrap_or(u64::MAX);
-            (
-                rw(
-                    14,
-                    4,
-                    30_000_000u64.saturating_add(n.saturating_mul(60_000)),
-                ),
-                normal,
-                Pays::No,
-            )
+        C::batch_commit_weights { netuids, .. } => (
+            rw(6, 2, 20_000_000).times(count(netuids.len()).max(1)),
+            normal,
+            Pays::No,
+        ),
+        C::reveal_weights { uids, .. } | C::reveal_mechanism_weights { uids, .. } => {
+            (reveal_weight(1, count(uids.len())), normal, Pays::No)
         }
         C::batch_reveal_weights { uids_list, .. } => {
-            let entries: usize = uids_list.iter().map(Vec::len).sum();
-            let n = u64::try_from(uids_list.len()).unwrap_or(u64::MAX).max(1);
-            let e = u64::try_from(entries).unwrap_or(u64::MAX);
+            let entries = uids_list.iter().map(Vec::len).sum();
             (
-                rw(14, 4, 30_000_000)
-                    .times(n)
-                    .saturating_add(rw(0, 0, e.saturating_mul(60_000))),
-                normal,
-                Pays::No,
-            )
-        }
-        C::reveal_weights { uids, .. } => {
-            let n = u64::try_from(uids.len()).unwrap_or(u64::MAX);
-            (
-                rw(
-                    14,
-                    4,
-                    30_000_000u64.saturating_add(n.saturating_mul(60_000)),
-                ),
+                reveal_weight(count(uids_list.len()), count(entries)),
                 normal,
                 Pays::No,
             )
