@@ -64,6 +64,16 @@ macro_rules! amount {
                 write!(f, "{whole}.{frac:09} {}", $unit)
             }
         }
+
+        /// Described to metadata as a plain `u64`, as subtensor's hand-written impls do:
+        /// clients pass and read balances as integers.
+        impl scale_info::TypeInfo for $name {
+            type Identity = u64;
+
+            fn type_info() -> scale_info::Type {
+                <u64 as scale_info::TypeInfo>::type_info()
+            }
+        }
     };
 }
 

@@ -98,3 +98,18 @@ mod tests {
         assert_eq!(NetUid(12).to_string(), "12");
     }
 }
+
+/// Netuids and uids are described to metadata as plain `u16`, as in subtensor's metadata.
+macro_rules! u16_type_info {
+    ($name:ident) => {
+        impl scale_info::TypeInfo for $name {
+            type Identity = u16;
+
+            fn type_info() -> scale_info::Type {
+                <u16 as scale_info::TypeInfo>::type_info()
+            }
+        }
+    };
+}
+u16_type_info!(NetUid);
+u16_type_info!(Uid);

@@ -16,7 +16,9 @@
 //! - [`commitments`]: the `Commitments` pallet (neurons' published data).
 //! - [`admin`]: AdminUtils' hyperparameter setters and the owner rules (freeze window, rate
 //!   limits) they share with SubtensorModule;
-//! - [`swap_pallet`]: the swap pallet's calls (`set_fee_rate`).
+//! - [`swap_pallet`]: the swap pallet's calls (`set_fee_rate`);
+//! - [`runtime_api`]: the runtime APIs clients call through `state_call`;
+//! - [`version`]: the spec name and versions clients sign into extrinsics.
 //!
 //! This crate is being built in steps (see the project's issues); the modules above are the first.
 
@@ -35,9 +37,11 @@ pub mod event;
 pub mod executive;
 pub mod genesis;
 pub mod prices;
+pub mod runtime_api;
 pub mod storage;
 pub mod subtensor;
 pub mod swap;
 pub mod swap_pallet;
 #[cfg(test)]
 mod test_support;
+pub mod version;
