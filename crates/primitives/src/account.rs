@@ -126,6 +126,25 @@ impl From<[u8; 32]> for AccountId32 {
     }
 }
 
+/// Described to metadata as `sp_core::crypto::AccountId32`, a composite of `[u8; 32]`: the
+/// Python decoders recognise that path and render the value as an SS58 address.
+impl scale_info::TypeInfo for AccountId32 {
+    type Identity = Self;
+
+    fn type_info() -> scale_info::Type {
+        scale_info::Type::builder()
+            .path(scale_info::Path::from_segments_unchecked([
+                "sp_core",
+                "crypto",
+                "AccountId32",
+            ]))
+            .composite(
+                scale_info::build::Fields::unnamed()
+                    .field(|f| f.ty::<[u8; 32]>().type_name("[u8; 32]")),
+            )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,24 +214,5 @@ mod tests {
         fn parsing_never_panics(s in "\\PC{0,80}") {
             let _ = s.parse::<AccountId32>();
         }
-    }
-}
-
-/// Described to metadata as `sp_core::crypto::AccountId32`, a composite of `[u8; 32]`: the
-/// Python decoders recognise that path and render the value as an SS58 address.
-impl scale_info::TypeInfo for AccountId32 {
-    type Identity = Self;
-
-    fn type_info() -> scale_info::Type {
-        scale_info::Type::builder()
-            .path(scale_info::Path::from_segments_unchecked([
-                "sp_core",
-                "crypto",
-                "AccountId32",
-            ]))
-            .composite(
-                scale_info::build::Fields::unnamed()
-                    .field(|f| f.ty::<[u8; 32]>().type_name("[u8; 32]")),
-            )
     }
 }

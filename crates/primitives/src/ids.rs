@@ -86,19 +86,6 @@ impl From<u16> for Uid {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn root_is_netuid_zero() {
-        assert!(NetUid::ROOT.is_root());
-        assert!(!NetUid(3).is_root());
-        assert_eq!(Uid(7).index(), 7);
-        assert_eq!(NetUid(12).to_string(), "12");
-    }
-}
-
 /// Netuids and uids are described to metadata as plain `u16`, as in subtensor's metadata.
 macro_rules! u16_type_info {
     ($name:ident) => {
@@ -113,3 +100,16 @@ macro_rules! u16_type_info {
 }
 u16_type_info!(NetUid);
 u16_type_info!(Uid);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_is_netuid_zero() {
+        assert!(NetUid::ROOT.is_root());
+        assert!(!NetUid(3).is_root());
+        assert_eq!(Uid(7).index(), 7);
+        assert_eq!(NetUid(12).to_string(), "12");
+    }
+}
