@@ -17,6 +17,7 @@
 //! - [`admin`]: AdminUtils' hyperparameter setters and the owner rules (freeze window, rate
 //!   limits) they share with SubtensorModule;
 //! - [`swap_pallet`]: the swap pallet's calls (`set_fee_rate`);
+//! - [`extrinsic`]: extrinsic format v4, eras, the signed payload and its signature check;
 //! - [`runtime_api`]: the runtime APIs clients call through `state_call`;
 //! - [`version`]: the spec name and versions clients sign into extrinsics.
 //!
@@ -35,6 +36,7 @@ pub mod dispatch;
 pub mod emission;
 pub mod event;
 pub mod executive;
+pub mod extrinsic;
 pub mod genesis;
 pub mod prices;
 pub mod runtime_api;
