@@ -22,7 +22,13 @@ type Layer = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 pub struct Storage {
     committed: BTreeMap<Vec<u8>, Vec<u8>>,
     layers: Vec<Layer>,
+    /// While a block is built: each committed key's value before its first change, so the
+    /// node can store the block's changes and undo log without copying the state.
+    journal: Option<BTreeMap<Vec<u8>, Option<Vec<u8>>>>,
 }
+
+/// Every key a block changed, with its value before and after (`None`: absent).
+pub type Changes = BTreeMap<Vec<u8>, (Option<Vec<u8>>, Option<Vec<u8>>)>;
 
 impl Storage {
     /// An empty state.
@@ -35,6 +41,7 @@ impl Storage {
         Storage {
             committed: entries.into_iter().collect(),
             layers: Vec::new(),
+            journal: None,
         }
     }
 
@@ -65,6 +72,7 @@ impl Storage {
                 layer.insert(key, Some(value));
             }
             None => {
+                self.record(&key);
                 self.committed.insert(key, value);
             }
         }
@@ -77,6 +85,7 @@ impl Storage {
                 layer.insert(key.to_vec(), None);
             }
             None => {
+                self.record(key);
                 self.committed.remove(key);
             }
         }
@@ -117,6 +126,34 @@ impl Storage {
             self.remove(key);
         }
         keys.len()
+    }
+
+    fn record(&mut self, key: &[u8]) {
+        if let Some(journal) = &mut self.journal
+            && !journal.contains_key(key)
+        {
+            journal.insert(key.to_vec(), self.committed.get(key).cloned());
+        }
+    }
+
+    /// Starts recording committed changes (dropping any earlier record).
+    pub fn start_journal(&mut self) {
+        self.journal = Some(BTreeMap::new());
+    }
+
+    /// Stops recording and returns every key changed since [`Storage::start_journal`], with its
+    /// value before and now; keys written back to their old value are left out.
+    pub fn take_journal(&mut self) -> Changes {
+        let Some(journal) = self.journal.take() else {
+            return Changes::new();
+        };
+        journal
+            .into_iter()
+            .filter_map(|(k, before)| {
+                let after = self.committed.get(&k).cloned();
+                (before != after).then_some((k, (before, after)))
+            })
+            .collect()
     }
 
     /// Opens a transaction layer.
@@ -425,6 +462,34 @@ mod tests {
         // A corrupt value reads as missing (default), not as a panic.
         s.set(Tempo::key(&5), vec![1]);
         assert_eq!(Tempo::get(&s, &5), 360);
+    }
+
+    #[test]
+    fn the_journal_records_what_a_block_changed() {
+        let mut s = Storage::from_entries([
+            (b"a".to_vec(), b"1".to_vec()),
+            (b"b".to_vec(), b"2".to_vec()),
+        ]);
+        s.start_journal();
+        s.set(b"a".to_vec(), b"9".to_vec());
+        s.remove(b"b");
+        s.set(b"c".to_vec(), b"3".to_vec());
+        let _ = s.transactional(|s| -> Result<(), ()> {
+            s.set(b"d".to_vec(), b"4".to_vec());
+            Err(())
+        });
+        s.set(b"e".to_vec(), b"5".to_vec());
+        s.remove(b"e");
+        let changes = s.take_journal();
+        let expect: Changes = [
+            (b"a".to_vec(), (Some(b"1".to_vec()), Some(b"9".to_vec()))),
+            (b"b".to_vec(), (Some(b"2".to_vec()), None)),
+            (b"c".to_vec(), (None, Some(b"3".to_vec()))),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(changes, expect);
+        assert!(s.take_journal().is_empty());
     }
 
     #[test]
