@@ -7,6 +7,7 @@
 //! input is the concatenated SCALE of its inputs; it must decode exactly (no trailing bytes).
 //! No method writes: simulations run on the pure swap math.
 
+pub mod neuron_info;
 pub mod stake_info;
 pub mod subnet_info;
 pub mod subnet_names;
@@ -84,6 +85,7 @@ macro_rules! method {
 /// Every method [`call`] answers, grouped by API in declaration order.
 pub fn methods() -> Vec<Method> {
     use cortex_primitives::AccountId32;
+    use neuron_info::{NeuronInfo, NeuronInfoLite};
     use stake_info::StakeInfo;
     use subnet_info::DynamicInfo;
     use swap::{SimSwapResult, SubnetPrice};
@@ -112,6 +114,14 @@ pub fn methods() -> Vec<Method> {
             (netuid: u16, tao: u64) -> SimSwapResult = swap::sim_swap_tao_for_alpha),
         method!("SwapRuntimeApi", "sim_swap_alpha_for_tao",
             (netuid: u16, alpha: u64) -> SimSwapResult = swap::sim_swap_alpha_for_tao),
+        method!("NeuronInfoRuntimeApi", "get_neurons",
+            (netuid: u16) -> Vec<NeuronInfo> = neuron_info::get_neurons),
+        method!("NeuronInfoRuntimeApi", "get_neuron",
+            (netuid: u16, uid: u16) -> Option<NeuronInfo> = neuron_info::get_neuron),
+        method!("NeuronInfoRuntimeApi", "get_neurons_lite",
+            (netuid: u16) -> Vec<NeuronInfoLite> = neuron_info::get_neurons_lite),
+        method!("NeuronInfoRuntimeApi", "get_neuron_lite",
+            (netuid: u16, uid: u16) -> Option<NeuronInfoLite> = neuron_info::get_neuron_lite),
     ]
 }
 
@@ -222,6 +232,7 @@ mod tests {
                 "StakeInfoRuntimeApi",
                 "SubnetRegistrationRuntimeApi",
                 "SwapRuntimeApi",
+                "NeuronInfoRuntimeApi",
             ]
         );
         let find = |api: &str, method: &str| {
@@ -265,6 +276,10 @@ mod tests {
         assert_eq!(
             inputs("SwapRuntimeApi", "sim_swap_alpha_for_tao"),
             ["netuid", "alpha"]
+        );
+        assert_eq!(
+            inputs("NeuronInfoRuntimeApi", "get_neuron_lite"),
+            ["netuid", "uid"]
         );
         // No output is `Vec<u8>` (that would send clients to their legacy decoders).
         for api in &apis {
@@ -317,7 +332,7 @@ mod tests {
     #[test]
     fn api_names_list_each_trait_once() {
         let names = api_names();
-        assert_eq!(names.len(), 4);
+        assert_eq!(names.len(), 5);
         assert!(names.contains(&("SubnetInfoRuntimeApi", 2)));
         assert!(names.contains(&("SwapRuntimeApi", 1)));
     }
