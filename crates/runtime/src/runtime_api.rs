@@ -7,6 +7,7 @@
 //! input is the concatenated SCALE of its inputs; it must decode exactly (no trailing bytes).
 //! No method writes: simulations run on the pure swap math.
 
+pub mod hyperparams;
 pub mod neuron_info;
 pub mod stake_info;
 pub mod subnet_info;
@@ -96,6 +97,9 @@ pub fn methods() -> Vec<Method> {
             () -> Vec<Option<DynamicInfo>> = subnet_info::get_all_dynamic_info),
         method!("SubnetInfoRuntimeApi", "get_next_epoch_start_block",
             (netuid: u16) -> Option<u64> = subnet_info::get_next_epoch_start_block),
+        method!("SubnetInfoRuntimeApi", "get_subnet_hyperparams_v3",
+            (netuid: u16) -> Option<Vec<hyperparams::HyperparamEntry>>
+                = hyperparams::get_subnet_hyperparams_v3),
         method!("StakeInfoRuntimeApi", "get_stake_info_for_coldkey",
             (coldkey_account: AccountId32) -> Vec<StakeInfo> = stake_info::get_stake_info_for_coldkey),
         method!("StakeInfoRuntimeApi", "get_stake_info_for_coldkeys",
