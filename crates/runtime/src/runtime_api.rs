@@ -12,6 +12,7 @@ pub mod neuron_info;
 pub mod stake_info;
 pub mod subnet_info;
 pub mod subnet_names;
+pub mod subnet_state;
 pub mod swap;
 
 use crate::storage::Storage;
@@ -100,6 +101,8 @@ pub fn methods() -> Vec<Method> {
         method!("SubnetInfoRuntimeApi", "get_subnet_hyperparams_v3",
             (netuid: u16) -> Option<Vec<hyperparams::HyperparamEntry>>
                 = hyperparams::get_subnet_hyperparams_v3),
+        method!("SubnetInfoRuntimeApi", "get_subnet_state",
+            (netuid: u16) -> Option<subnet_state::SubnetState> = subnet_state::get_subnet_state),
         method!("StakeInfoRuntimeApi", "get_stake_info_for_coldkey",
             (coldkey_account: AccountId32) -> Vec<StakeInfo> = stake_info::get_stake_info_for_coldkey),
         method!("StakeInfoRuntimeApi", "get_stake_info_for_coldkeys",
