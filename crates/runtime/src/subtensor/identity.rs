@@ -17,7 +17,7 @@ use codec::{Decode, Encode};
 use cortex_primitives::{AccountId32, NetUid};
 
 /// A coldkey's identity (subtensor's `ChainIdentityV2`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct ChainIdentityV2 {
     /// Display name.
     pub name: Vec<u8>,
@@ -36,7 +36,7 @@ pub struct ChainIdentityV2 {
 }
 
 /// A subnet's identity (subtensor's `SubnetIdentityV3`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct SubnetIdentityV3 {
     /// The subnet's name.
     pub subnet_name: Vec<u8>,

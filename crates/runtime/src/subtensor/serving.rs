@@ -25,7 +25,7 @@ use codec::{Decode, Encode};
 use cortex_primitives::{AccountId32, NetUid};
 
 /// A served axon (subtensor's `AxonInfo`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct AxonInfo {
     /// Block it was served at.
     pub block: u64,
@@ -46,7 +46,7 @@ pub struct AxonInfo {
 }
 
 /// A served Prometheus endpoint (subtensor's `PrometheusInfo`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct PrometheusInfo {
     /// Block it was served at.
     pub block: u64,

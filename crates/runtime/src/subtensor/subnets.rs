@@ -116,6 +116,21 @@ pub fn median_subnet_alpha_price(s: &Storage) -> U64F64 {
     }
 }
 
+/// The TAO a subnet registration locks at block `now` (subtensor's `get_network_lock_cost`):
+/// the last lock, doubled, decayed since the last registration, floored at the minimum.
+pub fn network_lock_cost_at(s: &Storage, now: u64) -> u64 {
+    let last_block = LastRateLimitedBlock::get(s, &RateLimitKey::NetworkLastRegistered);
+    let block_emission =
+        emission::block_emission_for_issuance(balances::total_issuance(s)).unwrap_or(1_000_000_000);
+    prices::network_lock_cost(
+        NetworkLastLockCost::get(s),
+        NetworkMinLockCost::get(s),
+        last_block,
+        prices::lock_reduction_interval(NetworkLockReductionInterval::get(s), block_emission),
+        now,
+    )
+}
+
 /// The lowest netuid ≥ 1 not in use.
 pub fn next_netuid(s: &Storage) -> NetUid {
     let mut netuid = 1u16;
@@ -253,15 +268,7 @@ pub fn register_network(
     } else {
         None
     };
-    let block_emission =
-        emission::block_emission_for_issuance(balances::total_issuance(s)).unwrap_or(1_000_000_000);
-    let lock = prices::network_lock_cost(
-        NetworkLastLockCost::get(s),
-        NetworkMinLockCost::get(s),
-        last_block,
-        prices::lock_reduction_interval(NetworkLockReductionInterval::get(s), block_emission),
-        now,
-    );
+    let lock = network_lock_cost_at(s, now);
     let spendable =
         balances::free_balance(s, coldkey).saturating_sub(balances::EXISTENTIAL_DEPOSIT);
     if spendable < lock {

@@ -1,0 +1,193 @@
+//! `StakeInfoRuntimeApi`: a coldkey's stake per (hotkey, subnet) (`StakeInfo`, subtensor's
+//! `rpc_info/stake_info.rs`).
+
+use super::subnet_info::all_netuids;
+use crate::storage::Storage;
+use crate::subtensor::coinbase::AlphaDividendsPerSubnet;
+use crate::subtensor::shares::stake_of;
+use crate::subtensor::storage::{StakingHotkeys, Uids};
+use codec::{Decode, Encode};
+use cortex_primitives::{AccountId32, NetUid};
+
+/// One stake position, field for field subtensor's `StakeInfo`.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
+pub struct StakeInfo {
+    /// The hotkey staked to.
+    pub hotkey: AccountId32,
+    /// The staking coldkey.
+    pub coldkey: AccountId32,
+    /// The subnet.
+    #[codec(compact)]
+    pub netuid: u16,
+    /// Alpha staked.
+    #[codec(compact)]
+    pub stake: u64,
+    /// Always 0 (subtensor's too).
+    #[codec(compact)]
+    pub locked: u64,
+    /// The hotkey's alpha dividends at the subnet's last epoch.
+    #[codec(compact)]
+    pub emission: u64,
+    /// Always 0 (TAO dividends were removed).
+    #[codec(compact)]
+    pub tao_emission: u64,
+    /// Always 0 (subtensor's too).
+    #[codec(compact)]
+    pub drain: u64,
+    /// Whether the hotkey holds a uid on the subnet.
+    pub is_registered: bool,
+}
+
+/// The position of `coldkey` on `hotkey` in `netuid` (whatever its size).
+fn stake_info(s: &Storage, hotkey: AccountId32, coldkey: AccountId32, netuid: NetUid) -> StakeInfo {
+    StakeInfo {
+        hotkey,
+        coldkey,
+        netuid: netuid.0,
+        stake: stake_of(s, &hotkey, &coldkey, netuid),
+        locked: 0,
+        emission: AlphaDividendsPerSubnet::get(s, &netuid, &hotkey),
+        tao_emission: 0,
+        drain: 0,
+        is_registered: Uids::contains_key(s, &netuid, &hotkey),
+    }
+}
+
+/// Every non-zero position of `coldkey`: subnets in storage order, then its staking hotkeys.
+fn positions(s: &Storage, coldkey: AccountId32, netuids: &[NetUid]) -> Vec<StakeInfo> {
+    let hotkeys = StakingHotkeys::get(s, &coldkey);
+    let mut out = Vec::new();
+    for netuid in netuids {
+        for hotkey in &hotkeys {
+            let info = stake_info(s, *hotkey, coldkey, *netuid);
+            if info.stake > 0 {
+                out.push(info);
+            }
+        }
+    }
+    out
+}
+
+/// `get_stake_info_for_coldkeys(coldkey_accounts)`.
+pub fn get_stake_info_for_coldkeys(
+    s: &Storage,
+    coldkey_accounts: Vec<AccountId32>,
+) -> Vec<(AccountId32, Vec<StakeInfo>)> {
+    let netuids = all_netuids(s);
+    coldkey_accounts
+        .into_iter()
+        .map(|c| (c, positions(s, c, &netuids)))
+        .collect()
+}
+
+/// `get_stake_info_for_coldkey(coldkey_account)`.
+pub fn get_stake_info_for_coldkey(s: &Storage, coldkey_account: AccountId32) -> Vec<StakeInfo> {
+    positions(s, coldkey_account, &all_netuids(s))
+}
+
+/// `get_stake_info_for_hotkey_coldkey_netuid(hotkey_account, coldkey_account, netuid)`: always
+/// `Some`, with a zero stake when there is none (as subtensor answers).
+pub fn get_stake_info_for_hotkey_coldkey_netuid(
+    s: &Storage,
+    hotkey_account: AccountId32,
+    coldkey_account: AccountId32,
+    netuid: u16,
+) -> Option<StakeInfo> {
+    Some(stake_info(
+        s,
+        hotkey_account,
+        coldkey_account,
+        NetUid(netuid),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime_api::call;
+    use crate::subtensor::staking::add_stake;
+    use crate::test_support::{TAO, acct, funded, subnet};
+
+    #[test]
+    fn positions_after_add_stake() {
+        let mut s = funded(&[(1, 10_000 * TAO), (10, 100 * TAO)]);
+        let netuid = subnet(&mut s, true);
+        AlphaDividendsPerSubnet::insert(&mut s, &netuid, &acct(2), &77);
+        let alpha = add_stake(
+            &mut s,
+            &acct(10),
+            &acct(2),
+            netuid,
+            10 * TAO,
+            None,
+            &mut Vec::new(),
+        )
+        .unwrap();
+        let expected = StakeInfo {
+            hotkey: acct(2),
+            coldkey: acct(10),
+            netuid: netuid.0,
+            stake: alpha,
+            locked: 0,
+            emission: 77,
+            tao_emission: 0,
+            drain: 0,
+            is_registered: true,
+        };
+
+        let input = vec![acct(10), acct(11)].encode();
+        let out = call(
+            &s,
+            "StakeInfoRuntimeApi_get_stake_info_for_coldkeys",
+            &input,
+        )
+        .unwrap();
+        let got = Vec::<(AccountId32, Vec<StakeInfo>)>::decode(&mut &out[..]).unwrap();
+        assert_eq!(
+            got,
+            vec![(acct(10), vec![expected.clone()]), (acct(11), vec![])]
+        );
+        // The empty list answers an empty list.
+        let out = call(&s, "StakeInfoRuntimeApi_get_stake_info_for_coldkeys", &[0]).unwrap();
+        assert_eq!(out, vec![0]);
+
+        let out = call(
+            &s,
+            "StakeInfoRuntimeApi_get_stake_info_for_coldkey",
+            &acct(10).encode(),
+        )
+        .unwrap();
+        assert_eq!(
+            Vec::<StakeInfo>::decode(&mut &out[..]).unwrap(),
+            vec![expected.clone()]
+        );
+
+        let input = (acct(2), acct(10), netuid.0).encode();
+        let out = call(
+            &s,
+            "StakeInfoRuntimeApi_get_stake_info_for_hotkey_coldkey_netuid",
+            &input,
+        )
+        .unwrap();
+        assert_eq!(
+            Option::<StakeInfo>::decode(&mut &out[..]).unwrap(),
+            Some(expected)
+        );
+        // No stake, unregistered hotkey: a zero position.
+        let input = (acct(3), acct(10), netuid.0).encode();
+        let out = call(
+            &s,
+            "StakeInfoRuntimeApi_get_stake_info_for_hotkey_coldkey_netuid",
+            &input,
+        )
+        .unwrap();
+        let zero = Option::<StakeInfo>::decode(&mut &out[..]).unwrap().unwrap();
+        assert_eq!(
+            (zero.stake, zero.is_registered, zero.emission),
+            (0, false, 0)
+        );
+        // The wire layout starts with both accounts then the compact netuid and stake.
+        assert_eq!(&out[1..33], &[3; 32]);
+        assert_eq!(out[65], (netuid.0 as u8) << 2);
+    }
+}
