@@ -1,1 +1,22 @@
-//! stub
+//! Cortex's node: the runtime wrapped in a database, a transaction pool, block production and
+//! a JSON-RPC server that speaks Substrate's methods, so that bittensor's own clients (the
+//! Python SDK, btcli) and subxt connect to it unchanged.
+//!
+//! - [`header`]: Substrate-layout block headers and their JSON;
+//! - [`pool`]: ready and future queues by nonce, priorities, replacement and limits;
+//! - [`chain`]: the chain thread: owns the state and the pool, produces and commits blocks;
+//! - [`api`]: runtime APIs over `state_call` (metadata, version, fees, and the runtime's own);
+//! - [`rpc`]: the JSON-RPC methods and subscriptions;
+//! - [`metrics`]: Prometheus metrics;
+//! - [`service`]: starting and stopping it all.
+
+pub mod api;
+pub mod chain;
+pub mod header;
+pub mod metrics;
+pub mod pool;
+pub mod rpc;
+pub mod service;
+
+pub use chain::BlockTime;
+pub use service::{Node, NodeConfig, NodeError, start};

@@ -1,0 +1,253 @@
+//! Starting and stopping a node: the database, the chain thread, the RPC server and the metrics
+//! endpoint, wired together.
+
+use crate::api::ApiContext;
+use crate::chain::{self, BlockTime, Chain, ChainError, Shared};
+use crate::metrics::{self, Metrics};
+use crate::pool::PoolLimits;
+use cortex_runtime::genesis::{DEV_AUTHOR, GenesisConfig, dev_account};
+use cortex_store::{DEFAULT_STATE_HISTORY, Store, StoreError};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How to run a node.
+#[derive(Clone, Debug)]
+pub struct NodeConfig {
+    /// Where the database lives; `None` makes a temporary directory deleted at exit.
+    pub base_path: Option<PathBuf>,
+    /// The RPC listen address (WebSocket and HTTP).
+    pub rpc_addr: SocketAddr,
+    /// The Prometheus listen address, if any.
+    pub prometheus_addr: Option<SocketAddr>,
+    /// Block production; `None` uses the chain's own block time (250 ms on the dev chain).
+    pub block_time: Option<BlockTime>,
+    /// Pool limits.
+    pub pool: PoolLimits,
+    /// How many recent blocks' states stay readable.
+    pub state_history: u32,
+}
+
+impl NodeConfig {
+    /// The dev chain on `rpc_addr`, with defaults for everything else.
+    pub fn dev(rpc_addr: SocketAddr) -> NodeConfig {
+        NodeConfig {
+            base_path: None,
+            rpc_addr,
+            prometheus_addr: None,
+            block_time: None,
+            pool: PoolLimits::default(),
+            state_history: DEFAULT_STATE_HISTORY,
+        }
+    }
+}
+
+/// Why a node could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    /// Files could not be created.
+    #[error("cannot prepare the base path {path}: {source}")]
+    BasePath {
+        /// The directory.
+        path: PathBuf,
+        /// The reason.
+        source: std::io::Error,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The chain could not start.
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+    /// A listen address is taken or not allowed.
+    #[error("cannot listen for {what} on {addr}: {source}; pick another port")]
+    Listen {
+        /// RPC or Prometheus.
+        what: &'static str,
+        /// The address.
+        addr: SocketAddr,
+        /// The reason.
+        source: std::io::Error,
+    },
+    /// The RPC module could not be built (a programming error).
+    #[error("RPC setup failed: {0}")]
+    Rpc(String),
+}
+
+/// A running node.
+pub struct Node {
+    /// The RPC address actually bound.
+    pub rpc_addr: SocketAddr,
+    /// The Prometheus address actually bound.
+    pub prometheus_addr: Option<SocketAddr>,
+    /// The genesis hash.
+    pub genesis_hash: [u8; 32],
+    /// The database directory.
+    pub base_path: PathBuf,
+    server: jsonrpsee::server::ServerHandle,
+    chain_thread: Option<std::thread::JoinHandle<Result<(), StoreError>>>,
+    shared: Arc<Shared>,
+    metrics_task: Option<tokio::task::JoinHandle<()>>,
+    _temp: Option<tempfile::TempDir>,
+}
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Node").field("rpc_addr", &self.rpc_addr).finish()
+    }
+}
+
+/// Starts a dev-chain node. Must run inside a tokio runtime.
+pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
+    let (base_path, temp) = match &config.base_path {
+        Some(p) => (p.clone(), None),
+        None => {
+            let t = tempfile::Builder::new()
+                .prefix("cortex-dev-")
+                .tempdir()
+                .map_err(|source| NodeError::BasePath {
+                    path: std::env::temp_dir(),
+                    source,
+                })?;
+            (t.path().to_path_buf(), Some(t))
+        }
+    };
+    let db_dir = base_path.join("chains").join("dev").join("db");
+    std::fs::create_dir_all(&db_dir).map_err(|source| NodeError::BasePath {
+        path: db_dir.clone(),
+        source,
+    })?;
+    let store = Arc::new(Store::open(&db_dir.join("cortex.redb"), config.state_history)?);
+
+    let genesis = GenesisConfig::dev().map_err(|e| ChainError::Genesis(e.to_string()))?;
+    let block_time = config.block_time.unwrap_or(BlockTime::Every(Duration::from_millis(
+        genesis.params.block_time_ms,
+    )));
+    let slot_ms = match block_time {
+        BlockTime::Every(d) => u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
+        BlockTime::Instant => genesis.params.block_time_ms,
+    };
+    let api = Arc::new(ApiContext {
+        metadata_v15: cortex_runtime::metadata::metadata_v15_bytes(slot_ms),
+        api_ids: cortex_runtime::metadata::api_ids(),
+    });
+    let metrics = Arc::new(Metrics::new());
+    let author = dev_account(DEV_AUTHOR).ok();
+    let chain = Chain::open(
+        store.clone(),
+        &genesis,
+        author,
+        config.pool,
+        metrics.clone(),
+        api.clone(),
+    )?;
+    let genesis_hash = chain.genesis_hash();
+    let (requests, requests_rx) = std::sync::mpsc::channel();
+    let (heads, _) = tokio::sync::broadcast::channel(256);
+    let shared = Arc::new(Shared {
+        store,
+        genesis_hash,
+        head: std::sync::RwLock::new(chain.head().clone()),
+        heads,
+        requests,
+        metrics: metrics.clone(),
+        api,
+    });
+
+    let server = jsonrpsee::server::Server::builder()
+        .max_request_body_size(16 * 1024 * 1024)
+        .max_response_body_size(64 * 1024 * 1024)
+        .max_connections(1_000)
+        .build(config.rpc_addr)
+        .await
+        .map_err(|source| NodeError::Listen {
+            what: "RPC",
+            addr: config.rpc_addr,
+            source,
+        })?;
+    let rpc_addr = server.local_addr().map_err(|source| NodeError::Listen {
+        what: "RPC",
+        addr: config.rpc_addr,
+        source,
+    })?;
+    let module = crate::rpc::module(shared.clone()).map_err(|e| NodeError::Rpc(e.to_string()))?;
+
+    let (metrics_task, prometheus_addr) = match config.prometheus_addr {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|source| NodeError::Listen {
+                    what: "Prometheus",
+                    addr,
+                    source,
+                })?;
+            let bound = listener.local_addr().ok();
+            (
+                Some(tokio::spawn(metrics::serve(listener, metrics))),
+                bound,
+            )
+        }
+        None => (None, None),
+    };
+
+    let thread_shared = shared.clone();
+    let chain_thread = std::thread::Builder::new()
+        .name("cortex-chain".into())
+        .spawn(move || chain::run(chain, requests_rx, block_time, thread_shared))
+        .map_err(|source| NodeError::BasePath {
+            path: base_path.clone(),
+            source,
+        })?;
+    let server = server.start(module);
+    Ok(Node {
+        rpc_addr,
+        prometheus_addr,
+        genesis_hash,
+        base_path,
+        server,
+        chain_thread: Some(chain_thread),
+        shared,
+        metrics_task,
+        _temp: temp,
+    })
+}
+
+impl Node {
+    /// The shared chain view (for tests and tools in-process).
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// Whether the chain thread is still running (it stops only on a database failure).
+    pub fn chain_running(&self) -> bool {
+        self.chain_thread
+            .as_ref()
+            .is_some_and(|t| !t.is_finished())
+    }
+
+    /// Stops the RPC server and the chain thread, waits for them, and removes a temporary base
+    /// path. Returns the chain thread's error, if it stopped on one.
+    pub async fn stop(mut self) -> Result<(), StoreError> {
+        let _ = self.server.stop();
+        self.server.clone().stopped().await;
+        if let Some(t) = self.metrics_task.take() {
+            t.abort();
+        }
+        // The RPC module's copies of the request sender go with the server; ours goes now, so
+        // the chain thread sees the channel close and returns.
+        let Node {
+            chain_thread,
+            shared,
+            ..
+        } = self;
+        drop(shared);
+        match chain_thread.map(|t| tokio::task::spawn_blocking(move || t.join())) {
+            Some(join) => match join.await {
+                Ok(Ok(result)) => result,
+                _ => Ok(()),
+            },
+            None => Ok(()),
+        }
+    }
+}
