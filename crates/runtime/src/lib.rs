@@ -17,6 +17,7 @@
 //! - [`admin`]: AdminUtils' hyperparameter setters and the owner rules (freeze window, rate
 //!   limits) they share with SubtensorModule;
 //! - [`swap_pallet`]: the swap pallet's calls (`set_fee_rate`);
+//! - [`metadata`]: the V15/V14 metadata clients decode everything through;
 //! - [`runtime_api`]: the runtime APIs clients call through `state_call`;
 //! - [`version`]: the spec name and versions clients sign into extrinsics.
 //!
@@ -36,6 +37,7 @@ pub mod emission;
 pub mod event;
 pub mod executive;
 pub mod genesis;
+pub mod metadata;
 pub mod prices;
 pub mod runtime_api;
 pub mod storage;

@@ -17,7 +17,7 @@ use codec::{Decode, Encode};
 use cortex_primitives::{AccountId32, NetUid};
 
 /// A coldkey's identity (subtensor's `ChainIdentityV2`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct ChainIdentityV2 {
     /// Display name.
     pub name: Vec<u8>,
@@ -36,7 +36,7 @@ pub struct ChainIdentityV2 {
 }
 
 /// A subnet's identity (subtensor's `SubnetIdentityV3`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct SubnetIdentityV3 {
     /// The subnet's name.
     pub subnet_name: Vec<u8>,
@@ -57,9 +57,9 @@ pub struct SubnetIdentityV3 {
 }
 
 storage_map!(/// Each coldkey's identity. Optional: read with `try_get`.
-    "SubtensorModule", IdentitiesV2: Blake2_128Concat(AccountId32) => ChainIdentityV2 = ChainIdentityV2::default());
+    optional "SubtensorModule", IdentitiesV2: Blake2_128Concat(AccountId32) => ChainIdentityV2 = ChainIdentityV2::default());
 storage_map!(/// Each subnet's identity. Optional: read with `try_get`.
-    "SubtensorModule", SubnetIdentitiesV3: Blake2_128Concat(NetUid) => SubnetIdentityV3 = SubnetIdentityV3::default());
+    optional "SubtensorModule", SubnetIdentitiesV3: Blake2_128Concat(NetUid) => SubnetIdentityV3 = SubnetIdentityV3::default());
 
 /// Longest name, URL, GitHub repository and Discord fields of a coldkey identity.
 const SHORT_FIELD: usize = 256;
