@@ -16,6 +16,12 @@ pub fn blake2_128(data: &[u8]) -> [u8; 16] {
     sp_crypto_hashing::blake2_128(data)
 }
 
+/// BLAKE2b-64 (an 8-byte BLAKE2b digest, not a truncation): how runtime-API names are
+/// identified in `state_getRuntimeVersion`.
+pub fn blake2_64(data: &[u8]) -> [u8; 8] {
+    sp_crypto_hashing::blake2_64(data)
+}
+
 /// BLAKE2b-512.
 pub fn blake2_512(data: &[u8]) -> [u8; 64] {
     sp_crypto_hashing::blake2_512(data)

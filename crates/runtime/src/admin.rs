@@ -120,7 +120,7 @@ pub mod transaction_key_last_block {
 /// Subtensor's `Hyperparameter`: which owner setter a rate-limit entry belongs to (encoded as
 /// its discriminant in `LastRateLimitedBlock` keys).
 #[allow(missing_docs)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum Hyperparameter {
     Unknown = 0,
     ServingRateLimit = 1,
@@ -232,7 +232,7 @@ impl OwnerRateLimit {
 
 /// AdminUtils' events, with their indices (`PrecompileUpdated`, 0, is never emitted).
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum AdminUtilsEvent {
     #[codec(index = 1)]
     Yuma3EnableToggled { netuid: NetUid, enabled: bool },
@@ -251,7 +251,7 @@ pub enum AdminUtilsEvent {
 
 /// AdminUtils' errors, in subtensor's order.
 #[allow(missing_docs)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, scale_info::TypeInfo)]
 #[repr(u8)]
 pub enum AdminUtilsError {
     SubnetDoesNotExist = 0,
@@ -282,7 +282,7 @@ macro_rules! admin_calls {
         /// AdminUtils calls (`pallets/admin-utils/src/lib.rs`): subtensor's call indices,
         /// argument names, order and types.
         #[allow(missing_docs)]
-        #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+        #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
         pub enum AdminUtilsCall {
             $( $(#[$doc])* #[codec(index = $idx)] $name { $($field: $ty),* }, )*
         }

@@ -16,7 +16,7 @@ use cortex_primitives::AccountId32;
 pub const EXISTENTIAL_DEPOSIT: u64 = 500;
 
 /// Balances of an account, as `pallet_balances` stores them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct AccountData {
     /// Spendable balance.
     pub free: u64,
@@ -29,7 +29,7 @@ pub struct AccountData {
 }
 
 /// `System.Account`'s value.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct AccountInfo {
     /// Transactions sent so far.
     pub nonce: u32,
@@ -60,7 +60,7 @@ storage_value!(
 );
 
 /// Errors of the balances pallet (index 5), in its order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, scale_info::TypeInfo)]
 pub enum BalancesError {
     /// Vesting balance too high to send value.
     #[error("vesting balance too high to send value")]
@@ -95,7 +95,7 @@ impl BalancesError {
 }
 
 /// Balance changes the runtime reports as events (`pallet_balances` order and indices).
-#[derive(Clone, Debug, PartialEq, Eq, codec::Encode, codec::Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, codec::Encode, codec::Decode, scale_info::TypeInfo)]
 pub enum BalancesEvent {
     /// An account was created with this free balance.
     #[codec(index = 0)]

@@ -33,7 +33,7 @@ pub enum CallDecodeError {
 }
 
 /// Every call the runtime dispatches.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum RuntimeCall {
     /// `System` (0).
     #[codec(index = 0)]
@@ -94,7 +94,7 @@ impl RuntimeCall {
 
 /// `System` calls.
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum SystemCall {
     /// Does nothing but cost a fee.
     #[codec(index = 0)]
@@ -115,7 +115,7 @@ impl SystemCall {
 
 /// `Timestamp` calls.
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum TimestampCall {
     /// The block's timestamp in milliseconds: the inherent every block carries.
     #[codec(index = 0)]
@@ -127,7 +127,7 @@ pub enum TimestampCall {
 
 /// `Balances` calls.
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum BalancesCall {
     #[codec(index = 0)]
     transfer_allow_death {
@@ -177,7 +177,7 @@ impl BalancesCall {
 
 /// `Utility` calls.
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum UtilityCall {
     /// Dispatches each call until one fails; earlier ones stay applied.
     #[codec(index = 0)]
@@ -202,7 +202,7 @@ impl UtilityCall {
 
 /// `Sudo` calls.
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum SudoCall {
     #[codec(index = 0)]
     sudo { call: Box<RuntimeCall> },
@@ -236,7 +236,7 @@ impl SudoCall {
 
 /// `SubtensorModule` calls (`pallets/subtensor/src/macros/dispatches.rs`).
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum SubtensorCall {
     #[codec(index = 0)]
     set_weights {

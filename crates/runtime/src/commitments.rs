@@ -236,9 +236,80 @@ impl Decode for Data {
     }
 }
 
+/// Described to the metadata as subtensor's `BoundedVec<u8, _>`: a composite wrapping `Vec<u8>`,
+/// which is exactly how it encodes.
+impl<const MAX: usize> scale_info::TypeInfo for BoundedBytes<MAX> {
+    type Identity = Self;
+
+    fn type_info() -> scale_info::Type {
+        scale_info::Type::builder()
+            .path(scale_info::Path::new(
+                "BoundedVec",
+                "bounded_collections::bounded_vec",
+            ))
+            .type_params(vec![scale_info::TypeParameter::new(
+                "T",
+                Some(scale_info::meta_type::<u8>()),
+            )])
+            .composite(
+                scale_info::build::Fields::unnamed()
+                    .field(|f| f.ty::<Vec<u8>>().type_name("Vec<T>")),
+            )
+    }
+}
+
+/// Adds `Raw{n}` (index `n + 1`, carrying `[u8; n]`) for each listed `n`.
+macro_rules! raw_data_variants {
+    ($variants:expr; $($n:literal => $index:literal,)*) => {
+        $variants
+            $(.variant(concat!("Raw", stringify!($n)), |v| {
+                v.index($index)
+                    .fields(scale_info::build::Fields::unnamed().field(|f| f.ty::<[u8; $n]>()))
+            }))*
+    };
+}
+
+/// `Data` is hand-encoded (see its `Encode`), so its metadata is hand-written to match, as
+/// subtensor's `pallet_commitments::types::Data` lists it: `None` 0, `Raw0`…`Raw128` 1…129 (the
+/// bytes without a length prefix), the four hashes 130…133, `TimelockEncrypted` 134,
+/// `ResetBondsFlag` 135, `BigRaw` 136.
+impl scale_info::TypeInfo for Data {
+    type Identity = Self;
+
+    fn type_info() -> scale_info::Type {
+        use scale_info::build::{Fields, Variants};
+        let hash = |v: scale_info::build::VariantBuilder<scale_info::form::MetaForm>, index: u8| {
+            v.index(index)
+                .fields(Fields::unnamed().field(|f| f.ty::<[u8; 32]>()))
+        };
+        let variants = Variants::new().variant_unit("None", 0);
+        let variants = raw_data_variants!(variants; 0 => 1, 1 => 2, 2 => 3, 3 => 4, 4 => 5, 5 => 6, 6 => 7, 7 => 8, 8 => 9, 9 => 10, 10 => 11, 11 => 12, 12 => 13, 13 => 14, 14 => 15, 15 => 16, 16 => 17, 17 => 18, 18 => 19, 19 => 20, 20 => 21, 21 => 22, 22 => 23, 23 => 24, 24 => 25, 25 => 26, 26 => 27, 27 => 28, 28 => 29, 29 => 30, 30 => 31, 31 => 32, 32 => 33, 33 => 34, 34 => 35, 35 => 36, 36 => 37, 37 => 38, 38 => 39, 39 => 40, 40 => 41, 41 => 42, 42 => 43, 43 => 44, 44 => 45, 45 => 46, 46 => 47, 47 => 48, 48 => 49, 49 => 50, 50 => 51, 51 => 52, 52 => 53, 53 => 54, 54 => 55, 55 => 56, 56 => 57, 57 => 58, 58 => 59, 59 => 60, 60 => 61, 61 => 62, 62 => 63, 63 => 64, 64 => 65, 65 => 66, 66 => 67, 67 => 68, 68 => 69, 69 => 70, 70 => 71, 71 => 72, 72 => 73, 73 => 74, 74 => 75, 75 => 76, 76 => 77, 77 => 78, 78 => 79, 79 => 80, 80 => 81, 81 => 82, 82 => 83, 83 => 84, 84 => 85, 85 => 86, 86 => 87, 87 => 88, 88 => 89, 89 => 90, 90 => 91, 91 => 92, 92 => 93, 93 => 94, 94 => 95, 95 => 96, 96 => 97, 97 => 98, 98 => 99, 99 => 100, 100 => 101, 101 => 102, 102 => 103, 103 => 104, 104 => 105, 105 => 106, 106 => 107, 107 => 108, 108 => 109, 109 => 110, 110 => 111, 111 => 112, 112 => 113, 113 => 114, 114 => 115, 115 => 116, 116 => 117, 117 => 118, 118 => 119, 119 => 120, 120 => 121, 121 => 122, 122 => 123, 123 => 124, 124 => 125, 125 => 126, 126 => 127, 127 => 128, 128 => 129,);
+        let variants = variants
+            .variant("BlakeTwo256", |v| hash(v, BLAKE_TWO_256))
+            .variant("Sha256", |v| hash(v, SHA_256))
+            .variant("Keccak256", |v| hash(v, KECCAK_256))
+            .variant("ShaThree256", |v| hash(v, SHA_THREE_256))
+            .variant("TimelockEncrypted", |v| {
+                v.index(TIMELOCK_ENCRYPTED).fields(
+                    Fields::named()
+                        .field(|f| f.ty::<BoundedBytes<MAX_TIMELOCK_BYTES>>().name("encrypted"))
+                        .field(|f| f.ty::<u64>().name("reveal_round")),
+                )
+            })
+            .variant_unit("ResetBondsFlag", RESET_BONDS_FLAG)
+            .variant("BigRaw", |v| {
+                v.index(BIG_RAW)
+                    .fields(Fields::unnamed().field(|f| f.ty::<BoundedBytes<MAX_BIGRAW_BYTES>>()))
+            });
+        scale_info::Type::builder()
+            .path(scale_info::Path::new("Data", "pallet_commitments::types"))
+            .variant(variants)
+    }
+}
+
 /// A commitment's fields (`CommitmentInfo<MaxFields>`): encoded as a `Vec<Data>`; decoding
 /// refuses more than [`MAX_FIELDS`] (so a call carrying more does not decode, as in subtensor).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Encode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, scale_info::TypeInfo)]
 pub struct CommitmentInfo {
     /// The fields.
     pub fields: Vec<Data>,
@@ -261,7 +332,7 @@ impl Decode for CommitmentInfo {
 /// `CommitmentOf`'s value: the deposit held (rao), the block of the last commitment and its
 /// fields. Decoding pads short input with zeros, as subtensor's (for values written before
 /// fields were added).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Encode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, scale_info::TypeInfo)]
 pub struct Registration {
     /// Deposit held for the commitment, in rao.
     pub deposit: u64,
@@ -322,7 +393,7 @@ impl<I: Input> Input for ZeroPadded<'_, I> {
 }
 
 /// How much of the space budget an account used on a subnet, and in which epoch.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct UsageTracker {
     /// The subnet's epoch index when the space was used.
     pub last_epoch: u64,
@@ -333,21 +404,21 @@ pub struct UsageTracker {
 storage_value!(/// Every `(netuid, account)` whose commitment has a timelocked field.
     "Commitments", TimelockedIndex: BTreeSet<(NetUid, AccountId32)> = BTreeSet::new());
 storage_double_map!(/// Each account's commitment on a subnet. Optional: read with `try_get`.
-    "Commitments", CommitmentOf: Identity(NetUid), Twox64Concat(AccountId32) => Registration = Registration::default());
+    optional "Commitments", CommitmentOf: Identity(NetUid), Twox64Concat(AccountId32) => Registration = Registration::default());
 storage_double_map!(/// The block of each account's last commitment on a subnet. Optional.
-    "Commitments", LastCommitment: Identity(NetUid), Twox64Concat(AccountId32) => u32 = 0);
+    optional "Commitments", LastCommitment: Identity(NetUid), Twox64Concat(AccountId32) => u32 = 0);
 storage_double_map!(/// The block each account last asked for a bonds reset on a subnet. Optional.
-    "Commitments", LastBondsReset: Identity(NetUid), Twox64Concat(AccountId32) => u32 = 0);
+    optional "Commitments", LastBondsReset: Identity(NetUid), Twox64Concat(AccountId32) => u32 = 0);
 storage_double_map!(/// Revealed timelocked fields with their reveal blocks (never written by Cortex: no drand).
-    "Commitments", RevealedCommitments: Identity(NetUid), Twox64Concat(AccountId32) => Vec<(Vec<u8>, u64)> = Vec::new());
+    optional "Commitments", RevealedCommitments: Identity(NetUid), Twox64Concat(AccountId32) => Vec<(Vec<u8>, u64)> = Vec::new());
 storage_double_map!(/// Space each account used on a subnet in its current epoch. Optional.
-    "Commitments", UsedSpaceOf: Identity(NetUid), Twox64Concat(AccountId32) => UsageTracker = UsageTracker::default());
+    optional "Commitments", UsedSpaceOf: Identity(NetUid), Twox64Concat(AccountId32) => UsageTracker = UsageTracker::default());
 storage_value!(/// The space budget per account, subnet and epoch.
     "Commitments", MaxSpace: u32 = DEFAULT_MAX_SPACE);
 
 /// `Commitments` calls (`pallets/commitments/src/lib.rs`).
 #[allow(non_camel_case_types, missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum CommitmentsCall {
     /// Sets the signer's commitment on `netuid` (the signer must be a hotkey registered there).
     #[codec(index = 0)]
@@ -371,7 +442,7 @@ impl CommitmentsCall {
 }
 
 /// `Commitments` events, at subtensor's indices.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum CommitmentsEvent {
     /// A commitment was set.
     #[codec(index = 0)]
@@ -402,7 +473,7 @@ pub enum CommitmentsEvent {
 }
 
 /// `Commitments` errors, in subtensor's order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, scale_info::TypeInfo)]
 #[repr(u8)]
 pub enum CommitmentsError {
     /// More fields than [`MAX_FIELDS`].

@@ -58,7 +58,7 @@ pub struct BlockContext {
 
 /// `sp_runtime::ModuleError`: a pallet's index and the error's index in it (plus three bytes
 /// Substrate reserves for nested errors, always zero here).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct ModuleError {
     /// The pallet's index in the runtime.
     pub index: u8,
@@ -68,7 +68,7 @@ pub struct ModuleError {
 
 /// `sp_runtime::TokenError`, in Substrate's order.
 #[allow(missing_docs)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum TokenError {
     FundsUnavailable,
     OnlyProvider,
@@ -84,7 +84,7 @@ pub enum TokenError {
 
 /// `sp_arithmetic::ArithmeticError`, in Substrate's order.
 #[allow(missing_docs)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum ArithmeticError {
     Underflow,
     Overflow,
@@ -93,7 +93,7 @@ pub enum ArithmeticError {
 
 /// `sp_runtime::TransactionalError`, in Substrate's order.
 #[allow(missing_docs)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum TransactionalError {
     LimitReached,
     NoLayer,
@@ -102,7 +102,9 @@ pub enum TransactionalError {
 /// `sp_runtime::DispatchError`, in Substrate's order (the `Other` string is not encoded, as in
 /// Substrate, and `Trie` carries no detail here).
 #[allow(missing_docs)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, thiserror::Error)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, thiserror::Error, scale_info::TypeInfo,
+)]
 pub enum DispatchError {
     #[error("dispatch failed")]
     Other,
@@ -177,7 +179,7 @@ pub const BALANCES_INDEX: u8 = 5;
 pub type DispatchResult = Result<(), DispatchError>;
 
 /// `sp_weights::Weight`: execution time (picoseconds) and proof size (bytes).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct Weight {
     /// Reference execution time, in picoseconds.
     #[codec(compact)]
@@ -215,7 +217,7 @@ impl Weight {
 
 /// `frame_support::dispatch::DispatchClass`.
 #[allow(missing_docs)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum DispatchClass {
     Normal,
     Operational,
@@ -224,14 +226,14 @@ pub enum DispatchClass {
 
 /// `frame_support::dispatch::Pays`: whether the signer pays the call's fee.
 #[allow(missing_docs)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum Pays {
     Yes,
     No,
 }
 
 /// `DispatchEventInfo`, as `ExtrinsicSuccess` and `ExtrinsicFailed` carry it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct DispatchInfo {
     /// The call's weight.
     pub weight: Weight,
@@ -242,7 +244,7 @@ pub struct DispatchInfo {
 }
 
 /// `sp_runtime::MultiAddress<AccountId32, ()>`: how `Balances` calls name an account.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum MultiAddress {
     /// An account id.
     Id(AccountId32),

@@ -12,7 +12,7 @@ use codec::{Decode, Encode};
 use cortex_primitives::{AccountId32, NetUid};
 
 /// `frame_system::Phase`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum Phase {
     /// While applying the extrinsic at this index of the block.
     ApplyExtrinsic(u32),
@@ -22,7 +22,8 @@ pub enum Phase {
     Initialization,
 }
 
-/// One entry of `System.Events`.
+/// One entry of `System.Events` (its metadata is written by hand in `crate::metadata`, which
+/// describes the topics as `H256`).
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct EventRecord {
     /// When it was emitted.
@@ -35,7 +36,7 @@ pub struct EventRecord {
 
 /// Every event the runtime emits, by pallet index.
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum RuntimeEvent {
     #[codec(index = 0)]
     System(SystemEvent),
@@ -71,7 +72,7 @@ impl From<BalancesEvent> for RuntimeEvent {
 
 /// `frame_system` events.
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum SystemEvent {
     #[codec(index = 0)]
     ExtrinsicSuccess { dispatch_info: DispatchInfo },
@@ -90,7 +91,7 @@ pub enum SystemEvent {
 
 /// `pallet_transaction_payment` events.
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum TransactionPaymentEvent {
     /// The fee (and tip) an extrinsic's signer paid.
     #[codec(index = 0)]
@@ -103,7 +104,7 @@ pub enum TransactionPaymentEvent {
 
 /// `pallet_utility` events.
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum UtilityEvent {
     #[codec(index = 0)]
     BatchInterrupted { index: u32, error: DispatchError },
@@ -119,7 +120,7 @@ pub enum UtilityEvent {
 
 /// `pallet_sudo` events.
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum SudoEvent {
     #[codec(index = 0)]
     Sudid { sudo_result: DispatchResult },
@@ -136,7 +137,7 @@ pub enum SudoEvent {
 
 /// The swap pallet's events.
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum SwapEvent {
     #[codec(index = 0)]
     FeeRateSet { netuid: NetUid, rate: u16 },

@@ -34,9 +34,9 @@ storage_value!(/// The events of the current block.
 storage_value!(/// How many events the current block has.
     "System", EventCount: u32 = 0);
 storage_value!(/// Extrinsics applied in the current block.
-    "System", ExtrinsicCount: u32 = 0);
+    optional "System", ExtrinsicCount: u32 = 0);
 storage_value!(/// The sudo key. Optional: read with `try_get`.
-    "Sudo", Key: AccountId32 = AccountId32([0; 32]));
+    optional "Sudo", Key: AccountId32 = AccountId32([0; 32]));
 storage_value!(/// The block's timestamp, in milliseconds.
     "Timestamp", Now: u64 = 0);
 storage_value!(/// Whether this block's timestamp was set.

@@ -18,6 +18,7 @@
 //!   limits) they share with SubtensorModule;
 //! - [`swap_pallet`]: the swap pallet's calls (`set_fee_rate`);
 //! - [`extrinsic`]: extrinsic format v4, eras, the signed payload and its signature check;
+//! - [`metadata`]: the V15/V14 metadata clients decode everything through;
 //! - [`runtime_api`]: the runtime APIs clients call through `state_call`;
 //! - [`version`]: the spec name and versions clients sign into extrinsics.
 //!
@@ -38,6 +39,7 @@ pub mod event;
 pub mod executive;
 pub mod extrinsic;
 pub mod genesis;
+pub mod metadata;
 pub mod prices;
 pub mod runtime_api;
 pub mod storage;

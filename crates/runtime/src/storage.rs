@@ -235,18 +235,35 @@ fn hex_string(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Declares a plain storage value: `storage_value!(Pallet, Item: Type = default)`.
+/// Declares a plain storage value: `storage_value!(Pallet, Item: Type = default)`, or
+/// `storage_value!(optional Pallet, Item: Type = default)` for an item subtensor declares with
+/// `OptionQuery` (the metadata then says a missing value reads as `None`; Rust callers read it
+/// with `try_get`).
 ///
 /// Generates a unit struct with `key()`, `get` (default when missing), `try_get`, `put`,
-/// `kill` and `exists`.
+/// `kill`, `exists`, its pallet prefix `PALLET` and its metadata entry `metadata()`. Only `///`
+/// doc comments may precede the declaration: they become the metadata's docs.
 #[macro_export]
 macro_rules! storage_value {
-    ($(#[$doc:meta])* $pallet:literal, $name:ident : $ty:ty = $default:expr) => {
-        $(#[$doc])*
+    (@item $modifier:ident [$($doc:literal),*] $pallet:literal, $name:ident : $ty:ty = $default:expr) => {
+        $(#[doc = $doc])*
         pub struct $name;
 
         #[allow(dead_code)]
         impl $name {
+            /// The pallet prefix the item is stored under.
+            pub const PALLET: &'static str = $pallet;
+            /// The item's entry in the runtime metadata.
+            pub fn metadata() -> frame_metadata::v15::StorageEntryMetadata {
+                let modifier = frame_metadata::v15::StorageEntryModifier::$modifier;
+                frame_metadata::v15::StorageEntryMetadata {
+                    name: stringify!($name),
+                    default: $crate::storage::__default_bytes(&modifier, || -> $ty { $default }),
+                    modifier,
+                    ty: frame_metadata::v15::StorageEntryType::Plain(scale_info::meta_type::<$ty>()),
+                    docs: vec![$($doc),*],
+                }
+            }
             /// The storage key.
             pub fn key() -> Vec<u8> {
                 $crate::storage::__prefix($pallet, stringify!($name)).to_vec()
@@ -274,17 +291,41 @@ macro_rules! storage_value {
             }
         }
     };
+    ($(#[doc = $doc:literal])* optional $pallet:literal, $name:ident : $ty:ty = $default:expr) => {
+        $crate::storage_value!(@item Optional [$($doc),*] $pallet, $name: $ty = $default);
+    };
+    ($(#[doc = $doc:literal])* $pallet:literal, $name:ident : $ty:ty = $default:expr) => {
+        $crate::storage_value!(@item Default [$($doc),*] $pallet, $name: $ty = $default);
+    };
 }
 
-/// Declares a storage map: `storage_map!(Pallet, Item: Hasher(Key) => Value = default)`.
+/// Declares a storage map: `storage_map!(Pallet, Item: Hasher(Key) => Value = default)`
+/// (`optional Pallet` for `OptionQuery` items, as in [`storage_value!`]).
 #[macro_export]
 macro_rules! storage_map {
-    ($(#[$doc:meta])* $pallet:literal, $name:ident : $hasher:ident ($kty:ty) => $vty:ty = $default:expr) => {
-        $(#[$doc])*
+    (@item $modifier:ident [$($doc:literal),*] $pallet:literal, $name:ident : $hasher:ident ($kty:ty) => $vty:ty = $default:expr) => {
+        $(#[doc = $doc])*
         pub struct $name;
 
         #[allow(dead_code)]
         impl $name {
+            /// The pallet prefix the item is stored under.
+            pub const PALLET: &'static str = $pallet;
+            /// The item's entry in the runtime metadata.
+            pub fn metadata() -> frame_metadata::v15::StorageEntryMetadata {
+                let modifier = frame_metadata::v15::StorageEntryModifier::$modifier;
+                frame_metadata::v15::StorageEntryMetadata {
+                    name: stringify!($name),
+                    default: $crate::storage::__default_bytes(&modifier, || -> $vty { $default }),
+                    modifier,
+                    ty: frame_metadata::v15::StorageEntryType::Map {
+                        hashers: vec![frame_metadata::v15::StorageHasher::$hasher],
+                        key: scale_info::meta_type::<$kty>(),
+                        value: scale_info::meta_type::<$vty>(),
+                    },
+                    docs: vec![$($doc),*],
+                }
+            }
             /// The prefix shared by every key of the map.
             pub fn prefix() -> Vec<u8> {
                 $crate::storage::__prefix($pallet, stringify!($name)).to_vec()
@@ -335,18 +376,45 @@ macro_rules! storage_map {
             }
         }
     };
+    ($(#[doc = $doc:literal])* optional $pallet:literal, $name:ident : $hasher:ident ($kty:ty) => $vty:ty = $default:expr) => {
+        $crate::storage_map!(@item Optional [$($doc),*] $pallet, $name: $hasher($kty) => $vty = $default);
+    };
+    ($(#[doc = $doc:literal])* $pallet:literal, $name:ident : $hasher:ident ($kty:ty) => $vty:ty = $default:expr) => {
+        $crate::storage_map!(@item Default [$($doc),*] $pallet, $name: $hasher($kty) => $vty = $default);
+    };
 }
 
 /// Declares a storage double map:
-/// `storage_double_map!(Pallet, Item: H1(K1), H2(K2) => Value = default)`.
+/// `storage_double_map!(Pallet, Item: H1(K1), H2(K2) => Value = default)` (`optional Pallet`
+/// for `OptionQuery` items, as in [`storage_value!`]).
 #[macro_export]
 macro_rules! storage_double_map {
-    ($(#[$doc:meta])* $pallet:literal, $name:ident : $h1:ident ($k1:ty), $h2:ident ($k2:ty) => $vty:ty = $default:expr) => {
-        $(#[$doc])*
+    (@item $modifier:ident [$($doc:literal),*] $pallet:literal, $name:ident : $h1:ident ($k1:ty), $h2:ident ($k2:ty) => $vty:ty = $default:expr) => {
+        $(#[doc = $doc])*
         pub struct $name;
 
         #[allow(dead_code)]
         impl $name {
+            /// The pallet prefix the item is stored under.
+            pub const PALLET: &'static str = $pallet;
+            /// The item's entry in the runtime metadata (the key type is the tuple of both parts).
+            pub fn metadata() -> frame_metadata::v15::StorageEntryMetadata {
+                let modifier = frame_metadata::v15::StorageEntryModifier::$modifier;
+                frame_metadata::v15::StorageEntryMetadata {
+                    name: stringify!($name),
+                    default: $crate::storage::__default_bytes(&modifier, || -> $vty { $default }),
+                    modifier,
+                    ty: frame_metadata::v15::StorageEntryType::Map {
+                        hashers: vec![
+                            frame_metadata::v15::StorageHasher::$h1,
+                            frame_metadata::v15::StorageHasher::$h2,
+                        ],
+                        key: scale_info::meta_type::<($k1, $k2)>(),
+                        value: scale_info::meta_type::<$vty>(),
+                    },
+                    docs: vec![$($doc),*],
+                }
+            }
             /// The prefix shared by every key of the map.
             pub fn prefix() -> Vec<u8> {
                 $crate::storage::__prefix($pallet, stringify!($name)).to_vec()
@@ -407,6 +475,25 @@ macro_rules! storage_double_map {
             }
         }
     };
+    ($(#[doc = $doc:literal])* optional $pallet:literal, $name:ident : $h1:ident ($k1:ty), $h2:ident ($k2:ty) => $vty:ty = $default:expr) => {
+        $crate::storage_double_map!(@item Optional [$($doc),*] $pallet, $name: $h1($k1), $h2($k2) => $vty = $default);
+    };
+    ($(#[doc = $doc:literal])* $pallet:literal, $name:ident : $h1:ident ($k1:ty), $h2:ident ($k2:ty) => $vty:ty = $default:expr) => {
+        $crate::storage_double_map!(@item Default [$($doc),*] $pallet, $name: $h1($k1), $h2($k2) => $vty = $default);
+    };
+}
+
+/// The metadata's default bytes of a storage item: the SCALE encoding of its declared default,
+/// or, for an `Optional` item, of `None` (clients decode a missing `Optional` value as `None`).
+#[doc(hidden)]
+pub fn __default_bytes<T: Encode>(
+    modifier: &frame_metadata::v15::StorageEntryModifier,
+    default: impl FnOnce() -> T,
+) -> Vec<u8> {
+    match modifier {
+        frame_metadata::v15::StorageEntryModifier::Optional => vec![0],
+        frame_metadata::v15::StorageEntryModifier::Default => default().encode(),
+    }
 }
 
 /// `twox128(pallet) ++ twox128(item)`, for the storage macros.

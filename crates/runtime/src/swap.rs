@@ -54,7 +54,7 @@ pub enum SwapError {
 
 /// The weights of a Balancer pool: the quote (TAO) weight `w2`; the base (alpha) weight is
 /// `1 − w2`. Both stay within [0.01, 0.99].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, codec::Encode, codec::Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, codec::Encode, codec::Decode, scale_info::TypeInfo)]
 pub struct Balancer {
     quote: Perquintill,
 }

@@ -21,7 +21,7 @@ pub const MAX_FEE_RATE: u16 = 10_000;
 
 /// The swap pallet's errors, in subtensor's order.
 #[allow(missing_docs)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, scale_info::TypeInfo)]
 #[repr(u8)]
 pub enum SwapPalletError {
     FeeRateTooHigh = 0,
@@ -46,16 +46,16 @@ impl From<SwapPalletError> for DispatchError {
 }
 
 /// A tick of the retired concentrated-liquidity AMM (`TickIndex(i32)`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct TickIndex(pub i32);
 
 /// A liquidity position of the retired AMM (`PositionId(u128)`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct PositionId(pub u128);
 
 /// Swap pallet calls: subtensor's call indices, argument names, order and types.
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum SwapCall {
     /// Root only: the subnet's swap fee, at most [`MAX_FEE_RATE`].
     #[codec(index = 0)]

@@ -35,7 +35,7 @@ storage_map!(/// What happens to incentive earned by owner hotkeys: 0 burn, 1 re
     "SubtensorModule", RecycleOrBurn: Identity(NetUid) => RecycleOrBurnEnum = RecycleOrBurnEnum::Burn);
 storage_double_map!(/// Where a coldkey's miner incentive on a subnet is staked. Optional: read with
     /// `try_get`.
-    "SubtensorModule", AutoStakeDestination: Blake2_128Concat(AccountId32), Identity(NetUid) => AccountId32 = ZERO_ACCOUNT);
+    optional "SubtensorModule", AutoStakeDestination: Blake2_128Concat(AccountId32), Identity(NetUid) => AccountId32 = ZERO_ACCOUNT);
 storage_double_map!(/// Alpha dividends each hotkey received at the subnet's last epoch.
     "SubtensorModule", AlphaDividendsPerSubnet: Identity(NetUid), Blake2_128Concat(AccountId32) => u64 = 0);
 storage_double_map!(/// Root alpha dividends each hotkey received at the subnet's last epoch.
@@ -57,7 +57,7 @@ storage_map!(/// Protocol TAO flow (bookkeeping).
 pub const DEFAULT_MOVING_ALPHA_BITS: i128 = 12_885;
 
 /// `RecycleOrBurnEnum`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, codec::Encode, codec::Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, codec::Encode, codec::Decode, scale_info::TypeInfo)]
 pub enum RecycleOrBurnEnum {
     /// Destroy the alpha, leaving `SubnetAlphaOut` as it is.
     Burn,

@@ -13,7 +13,7 @@ pub const PALLET_INDEX: u8 = 7;
 /// SubtensorModule's errors (names and order are subtensor's; see the metadata for each one's
 /// documentation).
 #[allow(missing_docs)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, scale_info::TypeInfo)]
 #[repr(u8)]
 pub enum Error {
     RootNetworkDoesNotExist = 0,

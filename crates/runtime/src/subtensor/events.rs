@@ -12,7 +12,7 @@ use cortex_primitives::{AccountId32, NetUid};
 
 /// A SubtensorModule event.
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum Event {
     /// A subnet was registered: `(netuid, mechanism)`.
     #[codec(index = 0)]

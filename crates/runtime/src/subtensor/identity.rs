@@ -57,9 +57,9 @@ pub struct SubnetIdentityV3 {
 }
 
 storage_map!(/// Each coldkey's identity. Optional: read with `try_get`.
-    "SubtensorModule", IdentitiesV2: Blake2_128Concat(AccountId32) => ChainIdentityV2 = ChainIdentityV2::default());
+    optional "SubtensorModule", IdentitiesV2: Blake2_128Concat(AccountId32) => ChainIdentityV2 = ChainIdentityV2::default());
 storage_map!(/// Each subnet's identity. Optional: read with `try_get`.
-    "SubtensorModule", SubnetIdentitiesV3: Blake2_128Concat(NetUid) => SubnetIdentityV3 = SubnetIdentityV3::default());
+    optional "SubtensorModule", SubnetIdentitiesV3: Blake2_128Concat(NetUid) => SubnetIdentityV3 = SubnetIdentityV3::default());
 
 /// Longest name, URL, GitHub repository and Discord fields of a coldkey identity.
 const SHORT_FIELD: usize = 256;

@@ -2,6 +2,7 @@
 
 pub mod block;
 pub mod coinbase;
+pub mod declared;
 pub mod dispatch;
 pub mod dissolve;
 pub mod epoch;

@@ -64,7 +64,7 @@ pub struct PrometheusInfo {
 pub const MAX_CERTIFICATE_KEY: usize = 64;
 
 /// A neuron's TLS certificate (subtensor's `NeuronCertificate`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct NeuronCertificate {
     /// The public key, at most [`MAX_CERTIFICATE_KEY`] bytes.
     pub public_key: Vec<u8>,
@@ -88,11 +88,11 @@ impl NeuronCertificate {
 }
 
 storage_double_map!(/// Each hotkey's axon on each subnet. Optional: read with `try_get`.
-    "SubtensorModule", Axons: Identity(NetUid), Blake2_128Concat(AccountId32) => AxonInfo = AxonInfo::default());
+    optional "SubtensorModule", Axons: Identity(NetUid), Blake2_128Concat(AccountId32) => AxonInfo = AxonInfo::default());
 storage_double_map!(/// Each hotkey's Prometheus endpoint on each subnet. Optional: read with `try_get`.
-    "SubtensorModule", Prometheus: Identity(NetUid), Blake2_128Concat(AccountId32) => PrometheusInfo = PrometheusInfo::default());
+    optional "SubtensorModule", Prometheus: Identity(NetUid), Blake2_128Concat(AccountId32) => PrometheusInfo = PrometheusInfo::default());
 storage_double_map!(/// Each hotkey's TLS certificate on each subnet. Optional: read with `try_get`.
-    "SubtensorModule", NeuronCertificates: Identity(NetUid), Blake2_128Concat(AccountId32) => NeuronCertificate = NeuronCertificate::default());
+    optional "SubtensorModule", NeuronCertificates: Identity(NetUid), Blake2_128Concat(AccountId32) => NeuronCertificate = NeuronCertificate::default());
 storage_value!(/// Highest delegate take, u16 proportion (18 %).
     "SubtensorModule", MaxDelegateTake: u16 = 11_796);
 storage_value!(/// Lowest delegate take.

@@ -29,7 +29,7 @@ const SAFE_FLOAT_MAX_EXP: i64 = 21;
 
 /// A non-negative decimal float `mantissa · 10^exponent`, normalized so that
 /// `10^20 < mantissa ≤ 10^21` (or zero). SCALE: `(u128, i64)`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct SafeFloat {
     mantissa: u128,
     exponent: i64,

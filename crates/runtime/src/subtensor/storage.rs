@@ -39,7 +39,7 @@ storage_map!(/// Whether `start_call` enabled staking and emission on the subnet
     "SubtensorModule", SubtokenEnabled: Identity(NetUid) => bool = false);
 storage_map!(/// First block that emits to the subnet (`start_call` block + 1). Optional: read with
     /// `try_get` (absent until `start_call`).
-    "SubtensorModule", FirstEmissionBlockNumber: Identity(NetUid) => u64 = 0);
+    optional "SubtensorModule", FirstEmissionBlockNumber: Identity(NetUid) => u64 = 0);
 storage_map!(/// Whether the subnet takes TAO emission.
     "SubtensorModule", SubnetEmissionEnabled: Identity(NetUid) => bool = true);
 storage_map!(/// The subnet's token symbol (UTF-8).
@@ -172,7 +172,7 @@ storage_double_map!(/// The hotkey at each uid.
     "SubtensorModule", Keys: Identity(NetUid), Identity(u16) => AccountId32 = ZERO_ACCOUNT);
 storage_double_map!(/// The uid of each registered hotkey. Optional: read with `try_get` (absent when the
     /// hotkey is not registered on the subnet).
-    "SubtensorModule", Uids: Identity(NetUid), Blake2_128Concat(AccountId32) => u16 = 0);
+    optional "SubtensorModule", Uids: Identity(NetUid), Blake2_128Concat(AccountId32) => u16 = 0);
 storage_double_map!(/// Block each uid was (re)registered at.
     "SubtensorModule", BlockAtRegistration: Identity(NetUid), Identity(u16) => u64 = 0);
 storage_double_map!(/// Whether a hotkey is registered on a subnet.
@@ -217,7 +217,7 @@ storage_map!(/// Delegate take of a hotkey, u16 proportion.
 
 storage_double_map!(/// Hash commits of weights per mechanism index and hotkey, oldest first:
     /// `(hash, commit_epoch, commit_block, reveal_block)`. Optional: read with `try_get`.
-    "SubtensorModule", WeightCommits: Twox64Concat(u16), Twox64Concat(AccountId32) => Vec<([u8; 32], u64, u64, u64)> = Vec::new());
+    optional "SubtensorModule", WeightCommits: Twox64Concat(u16), Twox64Concat(AccountId32) => Vec<([u8; 32], u64, u64, u64)> = Vec::new());
 
 /// The storage index of mechanism `mecid` of `netuid`: `mecid·4096 + netuid`.
 pub fn mechanism_index(netuid: NetUid, mecid: u8) -> u16 {

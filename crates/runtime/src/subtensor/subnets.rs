@@ -26,7 +26,7 @@ storage_map!(/// The pool's swap fee, parts of 65535 (swap pallet).
     "Swap", FeeRate: Twox64Concat(NetUid) => u16 = crate::swap::DEFAULT_FEE_RATE);
 
 /// Rate-limit keys of `LastRateLimitedBlock` (subtensor's `RateLimitKey`, SCALE-encoded).
-#[derive(Clone, Debug, PartialEq, Eq, Encode, codec::Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, codec::Decode, scale_info::TypeInfo)]
 pub enum RateLimitKey {
     /// Last change of a subnet's owner hotkey (index 0).
     #[codec(index = 0)]
