@@ -30,7 +30,11 @@ fi
 if [[ ! -x "$venv/bin/python" ]]; then
     echo "creating interop venv at $venv"
     mkdir -p "$(dirname "$venv")"
-    "$python" -m venv "$venv"
+    if ! "$python" -m venv "$venv"; then
+        echo "setup.sh: '$python -m venv' failed; install the venv module (Debian/Ubuntu: apt-get install python3-venv) or set PYTHON" >&2
+        rm -rf "$venv"
+        exit 1
+    fi
 fi
 
 start=$(date +%s)
