@@ -1,7 +1,8 @@
 //! `cortex`: the command-line entry point of Cortex.
 //!
-//! Today it runs Yuma Consensus scenarios (`cortex yuma run FILE.json`); the node, localnet,
-//! wallet and subnet commands join it as their crates land.
+//! Today it runs the dev chain (`cortex node --dev`) and Yuma Consensus scenarios
+//! (`cortex yuma run FILE.json`); localnet, wallet and subnet commands join it as their crates
+//! land.
 //!
 //! Exit codes: 0 on success, 2 when the input is bad (the message names the field), 1 for
 //! anything else (an unreadable file, a failed write).
@@ -10,6 +11,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod node;
 mod yuma;
 
 /// Cortex: the Bittensor network, in Rust.
@@ -22,6 +24,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Run a chain node (today: the dev chain, one author with instant finality).
+    Node(node::NodeArgs),
     /// Yuma Consensus: run epoch scenarios.
     Yuma {
         #[command(subcommand)]
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     match cli.command {
+        Command::Node(args) => node::run(args),
         Command::Yuma {
             command: YumaCommand::Run { file, pretty },
         } => yuma::run(&file, pretty),

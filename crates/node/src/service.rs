@@ -155,10 +155,14 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
         api,
     });
 
-    let server = jsonrpsee::server::Server::builder()
+    // The V15 metadata answer is about a megabyte of hex: allow large frames.
+    let server_config = jsonrpsee::server::ServerConfig::builder()
         .max_request_body_size(16 * 1024 * 1024)
         .max_response_body_size(64 * 1024 * 1024)
         .max_connections(1_000)
+        .build();
+    let server = jsonrpsee::server::Server::builder()
+        .set_config(server_config)
         .build(config.rpc_addr)
         .await
         .map_err(|source| NodeError::Listen {
