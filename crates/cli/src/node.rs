@@ -63,7 +63,10 @@ pub fn run(args: NodeArgs) -> ExitCode {
         eprintln!("error: only the development chain exists so far; run `cortex node --dev`");
         return ExitCode::from(2);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

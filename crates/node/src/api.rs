@@ -125,7 +125,8 @@ pub fn call(
                 .ok_or_else(|| bad("the extrinsic is truncated".into()))?;
             let mut rest = i.get(declared..).unwrap_or_default();
             let xt = UncheckedExtrinsic::decode_body(body).map_err(|e| bad(e.to_string()))?;
-            let len = u32::decode(&mut rest).map_err(|e| bad(format!("expected len: u32 ({e})")))?;
+            let len =
+                u32::decode(&mut rest).map_err(|e| bad(format!("expected len: u32 ({e})")))?;
             decode_all(rest)?;
             Ok(query_info(&xt, len).encode())
         }

@@ -63,8 +63,8 @@ pub enum SubmitError {
 pub enum Request {
     /// Validate a signature-checked extrinsic and add it to the pool.
     Submit {
-        /// The decoded extrinsic.
-        xt: UncheckedExtrinsic,
+        /// The decoded extrinsic (boxed: calls are large and most requests are not).
+        xt: Box<UncheckedExtrinsic>,
         /// What its signature check established.
         checked: CheckedSigned,
         /// Its encoding.
@@ -295,7 +295,7 @@ impl Chain {
                 watcher,
                 reply,
             } => {
-                let r = self.submit(xt, checked, bytes, hash, watcher);
+                let r = self.submit(*xt, checked, bytes, hash, watcher);
                 let _ = reply.send(r);
             }
             Request::RuntimeApi {
@@ -510,9 +510,7 @@ impl Chain {
 }
 
 fn read_header(store: &Store, number: u32) -> Result<Header, ChainError> {
-    let bytes = store
-        .header(number)?
-        .ok_or(ChainError::BadHeader(number))?;
+    let bytes = store.header(number)?.ok_or(ChainError::BadHeader(number))?;
     Header::decode(&mut bytes.as_slice()).map_err(|_| ChainError::BadHeader(number))
 }
 

@@ -129,8 +129,10 @@ impl Metrics {
 
     /// Pool sizes.
     pub fn set_pool(&self, ready: usize, future: usize) {
-        self.pool_ready.set(i64::try_from(ready).unwrap_or(i64::MAX));
-        self.pool_future.set(i64::try_from(future).unwrap_or(i64::MAX));
+        self.pool_ready
+            .set(i64::try_from(ready).unwrap_or(i64::MAX));
+        self.pool_future
+            .set(i64::try_from(future).unwrap_or(i64::MAX));
     }
 
     /// One RPC call.
@@ -155,7 +157,8 @@ impl Metrics {
         self.block_seconds.observe(took.as_secs_f64());
         self.block_extrinsics
             .inc_by(u64::try_from(extrinsics).unwrap_or(u64::MAX));
-        self.events.inc_by(u64::try_from(events).unwrap_or(u64::MAX));
+        self.events
+            .inc_by(u64::try_from(events).unwrap_or(u64::MAX));
     }
 
     /// One block step.

@@ -442,7 +442,10 @@ mod tests {
         assert_eq!(pool.counts(), (3, 0));
         assert_eq!(pool.next_index(&AccountId32([1; 32]), 0), 3);
         let order = pool.ready_order();
-        assert_eq!(order, vec![tx(1, 0, 0).hash, tx(1, 1, 0).hash, tx(1, 2, 0).hash]);
+        assert_eq!(
+            order,
+            vec![tx(1, 0, 0).hash, tx(1, 1, 0).hash, tx(1, 2, 0).hash]
+        );
     }
 
     #[test]
@@ -455,10 +458,7 @@ mod tests {
             pool.ready_order(),
             vec![tx(2, 0, 5).hash, tx(1, 0, 0).hash, tx(3, 0, 0).hash]
         );
-        assert_eq!(
-            pool.insert(tx(1, 0, 0), 0),
-            Err(PoolError::AlreadyImported)
-        );
+        assert_eq!(pool.insert(tx(1, 0, 0), 0), Err(PoolError::AlreadyImported));
         let mut same_nonce = tx(2, 0, 5);
         same_nonce.hash[31] = 9;
         assert_eq!(
@@ -466,7 +466,10 @@ mod tests {
             Err(PoolError::TooLowPriority { old: 5, new: 5 })
         );
         let (watch, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        pool.get_mut(&tx(1, 0, 0).hash).unwrap().watchers.push(watch);
+        pool.get_mut(&tx(1, 0, 0).hash)
+            .unwrap()
+            .watchers
+            .push(watch);
         let r = pool.insert(tx(1, 0, 9), 0).unwrap();
         assert_eq!(r.replaced, Some(tx(1, 0, 0).hash));
         assert_eq!(rx.try_recv().unwrap(), TxStatus::Usurped(tx(1, 0, 9).hash));
@@ -482,9 +485,15 @@ mod tests {
         });
         pool.insert(tx(1, 0, 0), 0).unwrap();
         pool.insert(tx(2, 0, 0), 0).unwrap();
-        assert!(matches!(pool.insert(tx(3, 0, 0), 0), Err(PoolError::Full(_))));
+        assert!(matches!(
+            pool.insert(tx(3, 0, 0), 0),
+            Err(PoolError::Full(_))
+        ));
         pool.insert(tx(3, 5, 0), 0).unwrap();
-        assert!(matches!(pool.insert(tx(4, 5, 0), 0), Err(PoolError::Full(_))));
+        assert!(matches!(
+            pool.insert(tx(4, 5, 0), 0),
+            Err(PoolError::Full(_))
+        ));
         assert_eq!(pool.counts(), (2, 1));
         assert_eq!(pool.bytes(), 300);
     }

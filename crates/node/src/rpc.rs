@@ -47,10 +47,9 @@ fn client_error(msg: impl Into<String>) -> ErrorObjectOwned {
 
 fn store_error(e: StoreError, at: &[u8; 32]) -> ErrorObjectOwned {
     match e {
-        StoreError::Discarded(_) => client_error(format!(
-            "State already discarded for {}",
-            hex0x(at)
-        )),
+        StoreError::Discarded(_) => {
+            client_error(format!("State already discarded for {}", hex0x(at)))
+        }
         other => client_error(format!("Client error: {other}")),
     }
 }
@@ -134,9 +133,7 @@ impl CheckContext for RpcCheckContext<'_> {
             return None;
         }
         let bytes = self.shared.store.header(number).ok()??;
-        Header::decode(&mut bytes.as_slice())
-            .ok()
-            .map(|h| h.hash())
+        Header::decode(&mut bytes.as_slice()).ok().map(|h| h.hash())
     }
 }
 
@@ -149,7 +146,8 @@ async fn ask<T>(
         .requests
         .send(make(tx))
         .map_err(|_| submit_error(SubmitError::ShuttingDown))?;
-    rx.await.map_err(|_| submit_error(SubmitError::ShuttingDown))
+    rx.await
+        .map_err(|_| submit_error(SubmitError::ShuttingDown))
 }
 
 /// Decodes, checks and submits an extrinsic; returns its hash.
@@ -183,7 +181,7 @@ async fn submit(
     let hash = extrinsic_hash(&bytes);
     let bytes = Arc::new(bytes);
     ask(shared, |reply| Request::Submit {
-        xt,
+        xt: Box::new(xt),
         checked,
         bytes,
         hash,
@@ -335,7 +333,9 @@ fn register_heads(
 }
 
 /// Builds the RPC module with every method.
-pub fn module(shared: Arc<Shared>) -> Result<RpcModule<Arc<Shared>>, jsonrpsee::core::RegisterMethodError> {
+pub fn module(
+    shared: Arc<Shared>,
+) -> Result<RpcModule<Arc<Shared>>, jsonrpsee::core::RegisterMethodError> {
     let mut m = RpcModule::new(shared);
 
     // ---- system ---------------------------------------------------------------------------
@@ -455,7 +455,10 @@ pub fn module(shared: Arc<Shared>) -> Result<RpcModule<Arc<Shared>>, jsonrpsee::
     m.register_alias("chain_unsubscribeNewHead", "chain_unsubscribeNewHeads")?;
     m.register_alias("subscribe_newHead", "chain_subscribeNewHeads")?;
     m.register_alias("unsubscribe_newHead", "chain_unsubscribeNewHeads")?;
-    m.register_alias("chain_subscribeFinalisedHeads", "chain_subscribeFinalizedHeads")?;
+    m.register_alias(
+        "chain_subscribeFinalisedHeads",
+        "chain_subscribeFinalizedHeads",
+    )?;
     m.register_alias(
         "chain_unsubscribeFinalisedHeads",
         "chain_unsubscribeFinalizedHeads",
@@ -590,7 +593,10 @@ pub fn module(shared: Arc<Shared>) -> Result<RpcModule<Arc<Shared>>, jsonrpsee::
             SubscriptionResult::Ok(())
         },
     )?;
-    m.register_alias("chain_subscribeRuntimeVersion", "state_subscribeRuntimeVersion")?;
+    m.register_alias(
+        "chain_subscribeRuntimeVersion",
+        "state_subscribeRuntimeVersion",
+    )?;
     m.register_alias(
         "chain_unsubscribeRuntimeVersion",
         "state_unsubscribeRuntimeVersion",
@@ -703,7 +709,11 @@ pub fn module(shared: Arc<Shared>) -> Result<RpcModule<Arc<Shared>>, jsonrpsee::
         resolve(s, at)?;
         let bytes = parse_hex(&xt, "the extrinsic")?;
         let decoded = UncheckedExtrinsic::decode_bytes(&bytes).map_err(|e| {
-            ErrorObjectOwned::owned(BAD_FORMAT, "Extrinsic has invalid format", Some(e.to_string()))
+            ErrorObjectOwned::owned(
+                BAD_FORMAT,
+                "Extrinsic has invalid format",
+                Some(e.to_string()),
+            )
         })?;
         let info = crate::api::query_info(&decoded, u32::try_from(bytes.len()).unwrap_or(u32::MAX));
         let class = match info.class {

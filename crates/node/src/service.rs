@@ -94,7 +94,9 @@ pub struct Node {
 
 impl std::fmt::Debug for Node {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Node").field("rpc_addr", &self.rpc_addr).finish()
+        f.debug_struct("Node")
+            .field("rpc_addr", &self.rpc_addr)
+            .finish()
     }
 }
 
@@ -118,12 +120,17 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
         path: db_dir.clone(),
         source,
     })?;
-    let store = Arc::new(Store::open(&db_dir.join("cortex.redb"), config.state_history)?);
+    let store = Arc::new(Store::open(
+        &db_dir.join("cortex.redb"),
+        config.state_history,
+    )?);
 
     let genesis = GenesisConfig::dev().map_err(|e| ChainError::Genesis(e.to_string()))?;
-    let block_time = config.block_time.unwrap_or(BlockTime::Every(Duration::from_millis(
-        genesis.params.block_time_ms,
-    )));
+    let block_time = config
+        .block_time
+        .unwrap_or(BlockTime::Every(Duration::from_millis(
+            genesis.params.block_time_ms,
+        )));
     let slot_ms = match block_time {
         BlockTime::Every(d) => u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
         BlockTime::Instant => genesis.params.block_time_ms,
@@ -187,10 +194,7 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
                     source,
                 })?;
             let bound = listener.local_addr().ok();
-            (
-                Some(tokio::spawn(metrics::serve(listener, metrics))),
-                bound,
-            )
+            (Some(tokio::spawn(metrics::serve(listener, metrics))), bound)
         }
         None => (None, None),
     };
@@ -225,9 +229,7 @@ impl Node {
 
     /// Whether the chain thread is still running (it stops only on a database failure).
     pub fn chain_running(&self) -> bool {
-        self.chain_thread
-            .as_ref()
-            .is_some_and(|t| !t.is_finished())
+        self.chain_thread.as_ref().is_some_and(|t| !t.is_finished())
     }
 
     /// Stops the RPC server and the chain thread, waits for them, and removes a temporary base

@@ -54,10 +54,6 @@ storage_value!(
     /// The balances pallet's total issuance, in rao.
     "Balances", TotalIssuance: u64 = 0
 );
-storage_value!(
-    /// Subtensor's own total issuance, in rao: what block emission is computed from.
-    "SubtensorModule", SubtensorTotalIssuance: u64 = 0
-);
 
 /// Errors of the balances pallet (index 5), in its order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, scale_info::TypeInfo)]
@@ -165,7 +161,7 @@ pub fn free_balance(s: &Storage, who: &AccountId32) -> u64 {
 
 /// Total issuance as subtensor counts it.
 pub fn total_issuance(s: &Storage) -> u64 {
-    SubtensorTotalIssuance::get(s)
+    crate::subtensor::storage::TotalIssuance::get(s)
 }
 
 /// Writes an account's free balance, creating or reaping the account as needed. Returns the
@@ -202,16 +198,16 @@ fn set_free(s: &mut Storage, who: &AccountId32, free: u64, events: &mut Vec<Bala
 pub fn reduce_issuance(s: &mut Storage, amount: u64) {
     let b = TotalIssuance::get(s).saturating_sub(amount);
     TotalIssuance::put(s, &b);
-    let t = SubtensorTotalIssuance::get(s).saturating_sub(amount);
-    SubtensorTotalIssuance::put(s, &t);
+    let t = crate::subtensor::storage::TotalIssuance::get(s).saturating_sub(amount);
+    crate::subtensor::storage::TotalIssuance::put(s, &t);
 }
 
 /// Raises both issuance counters by `amount`.
 fn increase_issuance(s: &mut Storage, amount: u64) {
     let b = TotalIssuance::get(s).saturating_add(amount);
     TotalIssuance::put(s, &b);
-    let t = SubtensorTotalIssuance::get(s).saturating_add(amount);
-    SubtensorTotalIssuance::put(s, &t);
+    let t = crate::subtensor::storage::TotalIssuance::get(s).saturating_add(amount);
+    crate::subtensor::storage::TotalIssuance::put(s, &t);
 }
 
 /// Creates `amount` new rao in `who`'s account (genesis endowments, minting), raising issuance.

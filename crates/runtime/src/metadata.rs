@@ -687,7 +687,6 @@ pub fn storage_entries() -> Vec<(&'static str, StorageEntryMetadata)> {
         admin::AdminFreezeWindow,
         admin::OwnerHyperparamRateLimit,
         admin::WeightsVersionKeyRateLimit,
-        balances::SubtensorTotalIssuance,
         subtensor::coinbase::SubnetMovingAlpha,
         subtensor::coinbase::EMAPriceHalvingBlocks,
         subtensor::coinbase::MinerBurned,
@@ -726,6 +725,7 @@ pub fn storage_entries() -> Vec<(&'static str, StorageEntryMetadata)> {
         subtensor::stake_ops::NominatorMinRequiredStake,
         subtensor::stake_ops::TransferToggle,
         subtensor::storage::NetworksAdded,
+        subtensor::storage::TotalIssuance,
         subtensor::storage::TotalNetworks,
         subtensor::storage::SubnetLimit,
         subtensor::storage::SubnetMechanism,
@@ -1193,9 +1193,10 @@ mod tests {
     use scale_info::{TypeDef, TypeDefPrimitive};
 
     /// `spec_version` → BLAKE2b-256 of `metadata_v15_bytes(250)` at that version.
+    /// One pin per spec version ever served; 425 is the first metadata a Cortex node served.
     const PINS: &[(u32, &str)] = &[(
         425,
-        "b60bef9f7da2815e89e80d603ae543e81374442c72be2c73e7edb6ecfd1708b5",
+        "1710f719e5eeb5f75ecefca9852860e2c78c4ed99517dc93c8cc4a7d8d9d4e74",
     )];
 
     fn decoded() -> RuntimeMetadataV15 {

@@ -11,10 +11,10 @@ use super::neurons::RegistrationsThisBlock;
 use super::serving::RegistrationsThisInterval;
 use super::storage::*;
 use super::weights::should_run_epoch;
-use crate::balances::SubtensorTotalIssuance;
 use crate::emission::block_emission_for_issuance;
 use crate::prices::burn_after_block;
 use crate::storage::Storage;
+use crate::subtensor::storage::TotalIssuance as SubtensorTotalIssuance;
 
 /// Runs the block step of block `now`, appending the events it emits.
 pub fn block_step(s: &mut Storage, now: u64, events: &mut Vec<Event>) {

@@ -21,6 +21,9 @@ pub const ZERO_ACCOUNT: AccountId32 = AccountId32([0; 32]);
 
 storage_map!(/// Whether a netuid is in use.
     "SubtensorModule", NetworksAdded: Identity(NetUid) => bool = false);
+storage_value!(/// Subtensor's own total issuance, in rao: what block emission is computed from (clients
+    /// read it as `SubtensorModule.TotalIssuance`).
+    "SubtensorModule", TotalIssuance: u64 = 0);
 storage_value!(/// Number of subnets, root included.
     "SubtensorModule", TotalNetworks: u16 = 0);
 storage_value!(/// Most subnets that may exist at once.
