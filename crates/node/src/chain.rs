@@ -99,6 +99,9 @@ pub enum Request {
         /// The answer.
         reply: oneshot::Sender<Vec<Arc<Vec<u8>>>>,
     },
+    /// Stop the chain thread (the node is shutting down). Needed because the thread itself
+    /// holds a sender through [`Shared`], so the channel never closes on its own.
+    Stop,
 }
 
 /// Why a runtime-API call failed.
@@ -316,6 +319,7 @@ impl Chain {
             Request::Pending { reply } => {
                 let _ = reply.send(self.pool.pending());
             }
+            Request::Stop => {}
         }
     }
 
@@ -541,11 +545,19 @@ pub fn run(
             BlockTime::Instant => Duration::from_secs(3600),
         };
         match requests.recv_timeout(wait) {
+            Ok(Request::Stop) => {
+                chain.shutdown();
+                return Ok(());
+            }
             Ok(request) => {
                 chain.handle(request);
                 // Take whatever else is queued before deciding on a block, so that a burst of
                 // submissions lands in one block.
                 while let Ok(request) = requests.try_recv() {
+                    if matches!(request, Request::Stop) {
+                        chain.shutdown();
+                        return Ok(());
+                    }
                     chain.handle(request);
                 }
             }

@@ -221,6 +221,15 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
     })
 }
 
+impl Drop for Node {
+    /// A node dropped without [`Node::stop`] still stops its chain thread.
+    fn drop(&mut self) {
+        if self.chain_thread.is_some() {
+            let _ = self.shared.requests.send(crate::chain::Request::Stop);
+        }
+    }
+}
+
 impl Node {
     /// The shared chain view (for tests and tools in-process).
     pub fn shared(&self) -> &Arc<Shared> {
@@ -240,14 +249,8 @@ impl Node {
         if let Some(t) = self.metrics_task.take() {
             t.abort();
         }
-        // The RPC module's copies of the request sender go with the server; ours goes now, so
-        // the chain thread sees the channel close and returns.
-        let Node {
-            chain_thread,
-            shared,
-            ..
-        } = self;
-        drop(shared);
+        let _ = self.shared.requests.send(crate::chain::Request::Stop);
+        let chain_thread = self.chain_thread.take();
         match chain_thread.map(|t| tokio::task::spawn_blocking(move || t.join())) {
             Some(join) => match join.await {
                 Ok(Ok(result)) => result,
