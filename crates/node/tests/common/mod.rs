@@ -1,0 +1,361 @@
+//! Shared helpers for the node's integration tests: a tiny JSON-RPC-over-HTTP client (plain
+//! HTTP/1.1 POSTs on a std `TcpStream`, run on tokio's blocking pool so the node's own tasks keep
+//! the async workers), dev-chain nodes, and signed transfers built the way clients build them.
+
+#![allow(dead_code)]
+
+use codec::Decode;
+use cortex_node::{BlockTime, Node, NodeConfig};
+use cortex_primitives::{AccountId32, Sr25519Pair};
+use cortex_runtime::call::{BalancesCall, RuntimeCall};
+use cortex_runtime::dispatch::MultiAddress;
+use cortex_runtime::event::EventRecord;
+use cortex_runtime::extrinsic::{AdditionalSigned, Era, SignedExtra, UncheckedExtrinsic};
+use serde_json::{Value, json};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+/// One TAO in rao.
+pub const TAO: u64 = 1_000_000_000;
+/// Every dev account's genesis balance.
+pub const DEV_BALANCE: u64 = 1_000_000 * TAO;
+
+/// Starts a dev node on a free port with blocks every `block_ms` milliseconds.
+pub async fn dev_node(block_ms: u64) -> Node {
+    let mut cfg = NodeConfig::dev("127.0.0.1:0".parse().unwrap());
+    cfg.block_time = Some(BlockTime::Every(Duration::from_millis(block_ms)));
+    cortex_node::start(cfg).await.unwrap()
+}
+
+/// A JSON-RPC error object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RpcError {
+    /// `error.code`.
+    pub code: i64,
+    /// `error.message`.
+    pub message: String,
+    /// `error.data`, if any.
+    pub data: Option<Value>,
+}
+
+impl RpcError {
+    /// Asserts the code, the message and the data (as a JSON string, or absent/null).
+    #[track_caller]
+    pub fn assert_is(&self, code: i64, message: &str, data: Option<&str>) {
+        assert_eq!(self.code, code, "code of {self:?}");
+        assert_eq!(self.message, message, "message of {self:?}");
+        match data {
+            Some(d) => assert_eq!(self.data, Some(json!(d)), "data of {self:?}"),
+            None => assert!(
+                self.data.is_none() || self.data == Some(Value::Null),
+                "no data expected in {self:?}"
+            ),
+        }
+    }
+}
+
+/// Sends one HTTP/1.1 POST with `body` and returns `(status, response body)`.
+fn post_blocking(addr: SocketAddr, body: &str) -> (u16, Vec<u8>) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("an HTTP response has a header block");
+    let head = String::from_utf8_lossy(&response[..split]).to_ascii_lowercase();
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("an HTTP status line");
+    let raw = &response[split + 4..];
+    let body = if head.contains("transfer-encoding: chunked") {
+        dechunk(raw)
+    } else {
+        raw.to_vec()
+    };
+    (status, body)
+}
+
+/// Decodes a chunked HTTP body.
+fn dechunk(mut raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = raw.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size_text = String::from_utf8_lossy(&raw[..line_end]);
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap();
+        raw = &raw[line_end + 2..];
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&raw[..size]);
+        raw = &raw[size + 2..];
+    }
+}
+
+/// A JSON-RPC client over HTTP.
+#[derive(Clone, Copy, Debug)]
+pub struct Rpc {
+    /// The node's RPC address.
+    pub addr: SocketAddr,
+}
+
+impl Rpc {
+    /// A client for `node`.
+    pub fn new(node: &Node) -> Rpc {
+        Rpc {
+            addr: node.rpc_addr,
+        }
+    }
+
+    /// POSTs `body` as is; returns the HTTP status and the body parsed as JSON.
+    pub async fn raw(&self, body: &str) -> (u16, Value) {
+        let addr = self.addr;
+        let body = body.to_string();
+        let (status, bytes) = tokio::task::spawn_blocking(move || post_blocking(addr, &body))
+            .await
+            .unwrap();
+        let value = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+            panic!(
+                "HTTP {status}: the body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&bytes)
+            )
+        });
+        (status, value)
+    }
+
+    /// Calls `method` with `params`; `Err` carries the JSON-RPC error object.
+    pub async fn call(&self, method: &str, params: Value) -> Result<Value, RpcError> {
+        let request = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+        let (_, response) = self.raw(&request.to_string()).await;
+        assert_eq!(response["jsonrpc"], "2.0", "{response}");
+        assert_eq!(response["id"], 1, "{response}");
+        if let Some(e) = response.get("error") {
+            return Err(RpcError {
+                code: e["code"].as_i64().unwrap(),
+                message: e["message"].as_str().unwrap().to_string(),
+                data: e.get("data").cloned(),
+            });
+        }
+        Ok(response["result"].clone())
+    }
+
+    /// Calls `method`, which must succeed.
+    pub async fn ok(&self, method: &str, params: Value) -> Value {
+        match self.call(method, params).await {
+            Ok(v) => v,
+            Err(e) => panic!("{method} failed: {e:?}"),
+        }
+    }
+
+    /// Calls `method`, which must fail.
+    pub async fn err(&self, method: &str, params: Value) -> RpcError {
+        match self.call(method, params).await {
+            Ok(v) => panic!("{method} succeeded with {v} but an error was expected"),
+            Err(e) => e,
+        }
+    }
+
+    /// The head's number, via `chain_getHeader` (so this also proves the node still answers).
+    pub async fn head(&self) -> u32 {
+        let header = self.ok("chain_getHeader", json!([])).await;
+        let number = header["number"].as_str().unwrap();
+        u32::from_str_radix(number.trim_start_matches("0x"), 16).unwrap()
+    }
+
+    /// Asserts the node still answers `chain_getHeader` with a well-formed header.
+    pub async fn assert_alive(&self) {
+        let header = self.ok("chain_getHeader", json!([null])).await;
+        assert!(header["parentHash"].as_str().unwrap().starts_with("0x"));
+        assert!(header["number"].as_str().unwrap().starts_with("0x"));
+    }
+
+    /// Waits until the head is at least `n`.
+    pub async fn wait_for_head(&self, n: u32) -> u32 {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let head = self.head().await;
+            if head >= n {
+                return head;
+            }
+            assert!(Instant::now() < deadline, "the head stayed at {head} < {n}");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// The hash of block `n`.
+    pub async fn block_hash(&self, n: u32) -> [u8; 32] {
+        let h = self.ok("chain_getBlockHash", json!([n])).await;
+        hash_from_hex(h.as_str().unwrap())
+    }
+
+    /// `System.Account` of `who` at the head (the default when absent).
+    pub async fn account(&self, who: &AccountId32) -> cortex_runtime::balances::AccountInfo {
+        let key = hex0x(&cortex_runtime::balances::Account::key(who));
+        match self.ok("state_getStorage", json!([key])).await {
+            Value::Null => cortex_runtime::balances::AccountInfo::default(),
+            v => Decode::decode(&mut unhex(v.as_str().unwrap()).as_slice()).unwrap(),
+        }
+    }
+
+    /// The free balance of `who` at the head.
+    pub async fn free(&self, who: &AccountId32) -> u64 {
+        self.account(who).await.data.free
+    }
+
+    /// `author_submitExtrinsic` of `bytes`.
+    pub async fn submit(&self, bytes: &[u8]) -> Result<Value, RpcError> {
+        self.call("author_submitExtrinsic", json!([hex0x(bytes)]))
+            .await
+    }
+
+    /// Waits until `who`'s on-chain nonce is at least `nonce`.
+    pub async fn wait_for_nonce(&self, who: &AccountId32, nonce: u32) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let now = self.account(who).await.nonce;
+            if now >= nonce {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the nonce stayed at {now} < {nonce}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Scans blocks from `from` on until one holds the extrinsic `bytes`; returns that block's
+    /// number, hash and the extrinsic's index in it.
+    pub async fn wait_for_inclusion(&self, bytes: &[u8], from: u32) -> (u32, [u8; 32], usize) {
+        let wanted = hex0x(bytes);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut n = from;
+        loop {
+            while n <= self.head().await {
+                let hash = self.block_hash(n).await;
+                let block = self.ok("chain_getBlock", json!([hex0x(&hash)])).await;
+                let xts = block["block"]["extrinsics"].as_array().unwrap();
+                if let Some(i) = xts.iter().position(|x| x.as_str() == Some(wanted.as_str())) {
+                    return (n, hash, i);
+                }
+                n += 1;
+            }
+            assert!(Instant::now() < deadline, "not included by block {n}");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// `System.Events` at block `hash`.
+    pub async fn events_at(&self, hash: &[u8; 32]) -> Vec<EventRecord> {
+        let key = hex0x(&cortex_runtime::executive::Events::key());
+        let v = self.ok("state_getStorage", json!([key, hex0x(hash)])).await;
+        match v {
+            Value::Null => Vec::new(),
+            v => Decode::decode(&mut unhex(v.as_str().unwrap()).as_slice()).unwrap(),
+        }
+    }
+
+    /// The pool's extrinsics as hex.
+    pub async fn pending(&self) -> Vec<String> {
+        let v = self.ok("author_pendingExtrinsics", json!([])).await;
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+/// Lowercase `0x` hex.
+pub fn hex0x(bytes: &[u8]) -> String {
+    format!("0x{}", hex::encode(bytes))
+}
+
+/// Bytes of `0x` hex.
+pub fn unhex(s: &str) -> Vec<u8> {
+    hex::decode(s.trim_start_matches("0x")).unwrap()
+}
+
+/// A 32-byte hash of `0x` hex.
+pub fn hash_from_hex(s: &str) -> [u8; 32] {
+    unhex(s).try_into().unwrap()
+}
+
+/// The key pair of a dev URI such as `//Alice`.
+pub fn pair(uri: &str) -> Sr25519Pair {
+    Sr25519Pair::from_uri(uri).unwrap()
+}
+
+/// The account of a dev URI.
+pub fn account(uri: &str) -> AccountId32 {
+    pair(uri).public()
+}
+
+/// `Balances.transfer_keep_alive(dest, value)`.
+pub fn transfer(dest: AccountId32, value: u64) -> RuntimeCall {
+    RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+        dest: MultiAddress::Id(dest),
+        value,
+    })
+}
+
+/// Signs `call` as a client does, with `nonce`, `era` (whose birth block hash is `birth_hash`;
+/// ignored when immortal), no tip and metadata-hash mode off, for the chain `genesis`.
+pub fn sign(
+    signer: &Sr25519Pair,
+    call: RuntimeCall,
+    nonce: u32,
+    era: Era,
+    genesis: [u8; 32],
+    birth_hash: [u8; 32],
+) -> UncheckedExtrinsic {
+    UncheckedExtrinsic::sign_sr25519(
+        call,
+        signer,
+        SignedExtra {
+            era,
+            nonce,
+            tip: 0,
+            metadata_hash_mode: 0,
+        },
+        &AdditionalSigned {
+            spec_version: cortex_runtime::version::SPEC_VERSION,
+            transaction_version: cortex_runtime::version::TRANSACTION_VERSION,
+            genesis_hash: genesis,
+            birth_hash: match era {
+                Era::Immortal => genesis,
+                Era::Mortal { .. } => birth_hash,
+            },
+        },
+    )
+}
+
+/// An immortal `transfer_keep_alive` from `from` to `to` of `value` rao with `nonce`.
+pub fn immortal_transfer(
+    from: &Sr25519Pair,
+    to: AccountId32,
+    value: u64,
+    nonce: u32,
+    genesis: [u8; 32],
+) -> Vec<u8> {
+    sign(
+        from,
+        transfer(to, value),
+        nonce,
+        Era::Immortal,
+        genesis,
+        genesis,
+    )
+    .to_bytes()
+}
