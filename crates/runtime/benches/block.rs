@@ -6,6 +6,8 @@
 //!   each (64 validators weighting all 256 uids, bonds from earlier epochs) where every
 //!   subnet's epoch is due: the coinbase of all 128 subnets, 2 epochs with their payouts (the
 //!   main-network cap) and 126 deferrals.
+//! - `get_all_dynamic_info, 128 subnets x 256 uids`: the runtime API `btcli subnets list` and
+//!   `wallet balance` call, on that same chain.
 //!
 //! Run: `cargo bench -p cortex-runtime --bench block`. State is cloned outside the timing.
 
@@ -185,5 +187,20 @@ fn worst_block(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, transfers, worst_block);
+/// `state_call SubnetInfoRuntimeApi_get_all_dynamic_info` as the node executes it, on the
+/// 128-subnet chain of `worst_block`: what `btcli subnets list` and `wallet balance` wait for.
+fn dynamic_info(c: &mut Criterion) {
+    let (s, _) = big_chain();
+    let out =
+        cortex_runtime::runtime_api::call(&s, "SubnetInfoRuntimeApi_get_all_dynamic_info", &[])
+            .expect("the runtime API answers");
+    assert!(out.len() > 128 * 100, "one DynamicInfo per subnet");
+    c.bench_function("get_all_dynamic_info, 128 subnets x 256 uids", |b| {
+        b.iter(|| {
+            cortex_runtime::runtime_api::call(&s, "SubnetInfoRuntimeApi_get_all_dynamic_info", &[])
+        })
+    });
+}
+
+criterion_group!(benches, transfers, worst_block, dynamic_info);
 criterion_main!(benches);

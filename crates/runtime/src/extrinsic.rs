@@ -657,8 +657,13 @@ mod tests {
     proptest! {
         #[test]
         fn decoding_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
-            let _ = UncheckedExtrinsic::decode_bytes(&bytes);
-            let _ = UncheckedExtrinsic::decode_body(&bytes);
+            for xt in [UncheckedExtrinsic::decode_bytes(&bytes), UncheckedExtrinsic::decode_body(&bytes)]
+                .into_iter()
+                .flatten()
+            {
+                // What decodes re-encodes to bytes that decode to the same extrinsic.
+                prop_assert_eq!(UncheckedExtrinsic::decode_bytes(&xt.to_bytes()), Ok(xt));
+            }
         }
 
         #[test]
@@ -669,6 +674,7 @@ mod tests {
             bytes[i] = byte;
             if let Ok(xt) = UncheckedExtrinsic::decode_bytes(&bytes) {
                 let _ = check_signature(&xt, &chain);
+                prop_assert_eq!(UncheckedExtrinsic::decode_bytes(&xt.to_bytes()), Ok(xt));
             }
         }
 
