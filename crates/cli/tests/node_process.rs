@@ -287,9 +287,40 @@ fn dev_node_prints_one_line_and_removes_its_temporary_base_path() {
     assert!(!Path::new(&base).exists(), "{base} was not removed");
 }
 
+/// `GET /metrics` over plain HTTP.
+fn metrics(port: u16) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
 #[test]
-fn a_second_node_on_a_taken_port_says_so() {
-    let node = NodeProcess::start(None, &[]);
+fn a_second_node_on_a_taken_port_says_so_and_metrics_are_served() {
+    let prometheus = free_port();
+    let node = NodeProcess::start(None, &["--prometheus-port", &prometheus.to_string()]);
+    assert!(
+        node.startup_line
+            .contains(&format!("metrics http://127.0.0.1:{prometheus}/metrics"))
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while node.head() < 2 {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    result(node.port, "system_chain", json!([]));
+    let text = metrics(prometheus);
+    for metric in [
+        "cortex_block_height ",
+        "cortex_finalized_height ",
+        "cortex_pool_ready ",
+        "cortex_rpc_calls_total{method=\"system_chain\"} 1",
+        "cortex_rpc_seconds_bucket{",
+        "cortex_block_step_seconds_count ",
+    ] {
+        assert!(text.contains(metric), "{metric} missing from:\n{text}");
+    }
     let out = Command::new(env!("CARGO_BIN_EXE_cortex"))
         .args(["node", "--dev", "--rpc-port", &node.port.to_string()])
         .output()

@@ -17,6 +17,8 @@ use cortex_runtime::version;
 pub struct ApiContext {
     /// `Option<OpaqueMetadata>` payload: the V15 metadata, prefixed (`meta` 0x0f …).
     pub metadata_v15: Vec<u8>,
+    /// The V14 metadata (`meta` 0x0e …): what `state_getMetadata` serves, as Substrate does.
+    pub metadata_v14: Vec<u8>,
     /// The runtime-version `apis` list.
     pub api_ids: Vec<([u8; 8], u32)>,
 }
@@ -77,21 +79,21 @@ pub fn call(
     match method {
         "Metadata_metadata" => {
             decode_all(input)?;
-            Ok(ctx.metadata_v15.encode())
+            Ok(ctx.metadata_v14.encode())
         }
         "Metadata_metadata_at_version" => {
             let mut i = input;
             let v = u32::decode(&mut i).map_err(|e| bad(format!("expected version: u32 ({e})")))?;
             decode_all(i)?;
-            Ok(if v == 15 {
-                Some(ctx.metadata_v15.clone()).encode()
-            } else {
-                None::<Vec<u8>>.encode()
+            Ok(match v {
+                15 => Some(&ctx.metadata_v15).encode(),
+                14 => Some(&ctx.metadata_v14).encode(),
+                _ => None::<Vec<u8>>.encode(),
             })
         }
         "Metadata_metadata_versions" => {
             decode_all(input)?;
-            Ok(vec![15u32].encode())
+            Ok(cortex_runtime::metadata::metadata_versions().encode())
         }
         "Core_version" => {
             decode_all(input)?;

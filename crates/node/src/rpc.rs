@@ -547,7 +547,7 @@ pub fn module(
         let mut seq = params.sequence();
         let at: Option<String> = seq.optional_next()?;
         resolve(s, at)?;
-        Ok::<String, ErrorObjectOwned>(hex0x(&s.api.metadata_v15))
+        Ok::<String, ErrorObjectOwned>(hex0x(&s.api.metadata_v14))
     })?;
     m.register_async_method("state_call", |params, s, _| async move {
         let _t = RpcTimer::start(&s.metrics, "state_call");

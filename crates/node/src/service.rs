@@ -137,6 +137,7 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
     };
     let api = Arc::new(ApiContext {
         metadata_v15: cortex_runtime::metadata::metadata_v15_bytes(slot_ms),
+        metadata_v14: cortex_runtime::metadata::metadata_v14_bytes(slot_ms),
         api_ids: cortex_runtime::metadata::api_ids(),
     });
     let metrics = Arc::new(Metrics::new());
