@@ -611,6 +611,47 @@ mod tests {
     }
 
     #[test]
+    fn ed25519_signatures_verify_too() {
+        let chain = Chain { current: 10 };
+        let key = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+        let who = AccountId32(key.verifying_key().to_bytes());
+        let extra = SignedExtra {
+            era: Era::Immortal,
+            nonce: 0,
+            tip: 0,
+            metadata_hash_mode: 0,
+        };
+        let additional = AdditionalSigned {
+            spec_version: crate::version::SPEC_VERSION,
+            transaction_version: crate::version::TRANSACTION_VERSION,
+            genesis_hash: chain.genesis_hash(),
+            birth_hash: chain.genesis_hash(),
+        };
+        let call = transfer();
+        let payload = signing_payload(&call.encode(), &extra, &additional);
+        let signature = ed25519_dalek::Signer::sign(&key, &payload).to_bytes();
+        let mut xt = UncheckedExtrinsic {
+            signature: Some(Signature {
+                address: MultiAddress::Id(who),
+                signature: MultiSignature::Ed25519(signature),
+                extra,
+            }),
+            call_bytes: call.encode(),
+            call,
+        };
+        let back = UncheckedExtrinsic::decode_bytes(&xt.to_bytes()).unwrap();
+        assert_eq!(check_signature(&back, &chain).unwrap().unwrap().who, who);
+        // The same signature claimed as sr25519 does not verify.
+        if let Some(s) = &mut xt.signature {
+            s.signature = MultiSignature::Sr25519(signature);
+        }
+        assert_eq!(
+            check_signature(&xt, &chain),
+            Err(InvalidTransaction::BadProof.into())
+        );
+    }
+
+    #[test]
     fn long_payloads_are_signed_through_their_hash() {
         let additional = AdditionalSigned {
             spec_version: 1,
