@@ -127,18 +127,8 @@ fn transfer(genesis: [u8; 32], from: &Sr25519Pair, to: AccountId32, nonce: u32) 
             value: 1_000,
         }),
         from,
-        SignedExtra {
-            era: Era::Immortal,
-            nonce,
-            tip: 0,
-            metadata_hash_mode: 0,
-        },
-        &AdditionalSigned {
-            spec_version: cortex_runtime::version::SPEC_VERSION,
-            transaction_version: cortex_runtime::version::TRANSACTION_VERSION,
-            genesis_hash: genesis,
-            birth_hash: genesis,
-        },
+        SignedExtra::new(Era::Immortal, nonce),
+        &AdditionalSigned::new(Era::Immortal, genesis, genesis),
     )
     .to_bytes()
 }

@@ -112,18 +112,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 value: 1_000_000,
             }),
             pair,
-            SignedExtra {
-                era: Era::Immortal,
-                nonce,
-                tip: 0,
-                metadata_hash_mode: 0,
-            },
-            &AdditionalSigned {
-                spec_version: cortex_runtime::version::SPEC_VERSION,
-                transaction_version: cortex_runtime::version::TRANSACTION_VERSION,
-                genesis_hash: genesis,
-                birth_hash: genesis,
-            },
+            SignedExtra::new(Era::Immortal, nonce),
+            &AdditionalSigned::new(Era::Immortal, genesis, genesis),
         );
         // Each sender's nonces go down one connection, in order, so that none waits in the
         // future queue for a predecessor on another connection.

@@ -167,6 +167,34 @@ pub struct AdditionalSigned {
     pub birth_hash: [u8; 32],
 }
 
+impl SignedExtra {
+    /// What bittensor's clients send: the era and nonce, no tip, the metadata hash disabled.
+    pub fn new(era: Era, nonce: u32) -> SignedExtra {
+        SignedExtra {
+            era,
+            nonce,
+            tip: 0,
+            metadata_hash_mode: 0,
+        }
+    }
+}
+
+impl AdditionalSigned {
+    /// This runtime's versions and a chain's genesis hash; `birth_hash` is used for a mortal
+    /// era, the genesis hash for an immortal one.
+    pub fn new(era: Era, genesis_hash: [u8; 32], birth_hash: [u8; 32]) -> AdditionalSigned {
+        AdditionalSigned {
+            spec_version: crate::version::SPEC_VERSION,
+            transaction_version: crate::version::TRANSACTION_VERSION,
+            genesis_hash,
+            birth_hash: match era {
+                Era::Immortal => genesis_hash,
+                Era::Mortal { .. } => birth_hash,
+            },
+        }
+    }
+}
+
 /// The signer part of a signed extrinsic.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signature {

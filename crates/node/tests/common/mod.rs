@@ -323,21 +323,8 @@ pub fn sign(
     UncheckedExtrinsic::sign_sr25519(
         call,
         signer,
-        SignedExtra {
-            era,
-            nonce,
-            tip: 0,
-            metadata_hash_mode: 0,
-        },
-        &AdditionalSigned {
-            spec_version: cortex_runtime::version::SPEC_VERSION,
-            transaction_version: cortex_runtime::version::TRANSACTION_VERSION,
-            genesis_hash: genesis,
-            birth_hash: match era {
-                Era::Immortal => genesis,
-                Era::Mortal { .. } => birth_hash,
-            },
-        },
+        SignedExtra::new(era, nonce),
+        &AdditionalSigned::new(era, genesis, birth_hash),
     )
 }
 
