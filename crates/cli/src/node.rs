@@ -99,10 +99,9 @@ async fn serve(args: NodeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let production = match args.block_time {
-        _ if args.instant => "instant blocks".to_string(),
-        Some(d) => format!("a block every {d:?}"),
-        None => "a block every 250ms".to_string(),
+    let production = match node.block_time {
+        BlockTime::Instant => "instant blocks".to_string(),
+        BlockTime::Every(d) => format!("a block every {d:?}"),
     };
     let metrics = node
         .prometheus_addr

@@ -504,11 +504,8 @@ impl Chain {
 
     /// Tells every watcher the node is stopping.
     pub fn shutdown(&mut self) {
-        for bytes in self.pool.pending() {
-            let hash = cortex_runtime::extrinsic::extrinsic_hash(&bytes);
-            if let Some(mut tx) = self.pool.remove(&hash) {
-                tx.notify(&TxStatus::Dropped);
-            }
+        for mut tx in self.pool.drain() {
+            tx.notify(&TxStatus::Dropped);
         }
     }
 }

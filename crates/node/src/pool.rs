@@ -290,6 +290,14 @@ impl Pool {
         })
     }
 
+    /// Removes every transaction (the node is stopping).
+    pub fn drain(&mut self) -> Vec<PoolTx> {
+        self.by_sender.clear();
+        self.bytes = 0;
+        self.ready_count = 0;
+        std::mem::take(&mut self.txs).into_values().collect()
+    }
+
     /// Removes a transaction.
     pub fn remove(&mut self, hash: &[u8; 32]) -> Option<PoolTx> {
         let tx = self.txs.remove(hash)?;

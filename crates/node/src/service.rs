@@ -83,6 +83,8 @@ pub struct Node {
     pub prometheus_addr: Option<SocketAddr>,
     /// The genesis hash.
     pub genesis_hash: [u8; 32],
+    /// How blocks are made (the chain's own block time unless the config chose one).
+    pub block_time: BlockTime,
     /// The database directory.
     pub base_path: PathBuf,
     server: jsonrpsee::server::ServerHandle,
@@ -213,6 +215,7 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
         rpc_addr,
         prometheus_addr,
         genesis_hash,
+        block_time,
         base_path,
         server,
         chain_thread: Some(chain_thread),

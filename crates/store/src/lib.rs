@@ -200,7 +200,13 @@ impl Store {
     /// Commits `block` atomically and durably: header, body, state changes, undo log and the new
     /// head, pruning undo entries that fell out of the kept history.
     pub fn commit_block(&self, block: &NewBlock<'_>) -> Result<(), StoreError> {
-        let head = self.head()?;
+        let mut txn = self.db.begin_write()?;
+        // The order check reads the head inside the same write transaction: no second
+        // transaction per block, and no window between the check and the commit.
+        let head = match txn.open_table(META)?.get(HEAD)? {
+            Some(v) => Some(decode::<u32>(v.value(), "head")?),
+            None => None,
+        };
         let expected = head.map_or(0, |h| h.saturating_add(1));
         if block.number != expected {
             return Err(StoreError::OutOfOrder {
@@ -208,7 +214,6 @@ impl Store {
                 got: block.number,
             });
         }
-        let mut txn = self.db.begin_write()?;
         txn.set_durability(Durability::Immediate)?;
         txn.set_quick_repair(true);
         {
