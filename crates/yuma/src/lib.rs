@@ -28,5 +28,6 @@ pub mod math;
 pub mod scenario;
 
 pub use epoch::{EpochInput, EpochOutput, EpochParams, run_epoch, total_stake};
+pub use math::max_upscale_u16;
 pub use scenario::{EpochRecord, Expected, Scenario, ScenarioError};
 pub use substrate_fixed::types::{I32F32, I64F64};

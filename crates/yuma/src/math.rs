@@ -564,9 +564,50 @@ pub fn weighted_median(
     }
 }
 
+/// Max-upscales a weight row as `set_weights` stores it: the largest value becomes 65535.
+///
+/// With `m` the maximum (as fixed): all 0 if `m = 0`; `round(v · (65535/m))` if `m > 32768`;
+/// else `round(v·65535 / m)`; rounding half away from zero, saturating to u16.
+pub fn max_upscale_u16(values: &[u16]) -> Vec<u16> {
+    use crate::fixed::{U16_MAX, safe_div, u16_to_fixed};
+    let fixed: Vec<_> = values.iter().map(|v| u16_to_fixed(*v)).collect();
+    let Some(max) = fixed.iter().max().copied() else {
+        return Vec::new();
+    };
+    if max == ZERO {
+        return vec![0; values.len()];
+    }
+    let threshold = u16_to_fixed(32768);
+    fixed
+        .iter()
+        .map(|v| {
+            let scaled = if max > threshold {
+                v.saturating_mul(safe_div(U16_MAX, max))
+            } else {
+                safe_div(v.saturating_mul(U16_MAX), max)
+            };
+            scaled.round().saturating_to_num::<u16>()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn max_upscale_matches_subtensor_vectors() {
+        // spec §11.14 (u16 input).
+        assert_eq!(max_upscale_u16(&[0, 1, 65534]), vec![0, 1, 65535]);
+        assert_eq!(max_upscale_u16(&[1]), vec![65535]);
+        assert_eq!(max_upscale_u16(&[0, 0]), vec![0, 0]);
+        assert_eq!(max_upscale_u16(&[]), Vec::<u16>::new());
+        // spec §11.6: [43690, 21845] becomes [65535, 32768].
+        assert_eq!(max_upscale_u16(&[43690, 21845]), vec![65535, 32768]);
+        // spec §11.3: 127 everywhere becomes 65535 everywhere.
+        assert_eq!(max_upscale_u16(&[127, 127]), vec![65535, 65535]);
+    }
+
     use proptest::prelude::*;
 
     fn f(x: f64) -> I32F32 {

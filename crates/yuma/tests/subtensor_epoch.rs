@@ -15,7 +15,7 @@
     clippy::arithmetic_side_effects
 )]
 
-use cortex_yuma::scenario::max_upscale_u16;
+use cortex_yuma::max_upscale_u16;
 use cortex_yuma::{EpochInput, EpochOutput, EpochParams, run_epoch};
 
 /// The alpha handed to every epoch in subtensor's tests.

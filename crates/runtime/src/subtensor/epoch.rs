@@ -137,7 +137,7 @@ pub fn run_subnet_epoch(s: &mut Storage, netuid: NetUid, block: u64, emission: u
 mod tests {
     use super::*;
     use cortex_primitives::AccountId32;
-    use cortex_yuma::scenario::max_upscale_u16;
+    use cortex_yuma::max_upscale_u16;
     use cortex_yuma::{Expected, Scenario};
 
     fn hotkey(uid: u16) -> AccountId32 {

@@ -13,7 +13,7 @@ use crate::storage::Storage;
 use codec::{Compact, Encode};
 use cortex_primitives::hashing::blake2_256;
 use cortex_primitives::{AccountId32, NetUid};
-use cortex_yuma::scenario::max_upscale_u16;
+use cortex_yuma::max_upscale_u16;
 
 /// Most unrevealed commits a hotkey may hold per mechanism.
 pub const MAX_PENDING_COMMITS: usize = 10;
