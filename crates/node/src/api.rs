@@ -5,11 +5,11 @@
 use codec::{Compact, Decode, Encode};
 use cortex_primitives::AccountId32;
 use cortex_runtime::balances;
-use cortex_runtime::dispatch::{DispatchClass, Weight};
 use cortex_runtime::executive::{call_info, compute_fee};
 use cortex_runtime::extrinsic::UncheckedExtrinsic;
 use cortex_runtime::runtime_api::{self, RuntimeApiError};
 use cortex_runtime::storage::Storage;
+use cortex_runtime::support::{DispatchClass, Weight};
 use cortex_runtime::version;
 
 /// What the node-level APIs need besides the state.

@@ -717,9 +717,9 @@ pub fn module(
         })?;
         let info = crate::api::query_info(&decoded, u32::try_from(bytes.len()).unwrap_or(u32::MAX));
         let class = match info.class {
-            cortex_runtime::dispatch::DispatchClass::Normal => "normal",
-            cortex_runtime::dispatch::DispatchClass::Operational => "operational",
-            cortex_runtime::dispatch::DispatchClass::Mandatory => "mandatory",
+            cortex_runtime::support::DispatchClass::Normal => "normal",
+            cortex_runtime::support::DispatchClass::Operational => "operational",
+            cortex_runtime::support::DispatchClass::Mandatory => "mandatory",
         };
         Ok::<Value, ErrorObjectOwned>(json!({
             "weight": { "ref_time": info.weight.ref_time, "proof_size": info.weight.proof_size },

@@ -208,7 +208,7 @@ async fn bad_signatures_and_foreign_genesis_hashes_are_bad_proofs() {
         node.genesis_hash,
     );
     xt.signature.as_mut().unwrap().address =
-        cortex_runtime::dispatch::MultiAddress::Id(account("//Bob"));
+        cortex_runtime::support::MultiAddress::Id(account("//Bob"));
     rpc.submit(&xt.to_bytes()).await.unwrap_err().assert_is(
         1010,
         INVALID_TX,

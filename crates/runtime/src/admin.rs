@@ -17,7 +17,6 @@
 
 #![allow(non_camel_case_types)]
 
-use crate::dispatch::{BlockContext, DispatchClass, DispatchError, Origin, Pays, Weight};
 use crate::event::RuntimeEvent;
 use crate::storage::Storage;
 use crate::subtensor::coinbase::{
@@ -35,6 +34,7 @@ use crate::subtensor::subnets::{
     LastRateLimitedBlock, RAORecycledForRegistration, RateLimitKey, StartCallDelay, pool,
     subnet_of_account,
 };
+use crate::support::{BlockContext, DispatchClass, DispatchError, Origin, Pays, Weight};
 use crate::swap::MIN_PRICE;
 use crate::{storage_map, storage_value};
 use codec::{Decode, Encode};
@@ -367,7 +367,7 @@ admin_calls! {
 /// (Cortex's estimates); `Operational` where subtensor annotates it so (89, 90, 92).
 pub fn call_info(call: &AdminUtilsCall) -> (Weight, DispatchClass, Pays) {
     use AdminUtilsCall as C;
-    let rw = crate::executive::rw;
+    let rw = crate::support::rw;
     let (weight, class) = match call {
         // Global values: one write.
         C::sudo_set_default_take { .. }

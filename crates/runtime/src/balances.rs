@@ -8,9 +8,13 @@
 //! every mint and every destruction updates both.
 
 use crate::storage::Storage;
+use crate::support::{ArithmeticError, DispatchError, TokenError};
 use crate::{storage_map, storage_value};
 use codec::{Decode, Encode};
 use cortex_primitives::AccountId32;
+
+/// Balances' pallet index.
+pub const PALLET_INDEX: u8 = 5;
 
 /// The existential deposit: the smallest balance an account may hold, in rao.
 pub const EXISTENTIAL_DEPOSIT: u64 = 500;
@@ -376,6 +380,26 @@ pub fn transfer_all(
         (free, Existence::AllowDeath)
     };
     transfer(s, from, to, amount, existence, events).map(|()| amount)
+}
+
+impl From<BalancesError> for DispatchError {
+    /// Substrate's fungible transfer reports balance shortfalls as token errors, not as
+    /// pallet errors: too little free balance is `FundsUnavailable`, an account left below
+    /// the existential deposit by `transfer_keep_alive` is `NotExpendable`, and a new account
+    /// below it is `BelowMinimum`.
+    fn from(e: BalancesError) -> DispatchError {
+        match e {
+            BalancesError::InsufficientBalance => {
+                DispatchError::Token(TokenError::FundsUnavailable)
+            }
+            BalancesError::Expendability => DispatchError::Token(TokenError::NotExpendable),
+            BalancesError::ExistentialDeposit => DispatchError::Token(TokenError::BelowMinimum),
+            BalancesError::LiquidityRestrictions => {
+                DispatchError::Arithmetic(ArithmeticError::Overflow)
+            }
+            BalancesError::VestingBalance => DispatchError::module(PALLET_INDEX, e.index()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@
 
 pub use crate::admin::AdminUtilsCall;
 pub use crate::commitments::CommitmentsCall;
-use crate::dispatch::{MultiAddress, Weight};
 use crate::subtensor::identity::SubnetIdentityV3;
+use crate::support::{MultiAddress, Weight};
 pub use crate::swap_pallet::SwapCall;
 use codec::{Compact, Decode, DecodeLimit, Encode};
 use cortex_primitives::{AccountId32, NetUid};

@@ -13,11 +13,11 @@
 //! `RevealedCommitments` is declared for readers but never written. Deposits are subtensor's
 //! (zero per commitment and per field), so nothing is reserved.
 
-use crate::dispatch::{BlockContext, DispatchError, Origin};
 use crate::storage::Storage;
 use crate::subtensor::storage::{
     Bonds, BondsResetOn, MechanismCountCurrent, SubnetEpochIndex, Uids, mechanism_index,
 };
+use crate::support::{BlockContext, DispatchError, Origin};
 use crate::{storage_double_map, storage_value};
 use codec::{Compact, Decode, Encode, Input, Output};
 use cortex_primitives::{AccountId32, NetUid};
@@ -1045,11 +1045,11 @@ mod tests {
                 }
             ))
             .pays_fee,
-            crate::dispatch::Pays::No
+            crate::support::Pays::No
         );
         assert_eq!(
             crate::executive::call_info(&c).pays_fee,
-            crate::dispatch::Pays::Yes
+            crate::support::Pays::Yes
         );
         // Identity(netuid) then twox64_concat(account).
         let k = CommitmentOf::key(&NetUid(3), &acct(1));

@@ -6,8 +6,8 @@
 
 use crate::balances::BalancesEvent;
 use crate::commitments::CommitmentsEvent;
-use crate::dispatch::{DispatchError, DispatchInfo, DispatchResult};
 use crate::subtensor::events::Event as SubtensorEvent;
+use crate::support::{DispatchError, DispatchInfo, DispatchResult};
 use codec::{Decode, Encode};
 use cortex_primitives::{AccountId32, NetUid};
 
@@ -146,7 +146,7 @@ pub enum SwapEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dispatch::{DispatchClass, Pays, Weight};
+    use crate::support::{DispatchClass, Pays, Weight};
 
     #[test]
     fn extrinsic_success_record_bytes() {

@@ -11,13 +11,13 @@ use crate::balances::{self, Existence};
 use crate::call::{
     BalancesCall, CommitmentsCall, RuntimeCall, SubtensorCall, SudoCall, SystemCall, UtilityCall,
 };
-use crate::dispatch::{
-    BlockContext, DispatchClass, DispatchError, DispatchInfo, Origin, Pays, Weight,
-};
 use crate::event::{
     EventRecord, Phase, RuntimeEvent, SudoEvent, SystemEvent, TransactionPaymentEvent, UtilityEvent,
 };
 use crate::storage::Storage;
+use crate::support::{
+    BlockContext, DispatchClass, DispatchError, DispatchInfo, Origin, Pays, Weight, count, rw,
+};
 use crate::{storage_map, storage_value, subtensor};
 use codec::Encode;
 use cortex_primitives::AccountId32;
@@ -59,9 +59,6 @@ pub const TIMESTAMP_INDEX: u8 = 2;
 
 /// `ExtrinsicBaseWeight`: the weight every extrinsic costs before its call (125 µs).
 pub const EXTRINSIC_BASE_WEIGHT: u64 = 125_000_000;
-/// Weight of one database read (25 µs) and write (100 µs), as Substrate's RocksDB constants.
-const READ: u64 = 25_000_000;
-const WRITE: u64 = 100_000_000;
 /// Fee per unit of weight: `Perbill(500_000)`, i.e. 1 rao per 2,000 ps (subtensor's
 /// `LinearWeightToFee`).
 const WEIGHT_PER_RAO: u64 = 2_000;
@@ -179,19 +176,6 @@ pub fn call_info(call: &RuntimeCall) -> DispatchInfo {
         class,
         pays_fee: pays,
     }
-}
-
-/// A weight of `reads` database reads, `writes` writes and `compute` picoseconds.
-pub(crate) fn rw(reads: u64, writes: u64, compute: u64) -> Weight {
-    let t = READ
-        .saturating_mul(reads)
-        .saturating_add(WRITE.saturating_mul(writes))
-        .saturating_add(compute);
-    Weight::from_parts(t, reads.saturating_add(writes).saturating_mul(2_000))
-}
-
-fn count(n: usize) -> u64 {
-    u64::try_from(n).unwrap_or(u64::MAX)
 }
 
 /// `calls` weight settings with `entries` weights in all.

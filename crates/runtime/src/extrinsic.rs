@@ -13,8 +13,8 @@
 //! one place where signature and era are verified.
 
 use crate::call::{CallDecodeError, RuntimeCall};
-use crate::dispatch::MultiAddress;
 use crate::executive::InvalidTransaction;
+use crate::support::MultiAddress;
 use codec::{Compact, Decode, Encode};
 use cortex_primitives::hashing::blake2_256;
 use cortex_primitives::{AccountId32, Sr25519Pair, ed25519_verify, sr25519_verify};
@@ -484,7 +484,7 @@ pub fn check_signature(
 mod tests {
     use super::*;
     use crate::call::BalancesCall;
-    use crate::dispatch::MultiAddress;
+    use crate::support::MultiAddress;
     use proptest::prelude::*;
 
     struct Chain {

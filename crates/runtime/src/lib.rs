@@ -33,7 +33,6 @@ pub mod admin;
 pub mod balances;
 pub mod call;
 pub mod commitments;
-pub mod dispatch;
 pub mod emission;
 pub mod event;
 pub mod executive;
@@ -44,6 +43,7 @@ pub mod prices;
 pub mod runtime_api;
 pub mod storage;
 pub mod subtensor;
+pub mod support;
 pub mod swap;
 pub mod swap_pallet;
 #[cfg(test)]

@@ -23,7 +23,7 @@
 //! metadata's hash to `version::SPEC_VERSION`: clients cache metadata per spec version, so a
 //! change without a version bump would leave them decoding with stale types.
 
-use crate::dispatch::{DispatchClass, Weight};
+use crate::support::{DispatchClass, Weight};
 use codec::Encode;
 use cortex_primitives::AccountId32;
 use cortex_primitives::hashing::blake2_64;
@@ -55,43 +55,43 @@ pub const KEY_SWAP_COST: u64 = 100_000_000;
 pub const PATHS: &[(&str, &str)] = &[
     // Dispatch results and weights.
     (
-        "cortex_runtime::dispatch::DispatchError",
+        "cortex_runtime::support::DispatchError",
         "sp_runtime::DispatchError",
     ),
     (
-        "cortex_runtime::dispatch::ModuleError",
+        "cortex_runtime::support::ModuleError",
         "sp_runtime::ModuleError",
     ),
     (
-        "cortex_runtime::dispatch::TokenError",
+        "cortex_runtime::support::TokenError",
         "sp_runtime::TokenError",
     ),
     (
-        "cortex_runtime::dispatch::ArithmeticError",
+        "cortex_runtime::support::ArithmeticError",
         "sp_arithmetic::ArithmeticError",
     ),
     (
-        "cortex_runtime::dispatch::TransactionalError",
+        "cortex_runtime::support::TransactionalError",
         "sp_runtime::TransactionalError",
     ),
     (
-        "cortex_runtime::dispatch::Weight",
+        "cortex_runtime::support::Weight",
         "sp_weights::weight_v2::Weight",
     ),
     (
-        "cortex_runtime::dispatch::DispatchClass",
+        "cortex_runtime::support::DispatchClass",
         "frame_support::dispatch::DispatchClass",
     ),
     (
-        "cortex_runtime::dispatch::Pays",
+        "cortex_runtime::support::Pays",
         "frame_support::dispatch::Pays",
     ),
     (
-        "cortex_runtime::dispatch::DispatchInfo",
+        "cortex_runtime::support::DispatchInfo",
         "frame_system::DispatchEventInfo",
     ),
     (
-        "cortex_runtime::dispatch::MultiAddress",
+        "cortex_runtime::support::MultiAddress",
         "sp_runtime::multiaddress::MultiAddress",
     ),
     // System.
@@ -404,10 +404,7 @@ impl TypeInfo for UncheckedExtrinsic {
                 "sp_runtime::generic::unchecked_extrinsic",
             ))
             .type_params(vec![
-                TypeParameter::new(
-                    "Address",
-                    Some(meta_type::<crate::dispatch::MultiAddress>()),
-                ),
+                TypeParameter::new("Address", Some(meta_type::<crate::support::MultiAddress>())),
                 TypeParameter::new("Call", Some(meta_type::<crate::call::RuntimeCall>())),
                 TypeParameter::new("Signature", Some(meta_type::<MultiSignature>())),
                 TypeParameter::new("Extra", Some(meta_type::<Extra>())),
@@ -1117,7 +1114,7 @@ pub fn metadata_v15(slot_duration_ms: u64) -> RuntimeMetadataV15 {
         pallets(slot_duration_ms),
         ExtrinsicMetadata {
             version: EXTRINSIC_VERSION,
-            address_ty: meta_type::<crate::dispatch::MultiAddress>(),
+            address_ty: meta_type::<crate::support::MultiAddress>(),
             call_ty: meta_type::<crate::call::RuntimeCall>(),
             signature_ty: meta_type::<MultiSignature>(),
             extra_ty: meta_type::<Extra>(),
@@ -1526,11 +1523,11 @@ mod tests {
         let rec = crate::event::EventRecord {
             phase: crate::event::Phase::ApplyExtrinsic(1),
             event: crate::event::RuntimeEvent::System(crate::event::SystemEvent::ExtrinsicFailed {
-                dispatch_error: crate::dispatch::DispatchError::module(7, 12),
-                dispatch_info: crate::dispatch::DispatchInfo {
+                dispatch_error: crate::support::DispatchError::module(7, 12),
+                dispatch_info: crate::support::DispatchInfo {
                     weight: Weight::from_parts(1_000_000, 3),
                     class: DispatchClass::Normal,
-                    pays_fee: crate::dispatch::Pays::Yes,
+                    pays_fee: crate::support::Pays::Yes,
                 },
             }),
             topics: vec![[9; 32]],
@@ -1969,6 +1966,30 @@ mod tests {
             Some(hash.as_str()),
             "metadata changed: bump version::SPEC_VERSION and update this pin"
         );
+    }
+
+    /// Both encodings at both block times, byte for byte: the V15 pin above covers one of four
+    /// blobs the node serves, and a change in any of them (a type moved to another module and
+    /// renamed, a V14-only field) must show up here too.
+    #[test]
+    fn every_served_metadata_blob_is_pinned() {
+        let blake = |b: &[u8]| hex::encode(cortex_primitives::hashing::blake2_256(b));
+        let served = [
+            ("v15, 250 ms", blake(&metadata_v15_bytes(250))),
+            ("v14, 250 ms", blake(&metadata_v14_bytes(250))),
+            ("v15, 12 s", blake(&metadata_v15_bytes(12_000))),
+            ("v14, 12 s", blake(&metadata_v14_bytes(12_000))),
+        ];
+        let pinned = [
+            "1710f719e5eeb5f75ecefca9852860e2c78c4ed99517dc93c8cc4a7d8d9d4e74",
+            "6dedbfa85d02e436757ca6b131e39005f2491ce809905f7b343a0fa215067e26",
+            "7569ebf8b1566f1494a9553a9968b2a73e63d4cc94465bacbbbd58704d72887c",
+            "07fb476eb372f98cdc9731ed0d3ccaebfa5c48cd11a1facb33d981366ba1ab3b",
+        ];
+        assert_eq!(version::SPEC_VERSION, 425, "a new spec version needs new pins here");
+        for ((what, hash), pin) in served.iter().zip(pinned) {
+            assert_eq!(hash, pin, "the {what} metadata changed");
+        }
     }
 
     /// Compares with the recorded finney (spec 320) metadata when the shared fixture is present.

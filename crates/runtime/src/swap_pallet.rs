@@ -6,11 +6,11 @@
 
 #![allow(non_camel_case_types)]
 
-use crate::dispatch::{DispatchClass, DispatchError, Origin, Pays, Weight};
 use crate::event::{RuntimeEvent, SwapEvent};
 use crate::storage::Storage;
 use crate::subtensor::storage::NetworksAdded;
 use crate::subtensor::subnets::FeeRate;
+use crate::support::{DispatchClass, DispatchError, Origin, Pays, Weight};
 use codec::{Decode, Encode};
 use cortex_primitives::{AccountId32, NetUid};
 
@@ -109,8 +109,8 @@ impl SwapCall {
 /// The weight, class and fee mode of a swap pallet call (Cortex's estimates).
 pub fn call_info(call: &SwapCall) -> (Weight, DispatchClass, Pays) {
     let weight = match call {
-        SwapCall::set_fee_rate { .. } => crate::executive::rw(1, 1, 10_000_000),
-        _ => crate::executive::rw(0, 0, 15_000_000),
+        SwapCall::set_fee_rate { .. } => crate::support::rw(1, 1, 10_000_000),
+        _ => crate::support::rw(0, 0, 15_000_000),
     };
     (weight, DispatchClass::Normal, Pays::Yes)
 }

@@ -24,7 +24,6 @@ use codec::Encode;
 use cortex_primitives::{AccountId32, NetUid};
 use cortex_runtime::balances;
 use cortex_runtime::call::{BalancesCall, RuntimeCall, SubtensorCall};
-use cortex_runtime::dispatch::{MultiAddress, Origin};
 use cortex_runtime::emission::block_emission_for_issuance;
 use cortex_runtime::executive::{self, Block};
 use cortex_runtime::genesis::{GenesisConfig, dev_account};
@@ -32,6 +31,7 @@ use cortex_runtime::storage::Storage;
 use cortex_runtime::subtensor::storage::TotalIssuance as SubtensorTotalIssuance;
 use cortex_runtime::subtensor::storage::*;
 use cortex_runtime::subtensor::subnets::subnet_account;
+use cortex_runtime::support::{MultiAddress, Origin};
 use proptest::prelude::*;
 use std::sync::OnceLock;
 

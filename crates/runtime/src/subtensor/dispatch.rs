@@ -9,8 +9,8 @@ use super::identity::{self, ChainIdentityV2, SubnetIdentityV3};
 use super::serving::{self, ServeAxon};
 use super::{neurons, stake_ops, staking, subnets, symbols, weights};
 use crate::call::SubtensorCall;
-use crate::dispatch::{BlockContext, DispatchError, Origin};
 use crate::storage::Storage;
+use crate::support::{BlockContext, DispatchError, Origin};
 
 /// Runs `call` as `origin` in the block `ctx`, appending its events on success.
 pub fn dispatch(

@@ -5,6 +5,7 @@
 //! the order must be subtensor's exactly (`pallets/subtensor/src/macros/errors.rs`), including
 //! variants Cortex never returns.
 
+use crate::support::DispatchError;
 use core::fmt;
 
 /// SubtensorModule's pallet index.
@@ -492,6 +493,12 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+impl From<Error> for DispatchError {
+    fn from(e: Error) -> DispatchError {
+        DispatchError::module(PALLET_INDEX, e.index())
+    }
+}
 
 #[cfg(test)]
 mod tests {

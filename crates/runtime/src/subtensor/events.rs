@@ -6,7 +6,7 @@
 //! indices of the others do not move). Fields are positional as there, or named where subtensor
 //! names them.
 
-use crate::dispatch::DispatchError;
+use crate::support::DispatchError;
 use codec::{Compact, Decode, Encode};
 use cortex_primitives::{AccountId32, NetUid};
 

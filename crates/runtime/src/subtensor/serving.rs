@@ -903,8 +903,8 @@ mod tests {
     #[test]
     fn calls_dispatch_with_their_origins_and_fees() {
         use crate::call::{RuntimeCall, SubtensorCall};
-        use crate::dispatch::{BlockContext, DispatchError, Origin, Pays};
         use crate::executive::{call_info, dispatch};
+        use crate::support::{BlockContext, DispatchError, Origin, Pays};
         let (mut s, netuid) = setup();
         let ctx = BlockContext {
             block: 10,

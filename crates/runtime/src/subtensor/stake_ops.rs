@@ -31,8 +31,8 @@ use super::staking::{DEFAULT_MIN_STAKE, burn_account, limit_price, swap_alpha_fo
 use super::storage::*;
 use super::subnets::{hotkey_account_exists, pool, subnet_account};
 use crate::balances::{self, Existence};
-use crate::dispatch::DispatchError;
 use crate::storage::Storage;
+use crate::support::DispatchError;
 use crate::swap::{
     MAX_PRICE, MAX_SWAP_INPUT_RESERVE_MULTIPLIER, MIN_PRICE, Side, SwapError, SwapResult,
 };
@@ -2148,8 +2148,8 @@ mod tests {
     #[test]
     fn calls_encode_and_dispatch() {
         use crate::call::{RuntimeCall, SubtensorCall};
-        use crate::dispatch::{BlockContext, Origin};
         use crate::event::RuntimeEvent;
+        use crate::support::{BlockContext, Origin};
         use codec::Encode;
         let call = RuntimeCall::SubtensorModule(SubtensorCall::move_stake {
             origin_hotkey: acct(2),
@@ -2195,7 +2195,7 @@ mod tests {
         ));
         assert!(of(&s, 4, 10, A).abs_diff(10 * TAO) <= 1);
         let info = crate::executive::call_info(&call);
-        assert_eq!(info.pays_fee, crate::dispatch::Pays::Yes);
+        assert_eq!(info.pays_fee, crate::support::Pays::Yes);
     }
 
     // ---- Conservation ------------------------------------------------------------------------------

@@ -10,8 +10,8 @@
 use super::errors::Error;
 use super::events::Event;
 use super::storage::{SubnetOwner, TokenSymbol};
-use crate::dispatch::{DispatchError, Origin};
 use crate::storage::Storage;
+use crate::support::{DispatchError, Origin};
 use cortex_primitives::NetUid;
 use std::collections::BTreeSet;
 

@@ -1,12 +1,13 @@
-//! What a call is dispatched with and what it reports: origins, `DispatchError`, weights, fee
-//! classes and `MultiAddress`, with Substrate's SCALE layouts (`spec/wire.md` §2.7).
+//! What every pallet is built with, as FRAME's `frame_support` is: the origin a call runs as,
+//! the block it runs in, `DispatchError`, weights, fee classes and `MultiAddress`, with
+//! Substrate's SCALE layouts (`spec/wire.md` §2.7); the weight formula of one call; the
+//! [`Deposit`] trait through which a pallet emits events without knowing `RuntimeEvent`; and
+//! [`pallet_calls!`], which declares a pallet's call enum with its indices and names.
 //!
-//! These are the shapes clients decode from `System.Events` (`ExtrinsicFailed` carries a
-//! `DispatchError`) and encode into calls (`MultiAddress` in `Balances` calls), so variant order
-//! and field types are Substrate's.
+//! The dispatch types are the shapes clients decode from `System.Events` (`ExtrinsicFailed`
+//! carries a `DispatchError`) and encode into calls (`MultiAddress` in `Balances` calls), so
+//! variant order and field types are Substrate's.
 
-use crate::balances::BalancesError;
-use crate::subtensor::errors::{Error as SubtensorError, PALLET_INDEX as SUBTENSOR_INDEX};
 use codec::{Compact, Decode, Encode};
 use cortex_primitives::AccountId32;
 
@@ -146,35 +147,6 @@ impl DispatchError {
     }
 }
 
-impl From<SubtensorError> for DispatchError {
-    fn from(e: SubtensorError) -> DispatchError {
-        DispatchError::module(SUBTENSOR_INDEX, e.index())
-    }
-}
-
-impl From<BalancesError> for DispatchError {
-    /// Substrate's fungible transfer reports balance shortfalls as token errors, not as
-    /// pallet errors: too little free balance is `FundsUnavailable`, an account left below
-    /// the existential deposit by `transfer_keep_alive` is `NotExpendable`, and a new account
-    /// below it is `BelowMinimum`.
-    fn from(e: BalancesError) -> DispatchError {
-        match e {
-            BalancesError::InsufficientBalance => {
-                DispatchError::Token(TokenError::FundsUnavailable)
-            }
-            BalancesError::Expendability => DispatchError::Token(TokenError::NotExpendable),
-            BalancesError::ExistentialDeposit => DispatchError::Token(TokenError::BelowMinimum),
-            BalancesError::LiquidityRestrictions => {
-                DispatchError::Arithmetic(ArithmeticError::Overflow)
-            }
-            BalancesError::VestingBalance => DispatchError::module(BALANCES_INDEX, e.index()),
-        }
-    }
-}
-
-/// Balances' pallet index.
-pub const BALANCES_INDEX: u8 = 5;
-
 /// `DispatchResult` as events encode it (`Sudo.Sudid`, `Utility.DispatchedAs`).
 pub type DispatchResult = Result<(), DispatchError>;
 
@@ -275,14 +247,80 @@ impl From<AccountId32> for MultiAddress {
     }
 }
 
+/// Weight of one database read (25 µs) and write (100 µs), as Substrate's RocksDB constants.
+const READ: u64 = 25_000_000;
+const WRITE: u64 = 100_000_000;
+
+/// A weight of `reads` database reads, `writes` writes and `compute` picoseconds: the formula
+/// every pallet's call weights use (Cortex's estimates in subtensor's units).
+pub fn rw(reads: u64, writes: u64, compute: u64) -> Weight {
+    let t = READ
+        .saturating_mul(reads)
+        .saturating_add(WRITE.saturating_mul(writes))
+        .saturating_add(compute);
+    Weight::from_parts(t, reads.saturating_add(writes).saturating_mul(2_000))
+}
+
+/// `n` as a `u64` count for weights (saturating: no slice is that long).
+pub fn count(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+/// Where a pallet's events go. A pallet emits its own event type, and sometimes another
+/// pallet's (AdminUtils announces values with SubtensorModule's events, as subtensor does);
+/// it names what it emits with `Deposit<E>` bounds, and the executive, which alone knows
+/// `RuntimeEvent`, implements them. Inside a pallet, a `Vec` of its own events is a sink too.
+pub trait Deposit<E> {
+    /// Emits `event`.
+    fn deposit(&mut self, event: E);
+}
+
+impl<E> Deposit<E> for Vec<E> {
+    fn deposit(&mut self, event: E) {
+        self.push(event);
+    }
+}
+
+/// Declares a pallet's call enum with subtensor's call indices, argument names, order and
+/// types, and its `name()` (the call name the metadata spells), from one list:
+/// `pallet_calls! { /// docs  pub enum Name { /// docs  call = index { arg: Type, … }, … } }`.
+/// Field attributes (`#[codec(compact)]`) pass through.
+#[macro_export]
+macro_rules! pallet_calls {
+    (
+        $(#[$meta:meta])*
+        pub enum $enum:ident {
+            $( $(#[$doc:meta])* $call:ident = $idx:tt { $( $(#[$fattr:meta])* $field:ident : $ty:ty ),* $(,)? } ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[allow(missing_docs, non_camel_case_types)]
+        #[derive(Clone, Debug, PartialEq, Eq, codec::Encode, codec::Decode, scale_info::TypeInfo)]
+        pub enum $enum {
+            $( $(#[$doc])* #[codec(index = $idx)] $call { $( $(#[$fattr])* $field: $ty ),* }, )*
+        }
+
+        impl $enum {
+            /// The call's name, as the metadata spells it.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $( $enum::$call { .. } => stringify!($call), )*
+                }
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn module_error_encodes_like_substrate() {
-        let e = DispatchError::from(SubtensorError::NotEnoughBalanceToStake);
-        assert_eq!(e.encode(), vec![3, 7, 12, 0, 0, 0]);
+        assert_eq!(
+            DispatchError::module(7, 12).encode(),
+            vec![3, 7, 12, 0, 0, 0]
+        );
         assert_eq!(
             DispatchError::Token(TokenError::FundsUnavailable).encode(),
             vec![7, 0]
