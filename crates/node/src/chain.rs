@@ -410,7 +410,7 @@ impl Chain {
         let mut block = Block::initialize(&mut self.state, number, self.head.hash, self.author);
         self.metrics.observe_block_step(step.elapsed());
 
-        let previous = cortex_runtime::executive::Now::get(&self.state);
+        let previous = cortex_runtime::timestamp::Now::get(&self.state);
         let now = wall_clock_ms().max(previous);
         let timestamp = RuntimeCall::Timestamp(TimestampCall::set { now });
         let mut extrinsics = Vec::new();

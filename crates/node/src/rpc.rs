@@ -12,11 +12,12 @@ use crate::metrics::RpcTimer;
 use crate::pool::TxStatus;
 use codec::Decode;
 use cortex_primitives::AccountId32;
-use cortex_runtime::executive::{BLOCK_HASH_COUNT, InvalidTransaction};
+use cortex_runtime::executive::InvalidTransaction;
 use cortex_runtime::extrinsic::{
     CheckContext, TransactionValidityError, UncheckedExtrinsic, check_signature, extrinsic_hash,
 };
 use cortex_runtime::runtime_api::RuntimeApiError;
+use cortex_runtime::system::BLOCK_HASH_COUNT;
 use cortex_runtime::version;
 use cortex_store::StoreError;
 use jsonrpsee::core::SubscriptionResult;

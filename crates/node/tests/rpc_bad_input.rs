@@ -18,8 +18,9 @@ use codec::{Decode, Encode};
 use common::*;
 use cortex_node::api::RuntimeDispatchInfo;
 use cortex_primitives::hashing::blake2_256;
-use cortex_runtime::event::{RuntimeEvent, TransactionPaymentEvent};
+use cortex_runtime::event::RuntimeEvent;
 use cortex_runtime::extrinsic::{Era, MultiSignature, Signature};
+use cortex_runtime::transaction_payment::TransactionPaymentEvent;
 use serde_json::{Value, json};
 use std::time::Duration;
 

@@ -17,7 +17,6 @@
 
 #![allow(non_camel_case_types)]
 
-use crate::event::RuntimeEvent;
 use crate::storage::Storage;
 use crate::subtensor::coinbase::{
     EMAPriceHalvingBlocks, OwnerCutEnabled, RecycleOrBurn, RecycleOrBurnEnum, SubnetMovingAlpha,
@@ -34,7 +33,7 @@ use crate::subtensor::subnets::{
     LastRateLimitedBlock, RAORecycledForRegistration, RateLimitKey, StartCallDelay, pool,
     subnet_of_account,
 };
-use crate::support::{BlockContext, DispatchClass, DispatchError, Origin, Pays, Weight};
+use crate::support::{BlockContext, Deposit, DispatchClass, DispatchError, Origin, Pays, Weight};
 use crate::swap::MIN_PRICE;
 use crate::{storage_map, storage_value};
 use codec::{Decode, Encode};
@@ -655,7 +654,7 @@ fn set_sn_owner_hotkey(
     origin: &Origin,
     netuid: NetUid,
     hotkey: &AccountId32,
-    events: &mut Vec<RuntimeEvent>,
+    events: &mut impl Deposit<Event>,
 ) -> Result<(), DispatchError> {
     ensure_subnet_owner_or_root(s, origin, netuid)?;
     if !NetworksAdded::get(s, &netuid) {
@@ -670,18 +669,18 @@ fn set_sn_owner_hotkey(
         return Err(Error::CannotUseSystemAccount.into());
     }
     SubnetOwnerHotkey::insert(s, &netuid, hotkey);
-    events.push(Event::SubnetOwnerHotkeySet(netuid, *hotkey).into());
+    events.deposit(Event::SubnetOwnerHotkeySet(netuid, *hotkey));
     Ok(())
 }
 
 /// Runs an AdminUtils `call` as `origin`, appending its events (SubtensorModule's and
 /// AdminUtils') on success.
-pub fn dispatch(
+pub fn dispatch<E: Deposit<Event> + Deposit<AdminUtilsEvent>>(
     s: &mut Storage,
     ctx: &BlockContext,
     origin: &Origin,
     call: &AdminUtilsCall,
-    events: &mut Vec<RuntimeEvent>,
+    events: &mut E,
 ) -> Result<(), DispatchError> {
     use AdminUtilsCall as C;
     use Hyperparameter as H;
@@ -691,12 +690,12 @@ pub fn dispatch(
         C::sudo_set_default_take { default_take } => {
             origin.root()?;
             MaxDelegateTake::put(s, default_take);
-            ev.push(Event::MaxDelegateTakeSet(*default_take).into());
+            ev.deposit(Event::MaxDelegateTakeSet(*default_take));
         }
         C::sudo_set_tx_rate_limit { tx_rate_limit } => {
             origin.root()?;
             TxRateLimit::put(s, tx_rate_limit);
-            ev.push(Event::TxRateLimitSet(*tx_rate_limit).into());
+            ev.deposit(Event::TxRateLimitSet(*tx_rate_limit));
         }
         C::sudo_set_serving_rate_limit {
             netuid,
@@ -705,7 +704,7 @@ pub fn dispatch(
             let limit = hp(H::ServingRateLimit);
             let owner = gate(s, now, origin, *netuid, limit)?;
             ServingRateLimit::insert(s, netuid, serving_rate_limit);
-            ev.push(Event::ServingRateLimitSet(*netuid, *serving_rate_limit).into());
+            ev.deposit(Event::ServingRateLimitSet(*netuid, *serving_rate_limit));
             record(s, now, owner, *netuid, limit);
         }
         C::sudo_set_max_difficulty {
@@ -716,7 +715,7 @@ pub fn dispatch(
             let owner = gate(s, now, origin, *netuid, limit)?;
             ensure_exists(s, *netuid)?;
             MaxDifficulty::insert(s, netuid, max_difficulty);
-            ev.push(Event::MaxDifficultySet(*netuid, *max_difficulty).into());
+            ev.deposit(Event::MaxDifficultySet(*netuid, *max_difficulty));
             record(s, now, owner, *netuid, limit);
         }
         C::sudo_set_weights_version_key {
@@ -728,7 +727,7 @@ pub fn dispatch(
             ensure_exists(s, *netuid)?;
             record(s, now, owner, *netuid, limit);
             WeightsVersionKey::insert(s, netuid, weights_version_key);
-            ev.push(Event::WeightsVersionKeySet(*netuid, *weights_version_key).into());
+            ev.deposit(Event::WeightsVersionKeySet(*netuid, *weights_version_key));
         }
         C::sudo_set_weights_set_rate_limit {
             netuid,
@@ -737,7 +736,10 @@ pub fn dispatch(
             origin.root()?;
             ensure_exists(s, *netuid)?;
             WeightsSetRateLimit::insert(s, netuid, weights_set_rate_limit);
-            ev.push(Event::WeightsSetRateLimitSet(*netuid, *weights_set_rate_limit).into());
+            ev.deposit(Event::WeightsSetRateLimitSet(
+                *netuid,
+                *weights_set_rate_limit,
+            ));
         }
         C::sudo_set_adjustment_alpha {
             netuid,
@@ -747,7 +749,7 @@ pub fn dispatch(
             let owner = gate(s, now, origin, *netuid, limit)?;
             ensure_exists(s, *netuid)?;
             AdjustmentAlpha::insert(s, netuid, adjustment_alpha);
-            ev.push(Event::AdjustmentAlphaSet(*netuid, *adjustment_alpha).into());
+            ev.deposit(Event::AdjustmentAlphaSet(*netuid, *adjustment_alpha));
             record(s, now, owner, *netuid, limit);
         }
         C::sudo_set_immunity_period {
@@ -758,7 +760,7 @@ pub fn dispatch(
             let owner = gate(s, now, origin, *netuid, limit)?;
             ensure_exists(s, *netuid)?;
             ImmunityPeriod::insert(s, netuid, immunity_period);
-            ev.push(Event::ImmunityPeriodSet(*netuid, *immunity_period).into());
+            ev.deposit(Event::ImmunityPeriodSet(*netuid, *immunity_period));
             record(s, now, owner, *netuid, limit);
         }
         C::sudo_set_min_allowed_weights {
@@ -769,7 +771,7 @@ pub fn dispatch(
             let owner = gate(s, now, origin, *netuid, limit)?;
             ensure_exists(s, *netuid)?;
             MinAllowedWeights::insert(s, netuid, min_allowed_weights);
-            ev.push(Event::MinAllowedWeightSet(*netuid, *min_allowed_weights).into());
+            ev.deposit(Event::MinAllowedWeightSet(*netuid, *min_allowed_weights));
             record(s, now, owner, *netuid, limit);
         }
         C::sudo_set_max_allowed_uids {
@@ -795,13 +797,13 @@ pub fn dispatch(
             }
             MaxAllowedUids::insert(s, netuid, max_allowed_uids);
             record(s, now, owner, *netuid, limit);
-            ev.push(Event::MaxAllowedUidsSet(*netuid, *max_allowed_uids).into());
+            ev.deposit(Event::MaxAllowedUidsSet(*netuid, *max_allowed_uids));
         }
         C::sudo_set_kappa { netuid, kappa } => {
             origin.root()?;
             ensure_exists(s, *netuid)?;
             Kappa::insert(s, netuid, kappa);
-            ev.push(Event::KappaSet(*netuid, *kappa).into());
+            ev.deposit(Event::KappaSet(*netuid, *kappa));
         }
         C::sudo_set_rho { netuid, rho } => {
             let limit = hp(H::Rho);
@@ -822,7 +824,7 @@ pub fn dispatch(
                 return Err(Error::ActivityCutoffTooLow.into());
             }
             ActivityCutoff::insert(s, netuid, activity_cutoff);
-            ev.push(Event::ActivityCutoffSet(*netuid, *activity_cutoff).into());
+            ev.deposit(Event::ActivityCutoffSet(*netuid, *activity_cutoff));
             record(s, now, owner, *netuid, limit);
         }
         C::sudo_set_network_registration_allowed {
@@ -831,7 +833,7 @@ pub fn dispatch(
         } => {
             origin.root()?;
             NetworkRegistrationAllowed::insert(s, netuid, registration_allowed);
-            ev.push(Event::RegistrationAllowed(*netuid, *registration_allowed).into());
+            ev.deposit(Event::RegistrationAllowed(*netuid, *registration_allowed));
         }
         C::sudo_set_network_pow_registration_allowed { .. } => {
             return Err(AdminUtilsError::POWRegistrationDisabled.into());
@@ -844,7 +846,7 @@ pub fn dispatch(
                 return Err(AdminUtilsError::ValueNotInBounds.into());
             }
             MinBurn::insert(s, netuid, min_burn);
-            ev.push(Event::MinBurnSet(*netuid, *min_burn).into());
+            ev.deposit(Event::MinBurnSet(*netuid, *min_burn));
             record(s, now, owner, *netuid, limit);
         }
         C::sudo_set_max_burn { netuid, max_burn } => {
@@ -855,7 +857,7 @@ pub fn dispatch(
                 return Err(AdminUtilsError::ValueNotInBounds.into());
             }
             MaxBurn::insert(s, netuid, max_burn);
-            ev.push(Event::MaxBurnSet(*netuid, *max_burn).into());
+            ev.deposit(Event::MaxBurnSet(*netuid, *max_burn));
             record(s, now, owner, *netuid, limit);
         }
         C::sudo_set_max_allowed_validators {
@@ -869,7 +871,10 @@ pub fn dispatch(
                 return Err(AdminUtilsError::MaxValidatorsLargerThanMaxUIds.into());
             }
             MaxAllowedValidators::insert(s, netuid, max_allowed_validators);
-            ev.push(Event::MaxAllowedValidatorsSet(*netuid, *max_allowed_validators).into());
+            ev.deposit(Event::MaxAllowedValidatorsSet(
+                *netuid,
+                *max_allowed_validators,
+            ));
         }
         C::sudo_set_bonds_moving_average {
             netuid,
@@ -882,18 +887,18 @@ pub fn dispatch(
             }
             ensure_exists(s, *netuid)?;
             BondsMovingAverage::insert(s, netuid, bonds_moving_average);
-            ev.push(Event::BondsMovingAverageSet(*netuid, *bonds_moving_average).into());
+            ev.deposit(Event::BondsMovingAverageSet(*netuid, *bonds_moving_average));
             record(s, now, owner, *netuid, limit);
         }
         C::sudo_set_subnet_owner_cut { subnet_owner_cut } => {
             origin.root()?;
             SubnetOwnerCut::put(s, subnet_owner_cut);
-            ev.push(Event::SubnetOwnerCutSet(*subnet_owner_cut).into());
+            ev.deposit(Event::SubnetOwnerCutSet(*subnet_owner_cut));
         }
         C::sudo_set_network_rate_limit { rate_limit } => {
             origin.root()?;
             NetworkRateLimit::put(s, rate_limit);
-            ev.push(Event::NetworkRateLimitSet(*rate_limit).into());
+            ev.deposit(Event::NetworkRateLimitSet(*rate_limit));
         }
         C::sudo_set_tempo { netuid, tempo } => {
             origin.root()?;
@@ -901,7 +906,9 @@ pub fn dispatch(
             ensure_exists(s, *netuid)?;
             let mut st = Vec::new();
             apply_tempo_with_cycle_reset(s, now, *netuid, *tempo, &mut st);
-            ev.extend(st.into_iter().map(RuntimeEvent::from));
+            for e in st {
+                ev.deposit(e);
+            }
         }
         C::sudo_set_total_issuance { .. } => {
             return Err(AdminUtilsError::Deprecated.into());
@@ -909,22 +916,22 @@ pub fn dispatch(
         C::sudo_set_network_immunity_period { immunity_period } => {
             origin.root()?;
             NetworkImmunityPeriod::put(s, immunity_period);
-            ev.push(Event::NetworkImmunityPeriodSet(*immunity_period).into());
+            ev.deposit(Event::NetworkImmunityPeriodSet(*immunity_period));
         }
         C::sudo_set_network_min_lock_cost { lock_cost } => {
             origin.root()?;
             NetworkMinLockCost::put(s, lock_cost);
-            ev.push(Event::NetworkMinLockCostSet(*lock_cost).into());
+            ev.deposit(Event::NetworkMinLockCostSet(*lock_cost));
         }
         C::sudo_set_subnet_limit { max_subnets } => {
             origin.root()?;
             SubnetLimit::put(s, max_subnets);
-            ev.push(Event::SubnetLimitSet(*max_subnets).into());
+            ev.deposit(Event::SubnetLimitSet(*max_subnets));
         }
         C::sudo_set_lock_reduction_interval { interval } => {
             origin.root()?;
             NetworkLockReductionInterval::put(s, interval);
-            ev.push(Event::NetworkLockCostReductionIntervalSet(*interval).into());
+            ev.deposit(Event::NetworkLockCostReductionIntervalSet(*interval));
         }
         C::sudo_set_rao_recycled {
             netuid,
@@ -933,12 +940,12 @@ pub fn dispatch(
             origin.root()?;
             ensure_exists(s, *netuid)?;
             RAORecycledForRegistration::insert(s, netuid, rao_recycled);
-            ev.push(Event::RAORecycledForRegistrationSet(*netuid, *rao_recycled).into());
+            ev.deposit(Event::RAORecycledForRegistrationSet(*netuid, *rao_recycled));
         }
         C::sudo_set_stake_threshold { min_stake } => {
             origin.root()?;
             StakeThreshold::put(s, min_stake);
-            ev.push(Event::StakeThresholdSet(*min_stake).into());
+            ev.deposit(Event::StakeThresholdSet(*min_stake));
         }
         C::sudo_set_nominator_min_required_stake { min_stake } => {
             origin.root()?;
@@ -949,25 +956,27 @@ pub fn dispatch(
             if *min_stake > previous {
                 let mut st = Vec::new();
                 clear_small_nominations(s, ctx.author.as_ref(), &mut st);
-                ev.extend(st.into_iter().map(RuntimeEvent::from));
+                for e in st {
+                    ev.deposit(e);
+                }
             }
         }
         C::sudo_set_tx_delegate_take_rate_limit { tx_rate_limit } => {
             origin.root()?;
             TxDelegateTakeRateLimit::put(s, tx_rate_limit);
-            ev.push(Event::TxDelegateTakeRateLimitSet(*tx_rate_limit).into());
+            ev.deposit(Event::TxDelegateTakeRateLimitSet(*tx_rate_limit));
         }
         C::sudo_set_min_delegate_take { take } => {
             origin.root()?;
             MinDelegateTake::put(s, take);
-            ev.push(Event::MinDelegateTakeSet(*take).into());
+            ev.deposit(Event::MinDelegateTakeSet(*take));
         }
         C::sudo_set_commit_reveal_weights_enabled { netuid, enabled } => {
             let limit = hp(H::CommitRevealEnabled);
             let owner = gate(s, now, origin, *netuid, limit)?;
             ensure_exists(s, *netuid)?;
             CommitRevealWeightsEnabled::insert(s, netuid, enabled);
-            ev.push(Event::CommitRevealEnabled(*netuid, *enabled).into());
+            ev.deposit(Event::CommitRevealEnabled(*netuid, *enabled));
             record(s, now, owner, *netuid, limit);
         }
         C::sudo_set_liquid_alpha_enabled { netuid, enabled } => {
@@ -1006,7 +1015,7 @@ pub fn dispatch(
                 return Err(Error::RevealPeriodTooSmall.into());
             }
             RevealPeriodEpochs::insert(s, netuid, interval);
-            ev.push(Event::CommitRevealPeriodsSet(*netuid, *interval).into());
+            ev.deposit(Event::CommitRevealPeriodsSet(*netuid, *interval));
             record(s, now, owner, *netuid, limit);
         }
         C::sudo_set_bonds_penalty {
@@ -1017,14 +1026,14 @@ pub fn dispatch(
             let owner = gate(s, now, origin, *netuid, limit)?;
             ensure_exists(s, *netuid)?;
             BondsPenalty::insert(s, netuid, bonds_penalty);
-            ev.push(Event::BondsPenaltySet(*netuid, *bonds_penalty).into());
+            ev.deposit(Event::BondsPenaltySet(*netuid, *bonds_penalty));
             record(s, now, owner, *netuid, limit);
         }
         C::sudo_set_toggle_transfer { netuid, toggle } => {
             let limit = hp(H::TransferEnabled);
             let owner = gate(s, now, origin, *netuid, limit)?;
             TransferToggle::insert(s, netuid, toggle);
-            ev.push(Event::TransferToggle(*netuid, *toggle).into());
+            ev.deposit(Event::TransferToggle(*netuid, *toggle));
             record(s, now, owner, *netuid, limit);
         }
         C::sudo_set_subnet_moving_alpha { alpha } => {
@@ -1065,25 +1074,21 @@ pub fn dispatch(
             let limit = hp(H::Yuma3Enabled);
             let owner = gate(s, now, origin, *netuid, limit)?;
             Yuma3On::insert(s, netuid, enabled);
-            ev.push(RuntimeEvent::AdminUtils(
-                AdminUtilsEvent::Yuma3EnableToggled {
-                    netuid: *netuid,
-                    enabled: *enabled,
-                },
-            ));
+            ev.deposit(AdminUtilsEvent::Yuma3EnableToggled {
+                netuid: *netuid,
+                enabled: *enabled,
+            });
             record(s, now, owner, *netuid, limit);
         }
         C::sudo_set_bonds_reset_enabled { netuid, enabled } => {
             let limit = hp(H::BondsResetEnabled);
             let owner = gate(s, now, origin, *netuid, limit)?;
             BondsResetOn::insert(s, netuid, enabled);
-            ev.push(Event::BondsResetOnSet(*netuid, *enabled).into());
-            ev.push(RuntimeEvent::AdminUtils(
-                AdminUtilsEvent::BondsResetToggled {
-                    netuid: *netuid,
-                    enabled: *enabled,
-                },
-            ));
+            ev.deposit(Event::BondsResetOnSet(*netuid, *enabled));
+            ev.deposit(AdminUtilsEvent::BondsResetToggled {
+                netuid: *netuid,
+                enabled: *enabled,
+            });
             record(s, now, owner, *netuid, limit);
         }
         C::sudo_set_owner_immune_neuron_limit {
@@ -1102,12 +1107,12 @@ pub fn dispatch(
         C::sudo_set_admin_freeze_window { window } => {
             origin.root()?;
             AdminFreezeWindow::put(s, window);
-            ev.push(Event::AdminFreezeWindowSet(*window).into());
+            ev.deposit(Event::AdminFreezeWindowSet(*window));
         }
         C::sudo_set_owner_hparam_rate_limit { epochs } => {
             origin.root()?;
             OwnerHyperparamRateLimit::put(s, epochs);
-            ev.push(Event::OwnerHyperparamRateLimitSet(*epochs).into());
+            ev.deposit(Event::OwnerHyperparamRateLimitSet(*epochs));
         }
         C::sudo_set_min_allowed_uids {
             netuid,
@@ -1123,7 +1128,7 @@ pub fn dispatch(
                 return Err(AdminUtilsError::MinAllowedUidsGreaterThanCurrentUids.into());
             }
             MinAllowedUids::insert(s, netuid, min_allowed_uids);
-            ev.push(Event::MinAllowedUidsSet(*netuid, *min_allowed_uids).into());
+            ev.deposit(Event::MinAllowedUidsSet(*netuid, *min_allowed_uids));
         }
         C::sudo_set_recycle_or_burn {
             netuid,
@@ -1137,12 +1142,12 @@ pub fn dispatch(
         C::sudo_set_min_non_immune_uids { netuid, min } => {
             origin.root()?;
             MinNonImmuneUids::insert(s, netuid, min);
-            ev.push(Event::MinNonImmuneUidsSet(*netuid, *min).into());
+            ev.deposit(Event::MinNonImmuneUidsSet(*netuid, *min));
         }
         C::sudo_set_start_call_delay { delay } => {
             origin.root()?;
             StartCallDelay::put(s, delay);
-            ev.push(Event::StartCallDelaySet(*delay).into());
+            ev.deposit(Event::StartCallDelaySet(*delay));
         }
         C::sudo_set_burn_half_life {
             netuid,
@@ -1156,10 +1161,10 @@ pub fn dispatch(
                 return Err(AdminUtilsError::InvalidValue.into());
             }
             BurnHalfLife::insert(s, netuid, burn_half_life);
-            ev.push(RuntimeEvent::AdminUtils(AdminUtilsEvent::BurnHalfLifeSet {
+            ev.deposit(AdminUtilsEvent::BurnHalfLifeSet {
                 netuid: *netuid,
                 burn_half_life: *burn_half_life,
-            }));
+            });
             record(s, now, owner, *netuid, limit);
         }
         C::sudo_set_burn_increase_mult {
@@ -1174,12 +1179,10 @@ pub fn dispatch(
                 return Err(AdminUtilsError::InvalidValue.into());
             }
             BurnIncreaseMult::insert(s, netuid, burn_increase_mult);
-            ev.push(RuntimeEvent::AdminUtils(
-                AdminUtilsEvent::BurnIncreaseMultSet {
-                    netuid: *netuid,
-                    burn_increase_mult: *burn_increase_mult,
-                },
-            ));
+            ev.deposit(AdminUtilsEvent::BurnIncreaseMultSet {
+                netuid: *netuid,
+                burn_increase_mult: *burn_increase_mult,
+            });
             record(s, now, owner, *netuid, limit);
         }
         C::sudo_set_owner_cut_enabled { netuid, enabled } => {
@@ -1195,12 +1198,10 @@ pub fn dispatch(
             ensure_exists(s, *netuid)?;
             ensure_not_root(*netuid)?;
             SubnetEmissionEnabled::insert(s, netuid, enabled);
-            ev.push(RuntimeEvent::AdminUtils(
-                AdminUtilsEvent::SubnetEmissionEnabledSet {
-                    netuid: *netuid,
-                    enabled: *enabled,
-                },
-            ));
+            ev.deposit(AdminUtilsEvent::SubnetEmissionEnabledSet {
+                netuid: *netuid,
+                enabled: *enabled,
+            });
         }
         C::sudo_set_max_epochs_per_block {
             max_epochs_per_block,
@@ -1210,7 +1211,7 @@ pub fn dispatch(
                 return Err(AdminUtilsError::ValueNotInBounds.into());
             }
             MaxEpochsPerBlock::put(s, max_epochs_per_block);
-            ev.push(Event::MaxEpochsPerBlockSet(*max_epochs_per_block).into());
+            ev.deposit(Event::MaxEpochsPerBlockSet(*max_epochs_per_block));
         }
     }
     Ok(())
@@ -1221,6 +1222,7 @@ mod tests {
     use super::*;
     use crate::balances;
     use crate::call::{RuntimeCall, SubtensorCall};
+    use crate::event::RuntimeEvent;
     use crate::subtensor::staking;
     use crate::subtensor::subnets::subnet_account;
     use crate::test_support::{TAO, acct, funded, subnet};

@@ -8,8 +8,11 @@
 //! every mint and every destruction updates both.
 
 use crate::storage::Storage;
-use crate::support::{ArithmeticError, DispatchError, TokenError};
-use crate::{storage_map, storage_value};
+use crate::support::{
+    ArithmeticError, Deposit, DispatchClass, DispatchError, MultiAddress, Origin, Pays, TokenError,
+    Weight, rw,
+};
+use crate::{pallet_calls, storage_map, storage_value};
 use codec::{Decode, Encode};
 use cortex_primitives::AccountId32;
 
@@ -380,6 +383,91 @@ pub fn transfer_all(
         (free, Existence::AllowDeath)
     };
     transfer(s, from, to, amount, existence, events).map(|()| amount)
+}
+
+pallet_calls! {
+    /// `Balances` calls.
+    pub enum BalancesCall {
+        transfer_allow_death = 0 { dest: MultiAddress, #[codec(compact)] value: u64 },
+        /// Root only.
+        force_transfer = 2 { source: MultiAddress, dest: MultiAddress, #[codec(compact)] value: u64 },
+        transfer_keep_alive = 3 { dest: MultiAddress, #[codec(compact)] value: u64 },
+        transfer_all = 4 { dest: MultiAddress, keep_alive: bool },
+        /// Root only.
+        force_set_balance = 8 { who: MultiAddress, #[codec(compact)] new_free: u64 },
+    }
+}
+
+/// The weight, class and fee mode of a Balances call.
+pub fn info(call: &BalancesCall) -> (Weight, DispatchClass, Pays) {
+    let weight = match call {
+        BalancesCall::transfer_all { .. } => rw(1, 1, 45_000_000),
+        BalancesCall::force_set_balance { .. } => rw(1, 1, 15_000_000),
+        _ => rw(1, 1, 40_000_000),
+    };
+    (weight, DispatchClass::Normal, Pays::Yes)
+}
+
+/// Runs a Balances call as `origin`, depositing its events on success.
+pub fn dispatch(
+    s: &mut Storage,
+    origin: &Origin,
+    call: &BalancesCall,
+    events: &mut impl Deposit<BalancesEvent>,
+) -> Result<(), DispatchError> {
+    let mut ev = Vec::new();
+    match call {
+        BalancesCall::transfer_allow_death { dest, value } => {
+            let from = origin.signed()?;
+            transfer(
+                s,
+                &from,
+                &dest.lookup()?,
+                *value,
+                Existence::AllowDeath,
+                &mut ev,
+            )?;
+        }
+        BalancesCall::transfer_keep_alive { dest, value } => {
+            let from = origin.signed()?;
+            transfer(
+                s,
+                &from,
+                &dest.lookup()?,
+                *value,
+                Existence::KeepAlive,
+                &mut ev,
+            )?;
+        }
+        BalancesCall::transfer_all { dest, keep_alive } => {
+            let from = origin.signed()?;
+            transfer_all(s, &from, &dest.lookup()?, *keep_alive, &mut ev)?;
+        }
+        BalancesCall::force_transfer {
+            source,
+            dest,
+            value,
+        } => {
+            origin.root()?;
+            let from = source.lookup()?;
+            transfer(
+                s,
+                &from,
+                &dest.lookup()?,
+                *value,
+                Existence::AllowDeath,
+                &mut ev,
+            )?;
+        }
+        BalancesCall::force_set_balance { who, new_free } => {
+            origin.root()?;
+            force_set_balance(s, &who.lookup()?, *new_free, &mut ev);
+        }
+    }
+    for e in ev {
+        events.deposit(e);
+    }
+    Ok(())
 }
 
 impl From<BalancesError> for DispatchError {

@@ -14,10 +14,7 @@
 //! (zero per commitment and per field), so nothing is reserved.
 
 use crate::storage::Storage;
-use crate::subtensor::storage::{
-    Bonds, BondsResetOn, MechanismCountCurrent, SubnetEpochIndex, Uids, mechanism_index,
-};
-use crate::support::{BlockContext, DispatchError, Origin};
+use crate::support::{BlockContext, DispatchClass, DispatchError, Origin, Pays, Weight, rw};
 use crate::{storage_double_map, storage_value};
 use codec::{Compact, Decode, Encode, Input, Output};
 use cortex_primitives::{AccountId32, NetUid};
@@ -492,10 +489,36 @@ impl From<CommitmentsError> for DispatchError {
     }
 }
 
+/// What Commitments needs from SubtensorModule, as subtensor's `CanCommit`, `TempoInterface`
+/// and `OnMetadataCommitment` give it: who may commit, the epoch the space budget follows, and
+/// the bonds reset a commitment may ask for.
+pub trait Subnets {
+    /// Whether `who` is a hotkey registered on `netuid`.
+    fn is_registered(&self, s: &Storage, netuid: NetUid, who: &AccountId32) -> bool;
+    /// The subnet's epoch index (the space budget starts afresh each epoch).
+    fn epoch_index(&self, s: &Storage, netuid: NetUid) -> u64;
+    /// `who` committed a `ResetBondsFlag`: reset its bonds where the subnet allows it.
+    fn reset_bonds(&self, s: &mut Storage, netuid: NetUid, who: &AccountId32);
+}
+
+/// The weight, class and fee mode of a Commitments call: subtensor's benchmarked weights
+/// (`set_commitment` 5 reads, 4 writes, fee-free; `set_max_space` one write, paid).
+pub fn info(call: &CommitmentsCall) -> (Weight, DispatchClass, Pays) {
+    match call {
+        CommitmentsCall::set_commitment { .. } => {
+            (rw(5, 4, 33_480_000), DispatchClass::Normal, Pays::No)
+        }
+        CommitmentsCall::set_max_space { .. } => {
+            (rw(0, 1, 2_856_000), DispatchClass::Normal, Pays::Yes)
+        }
+    }
+}
+
 /// Dispatches a `Commitments` call as `origin`.
 pub fn dispatch(
     s: &mut Storage,
     ctx: &BlockContext,
+    subnets: &dyn Subnets,
     origin: &Origin,
     call: &CommitmentsCall,
     events: &mut Vec<CommitmentsEvent>,
@@ -503,7 +526,7 @@ pub fn dispatch(
     match call {
         CommitmentsCall::set_commitment { netuid, info } => {
             let who = origin.signed()?;
-            set_commitment(s, ctx.block, &who, *netuid, info, events)?;
+            set_commitment(s, ctx.block, subnets, &who, *netuid, info, events)?;
         }
         CommitmentsCall::set_max_space { new_limit } => {
             origin.root()?;
@@ -520,12 +543,13 @@ pub fn dispatch(
 pub fn set_commitment(
     s: &mut Storage,
     now: u64,
+    subnets: &dyn Subnets,
     who: &AccountId32,
     netuid: NetUid,
     info: &CommitmentInfo,
     events: &mut Vec<CommitmentsEvent>,
 ) -> Result<(), CommitmentsError> {
-    if !Uids::contains_key(s, &netuid, who) {
+    if !subnets.is_registered(s, netuid, who) {
         return Err(CommitmentsError::AccountNotAllowedCommit);
     }
     let field_count = u32::try_from(info.fields.len()).unwrap_or(u32::MAX);
@@ -539,7 +563,7 @@ pub fn set_commitment(
         .fold(0u64, |acc, f| acc.saturating_add(f.len_for_rate_limit()))
         .max(MIN_USED_SPACE);
     let mut usage = UsedSpaceOf::try_get(s, &netuid, who).unwrap_or_default();
-    let epoch = SubnetEpochIndex::get(s, &netuid);
+    let epoch = subnets.epoch_index(s, netuid);
     if usage.last_epoch != epoch {
         usage = UsageTracker {
             last_epoch: epoch,
@@ -554,7 +578,7 @@ pub fn set_commitment(
     // the reset back, so doing it after is the same.
     if info.fields.contains(&Data::ResetBondsFlag) {
         LastBondsReset::insert(s, &netuid, who, &block);
-        reset_bonds(s, netuid, who);
+        subnets.reset_bonds(s, netuid, who);
     }
     usage.used_space = used;
     UsedSpaceOf::insert(s, &netuid, who, &usage);
@@ -595,24 +619,6 @@ pub fn set_commitment(
     Ok(())
 }
 
-/// Drops `hotkey`'s uid from every bond row of each of the subnet's mechanisms, if the subnet
-/// has bonds reset on (subtensor's `do_reset_bonds` through `OnMetadataCommitment`).
-fn reset_bonds(s: &mut Storage, netuid: NetUid, hotkey: &AccountId32) {
-    if !BondsResetOn::get(s, &netuid) {
-        return;
-    }
-    let Some(uid) = Uids::try_get(s, &netuid, hotkey) else {
-        return;
-    };
-    for mecid in 0..MechanismCountCurrent::get(s, &netuid) {
-        let index = mechanism_index(netuid, mecid);
-        for (row, bonds) in Bonds::iter_prefix(s, &index) {
-            let kept: Vec<(u16, u16)> = bonds.into_iter().filter(|(j, _)| *j != uid).collect();
-            Bonds::insert(s, &index, &row, &kept);
-        }
-    }
-}
-
 /// Deletes every commitment item of `netuid` (when the subnet is dissolved).
 pub fn purge_netuid(s: &mut Storage, netuid: NetUid) {
     CommitmentOf::remove_prefix(s, &netuid);
@@ -629,7 +635,9 @@ pub fn purge_netuid(s: &mut Storage, netuid: NetUid) {
 mod tests {
     use super::*;
     use crate::call::RuntimeCall;
+    use crate::config::PALLETS;
     use crate::event::RuntimeEvent;
+    use crate::subtensor::storage::{Bonds, BondsResetOn, SubnetEpochIndex, Uids, mechanism_index};
     use crate::test_support::{TAO, acct, funded, subnet};
     use proptest::prelude::*;
 
@@ -825,7 +833,7 @@ mod tests {
         assert!(TimelockedIndex::get(&s).is_empty());
         // A second commitment replaces the first and adds to the space used.
         let j = info(vec![big(300)]);
-        set_commitment(&mut s, 11, &hk, netuid, &j, &mut Vec::new()).unwrap();
+        set_commitment(&mut s, 11, &PALLETS, &hk, netuid, &j, &mut Vec::new()).unwrap();
         assert_eq!(CommitmentOf::get(&s, &netuid, &hk).info, j);
         assert_eq!(CommitmentOf::get(&s, &netuid, &hk).block, 11);
         assert_eq!(UsedSpaceOf::get(&s, &netuid, &hk).used_space, 400);
@@ -855,6 +863,7 @@ mod tests {
             set_commitment(
                 &mut s,
                 5,
+                &PALLETS,
                 &acct(2),
                 NetUid(77),
                 &info(vec![]),
@@ -890,8 +899,8 @@ mod tests {
         let (mut s, netuid) = setup();
         let hk = acct(2);
         let i = info(vec![big(512), big(512), big(512)]);
-        set_commitment(&mut s, 5, &hk, netuid, &i, &mut Vec::new()).unwrap();
-        set_commitment(&mut s, 6, &hk, netuid, &i, &mut Vec::new()).unwrap();
+        set_commitment(&mut s, 5, &PALLETS, &hk, netuid, &i, &mut Vec::new()).unwrap();
+        set_commitment(&mut s, 6, &PALLETS, &hk, netuid, &i, &mut Vec::new()).unwrap();
         assert_eq!(UsedSpaceOf::get(&s, &netuid, &hk).used_space, 3072);
         let root = s.root();
         let call = RuntimeCall::Commitments(CommitmentsCall::set_commitment {
@@ -916,7 +925,7 @@ mod tests {
         // A new epoch starts a new budget.
         let epoch = SubnetEpochIndex::get(&s, &netuid).saturating_add(1);
         SubnetEpochIndex::insert(&mut s, &netuid, &epoch);
-        set_commitment(&mut s, 8, &hk, netuid, &i, &mut Vec::new()).unwrap();
+        set_commitment(&mut s, 8, &PALLETS, &hk, netuid, &i, &mut Vec::new()).unwrap();
         assert_eq!(
             UsedSpaceOf::get(&s, &netuid, &hk),
             UsageTracker {
@@ -939,7 +948,7 @@ mod tests {
         crate::executive::dispatch(&mut s, &ctx(8), &Origin::Root, &raise, &mut Vec::new())
             .unwrap();
         assert_eq!(MaxSpace::get(&s), 5000);
-        set_commitment(&mut s, 9, &hk, netuid, &i, &mut Vec::new()).unwrap();
+        set_commitment(&mut s, 9, &PALLETS, &hk, netuid, &i, &mut Vec::new()).unwrap();
         assert_eq!(UsedSpaceOf::get(&s, &netuid, &hk).used_space, 3072);
     }
 
@@ -952,11 +961,11 @@ mod tests {
         Bonds::insert(&mut s, &index, &3, &vec![(0, 5)]);
         let flag = info(vec![Data::ResetBondsFlag]);
         // Bonds reset off: only the request's block is recorded.
-        set_commitment(&mut s, 5, &hk, netuid, &flag, &mut Vec::new()).unwrap();
+        set_commitment(&mut s, 5, &PALLETS, &hk, netuid, &flag, &mut Vec::new()).unwrap();
         assert_eq!(LastBondsReset::try_get(&s, &netuid, &hk), Some(5));
         assert_eq!(Bonds::get(&s, &index, &1), vec![(0, 10), (3, 20)]);
         BondsResetOn::insert(&mut s, &netuid, &true);
-        set_commitment(&mut s, 6, &hk, netuid, &flag, &mut Vec::new()).unwrap();
+        set_commitment(&mut s, 6, &PALLETS, &hk, netuid, &flag, &mut Vec::new()).unwrap();
         assert_eq!(LastBondsReset::try_get(&s, &netuid, &hk), Some(6));
         assert_eq!(Bonds::get(&s, &index, &1), vec![(3, 20)]);
         assert_eq!(Bonds::try_get(&s, &index, &3), Some(vec![]));
@@ -974,7 +983,7 @@ mod tests {
             },
         ]);
         let mut ev = Vec::new();
-        set_commitment(&mut s, 5, &hk, netuid, &tl, &mut ev).unwrap();
+        set_commitment(&mut s, 5, &PALLETS, &hk, netuid, &tl, &mut ev).unwrap();
         assert_eq!(
             ev,
             vec![CommitmentsEvent::TimelockCommitment {
@@ -985,7 +994,7 @@ mod tests {
         );
         assert!(TimelockedIndex::get(&s).contains(&(netuid, hk)));
         ev.clear();
-        set_commitment(&mut s, 6, &hk, netuid, &info(vec![]), &mut ev).unwrap();
+        set_commitment(&mut s, 6, &PALLETS, &hk, netuid, &info(vec![]), &mut ev).unwrap();
         assert_eq!(ev, vec![CommitmentsEvent::Commitment { netuid, who: hk }]);
         assert!(TimelockedIndex::get(&s).is_empty());
         assert_eq!(CommitmentOf::get(&s, &netuid, &hk).info, info(vec![]));
@@ -1001,8 +1010,8 @@ mod tests {
             encrypted: BoundedBytes::new(vec![1]).unwrap(),
             reveal_round: 1,
         }]);
-        set_commitment(&mut s, 5, &hk, netuid, &tl, &mut Vec::new()).unwrap();
-        set_commitment(&mut s, 5, &hk, other, &tl, &mut Vec::new()).unwrap();
+        set_commitment(&mut s, 5, &PALLETS, &hk, netuid, &tl, &mut Vec::new()).unwrap();
+        set_commitment(&mut s, 5, &PALLETS, &hk, other, &tl, &mut Vec::new()).unwrap();
         purge_netuid(&mut s, netuid);
         assert_eq!(CommitmentOf::try_get(&s, &netuid, &hk), None);
         assert_eq!(LastCommitment::try_get(&s, &netuid, &hk), None);
@@ -1017,8 +1026,17 @@ mod tests {
     #[test]
     fn dissolving_the_subnet_purges_its_commitments() {
         let (mut s, netuid) = setup();
-        set_commitment(&mut s, 5, &acct(2), netuid, &info(vec![]), &mut Vec::new()).unwrap();
-        crate::subtensor::dissolve::dissolve_network(&mut s, netuid, &mut Vec::new());
+        set_commitment(
+            &mut s,
+            5,
+            &PALLETS,
+            &acct(2),
+            netuid,
+            &info(vec![]),
+            &mut Vec::new(),
+        )
+        .unwrap();
+        crate::subtensor::dissolve::dissolve_network(&mut s, netuid, &PALLETS, &mut Vec::new());
         assert_eq!(CommitmentOf::try_get(&s, &netuid, &acct(2)), None);
         assert_eq!(LastCommitment::try_get(&s, &netuid, &acct(2)), None);
     }

@@ -1,26 +1,29 @@
-//! `RuntimeEvent` and `System.Events` records, with Substrate's and subtensor's layouts
-//! (`spec/wire.md` §2.4, §2.7).
+//! `RuntimeEvent` and `System.Events`, with Substrate's and subtensor's layouts (`spec/wire.md`
+//! §2.4, §2.7). Each pallet declares its own event enum; this is the outer enum, the record that
+//! stores an event with its phase, and the [`Deposit`] impls through which pallets emit into a
+//! block's list of `RuntimeEvent`s without naming it.
 //!
 //! An event is `pallet index ++ variant index ++ fields`; a record adds the phase it was emitted
 //! in (applying extrinsic `i`, finalization, or initialization) and topics (always empty here).
 
+use crate::admin::AdminUtilsEvent;
 use crate::balances::BalancesEvent;
 use crate::commitments::CommitmentsEvent;
+use crate::storage_value;
 use crate::subtensor::events::Event as SubtensorEvent;
-use crate::support::{DispatchError, DispatchInfo, DispatchResult};
+use crate::sudo::SudoEvent;
+use crate::support::Deposit;
+use crate::swap_pallet::SwapEvent;
+pub use crate::system::Phase;
+use crate::system::SystemEvent;
+use crate::transaction_payment::TransactionPaymentEvent;
+use crate::utility::UtilityEvent;
 use codec::{Decode, Encode};
-use cortex_primitives::{AccountId32, NetUid};
 
-/// `frame_system::Phase`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
-pub enum Phase {
-    /// While applying the extrinsic at this index of the block.
-    ApplyExtrinsic(u32),
-    /// While finalizing the block.
-    Finalization,
-    /// While initializing the block (`on_initialize`: coinbase, epochs).
-    Initialization,
-}
+storage_value!(/// The events of the current block.
+    "System", Events: Vec<EventRecord> = Vec::new());
+storage_value!(/// How many events the current block has.
+    "System", EventCount: u32 = 0);
 
 /// One entry of `System.Events` (its metadata is written by hand in `crate::metadata`, which
 /// describes the topics as `H256`).
@@ -52,101 +55,50 @@ pub enum RuntimeEvent {
     Sudo(SudoEvent),
     #[codec(index = 18)]
     Commitments(CommitmentsEvent),
+    // Written with its path: spec 425's metadata names the field's type so.
     #[codec(index = 19)]
     AdminUtils(crate::admin::AdminUtilsEvent),
     #[codec(index = 28)]
     Swap(SwapEvent),
 }
 
-impl From<SubtensorEvent> for RuntimeEvent {
-    fn from(e: SubtensorEvent) -> RuntimeEvent {
-        RuntimeEvent::SubtensorModule(e)
-    }
+/// `From<PalletEvent> for RuntimeEvent` and `Deposit<PalletEvent>` on a list of `RuntimeEvent`s,
+/// for each pallet's event type.
+macro_rules! outer_event {
+    ($($variant:ident($ty:ty)),* $(,)?) => {
+        $(
+            impl From<$ty> for RuntimeEvent {
+                fn from(e: $ty) -> RuntimeEvent {
+                    RuntimeEvent::$variant(e)
+                }
+            }
+
+            impl Deposit<$ty> for Vec<RuntimeEvent> {
+                fn deposit(&mut self, event: $ty) {
+                    self.push(RuntimeEvent::$variant(event));
+                }
+            }
+        )*
+    };
 }
 
-impl From<BalancesEvent> for RuntimeEvent {
-    fn from(e: BalancesEvent) -> RuntimeEvent {
-        RuntimeEvent::Balances(e)
-    }
-}
-
-/// `frame_system` events.
-#[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
-pub enum SystemEvent {
-    #[codec(index = 0)]
-    ExtrinsicSuccess { dispatch_info: DispatchInfo },
-    #[codec(index = 1)]
-    ExtrinsicFailed {
-        dispatch_error: DispatchError,
-        dispatch_info: DispatchInfo,
-    },
-    #[codec(index = 3)]
-    NewAccount { account: AccountId32 },
-    #[codec(index = 4)]
-    KilledAccount { account: AccountId32 },
-    #[codec(index = 5)]
-    Remarked { sender: AccountId32, hash: [u8; 32] },
-}
-
-/// `pallet_transaction_payment` events.
-#[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
-pub enum TransactionPaymentEvent {
-    /// The fee (and tip) an extrinsic's signer paid.
-    #[codec(index = 0)]
-    TransactionFeePaid {
-        who: AccountId32,
-        actual_fee: u64,
-        tip: u64,
-    },
-}
-
-/// `pallet_utility` events.
-#[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
-pub enum UtilityEvent {
-    #[codec(index = 0)]
-    BatchInterrupted { index: u32, error: DispatchError },
-    #[codec(index = 1)]
-    BatchCompleted,
-    #[codec(index = 2)]
-    BatchCompletedWithErrors,
-    #[codec(index = 3)]
-    ItemCompleted,
-    #[codec(index = 4)]
-    ItemFailed { error: DispatchError },
-}
-
-/// `pallet_sudo` events.
-#[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
-pub enum SudoEvent {
-    #[codec(index = 0)]
-    Sudid { sudo_result: DispatchResult },
-    #[codec(index = 1)]
-    KeyChanged {
-        old: Option<AccountId32>,
-        new: AccountId32,
-    },
-    #[codec(index = 2)]
-    KeyRemoved,
-    #[codec(index = 3)]
-    SudoAsDone { sudo_result: DispatchResult },
-}
-
-/// The swap pallet's events.
-#[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
-pub enum SwapEvent {
-    #[codec(index = 0)]
-    FeeRateSet { netuid: NetUid, rate: u16 },
-}
+outer_event!(
+    System(SystemEvent),
+    Balances(BalancesEvent),
+    TransactionPayment(TransactionPaymentEvent),
+    SubtensorModule(SubtensorEvent),
+    Utility(UtilityEvent),
+    Sudo(SudoEvent),
+    Commitments(CommitmentsEvent),
+    AdminUtils(AdminUtilsEvent),
+    Swap(SwapEvent),
+);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::support::{DispatchClass, Pays, Weight};
+    use crate::support::{DispatchClass, DispatchInfo, Pays, Weight};
+    use cortex_primitives::AccountId32;
 
     #[test]
     fn extrinsic_success_record_bytes() {

@@ -9,19 +9,10 @@
 //! new subnets, so that clients can use plain `set_weights` (owners can turn it on).
 
 use crate::balances;
-use crate::executive;
 use crate::storage::Storage;
-use crate::storage_value;
 use crate::subtensor::storage::*;
 use cortex_primitives::crypto::Sr25519Pair;
 use cortex_primitives::{AccountId32, NetUid};
-
-storage_value!(/// The tempo of newly registered subnets (subtensor's `InitialTempo`).
-    "CortexConfig", InitialTempo: u16 = 360);
-storage_value!(/// Whether newly registered subnets start with commit-reveal on.
-    "CortexConfig", InitialCommitReveal: bool = true);
-storage_value!(/// Block time in milliseconds (subtensor's `MILLISECS_PER_BLOCK`, `Aura.SlotDuration`).
-    "CortexConfig", BlockTimeMs: u64 = 12_000);
 
 /// 1 TAO in rao.
 pub const TAO: u64 = 1_000_000_000;
@@ -148,7 +139,7 @@ impl GenesisConfig {
             })?;
         }
         if let Some(key) = self.sudo {
-            executive::Key::put(&mut s, &key);
+            crate::sudo::Key::put(&mut s, &key);
         }
         let p = self.params;
         InitialTempo::put(&mut s, &p.initial_tempo);
@@ -195,7 +186,7 @@ mod tests {
             assert_eq!(balances::free_balance(&s, &who), 1_000_000 * TAO);
         }
         assert_eq!(balances::total_issuance(&s), 6_000_000 * TAO);
-        assert_eq!(executive::Key::try_get(&s), Some(alice));
+        assert_eq!(crate::sudo::Key::try_get(&s), Some(alice));
         assert!(NetworksAdded::get(&s, &NetUid::ROOT));
         assert_eq!(TotalNetworks::get(&s), 1);
         assert_eq!(InitialTempo::get(&s), 10);

@@ -39,10 +39,6 @@ use std::collections::BTreeMap;
 
 /// The extrinsic format version clients must build (v4; neither client supports v5).
 pub const EXTRINSIC_VERSION: u8 = 4;
-/// `System.SS58Prefix`: the generic Substrate prefix 42.
-pub const SS58_PREFIX: u16 = 42;
-/// `TransactionPayment.OperationalFeeMultiplier`.
-pub const OPERATIONAL_FEE_MULTIPLIER: u8 = 5;
 /// `SubtensorModule.InitialStartCallDelay`: subtensor's runtime value (0 blocks). Cortex reads
 /// the delay from `StartCallDelay`, whose default is the same.
 pub const INITIAL_START_CALL_DELAY: u64 = 0;
@@ -95,7 +91,7 @@ pub const PATHS: &[(&str, &str)] = &[
         "sp_runtime::multiaddress::MultiAddress",
     ),
     // System.
-    ("cortex_runtime::event::Phase", "frame_system::Phase"),
+    ("cortex_runtime::system::Phase", "frame_system::Phase"),
     (
         "cortex_runtime::balances::AccountInfo",
         "frame_system::AccountInfo",
@@ -123,27 +119,27 @@ pub const PATHS: &[(&str, &str)] = &[
     ),
     // Pallet calls.
     (
-        "cortex_runtime::call::SystemCall",
+        "cortex_runtime::system::SystemCall",
         "frame_system::pallet::Call",
     ),
     (
-        "cortex_runtime::call::TimestampCall",
+        "cortex_runtime::timestamp::TimestampCall",
         "pallet_timestamp::pallet::Call",
     ),
     (
-        "cortex_runtime::call::BalancesCall",
+        "cortex_runtime::balances::BalancesCall",
         "pallet_balances::pallet::Call",
     ),
     (
-        "cortex_runtime::call::SubtensorCall",
+        "cortex_runtime::subtensor::call::SubtensorCall",
         "pallet_subtensor::pallet::Call",
     ),
     (
-        "cortex_runtime::call::UtilityCall",
+        "cortex_runtime::utility::UtilityCall",
         "pallet_subtensor_utility::pallet::Call",
     ),
     (
-        "cortex_runtime::call::SudoCall",
+        "cortex_runtime::sudo::SudoCall",
         "pallet_sudo::pallet::Call",
     ),
     (
@@ -160,7 +156,7 @@ pub const PATHS: &[(&str, &str)] = &[
     ),
     // Pallet events.
     (
-        "cortex_runtime::event::SystemEvent",
+        "cortex_runtime::system::SystemEvent",
         "frame_system::pallet::Event",
     ),
     (
@@ -168,7 +164,7 @@ pub const PATHS: &[(&str, &str)] = &[
         "pallet_balances::pallet::Event",
     ),
     (
-        "cortex_runtime::event::TransactionPaymentEvent",
+        "cortex_runtime::transaction_payment::TransactionPaymentEvent",
         "pallet_transaction_payment::pallet::Event",
     ),
     (
@@ -176,11 +172,11 @@ pub const PATHS: &[(&str, &str)] = &[
         "pallet_subtensor::pallet::Event",
     ),
     (
-        "cortex_runtime::event::UtilityEvent",
+        "cortex_runtime::utility::UtilityEvent",
         "pallet_subtensor_utility::pallet::Event",
     ),
     (
-        "cortex_runtime::event::SudoEvent",
+        "cortex_runtime::sudo::SudoEvent",
         "pallet_sudo::pallet::Event",
     ),
     (
@@ -192,16 +188,16 @@ pub const PATHS: &[(&str, &str)] = &[
         "pallet_admin_utils::pallet::Event",
     ),
     (
-        "cortex_runtime::event::SwapEvent",
+        "cortex_runtime::swap_pallet::SwapEvent",
         "pallet_subtensor_swap::pallet::pallet::Event",
     ),
     // Pallet errors.
     (
-        "cortex_runtime::metadata::SystemError",
+        "cortex_runtime::system::SystemError",
         "frame_system::pallet::Error",
     ),
     (
-        "cortex_runtime::metadata::TimestampError",
+        "cortex_runtime::timestamp::TimestampError",
         "pallet_timestamp::pallet::Error",
     ),
     (
@@ -213,11 +209,11 @@ pub const PATHS: &[(&str, &str)] = &[
         "pallet_subtensor::pallet::Error",
     ),
     (
-        "cortex_runtime::metadata::UtilityError",
+        "cortex_runtime::utility::UtilityError",
         "pallet_subtensor_utility::pallet::Error",
     ),
     (
-        "cortex_runtime::metadata::SudoError",
+        "cortex_runtime::sudo::SudoError",
         "pallet_sudo::pallet::Error",
     ),
     (
@@ -449,46 +445,13 @@ struct RuntimeDispatchInfo {
 #[derive(TypeInfo)]
 struct Runtime;
 
-/// `frame_system`'s errors (Cortex returns none of them).
-#[allow(dead_code)]
-#[derive(TypeInfo)]
-enum SystemError {
-    InvalidSpecName,
-    SpecVersionNeedsToIncrease,
-    FailedToExtractRuntimeVersion,
-    NonDefaultComposite,
-    NonZeroRefCount,
-    CallFiltered,
-    MultiBlockMigrationsOngoing,
-    NothingAuthorized,
-    Unauthorized,
-}
-
-/// Timestamp's error. Substrate's timestamp pallet has none (a bad timestamp inherent aborts the
-/// block); Cortex reports a second `Timestamp.set` in a block, or a timestamp going backwards, as
-/// `Module { index: 2, error: 0 }`, named here.
-#[allow(dead_code)]
-#[derive(TypeInfo)]
-enum TimestampError {
-    InvalidTimestamp,
-}
-
-/// `pallet_utility`'s errors.
-#[allow(dead_code)]
-#[derive(TypeInfo)]
-enum UtilityError {
-    TooManyCalls,
-    InvalidDerivedAccount,
-}
-
-/// `pallet_sudo`'s errors.
-#[allow(dead_code)]
-#[derive(TypeInfo)]
-enum SudoError {
-    RequireSudo,
-}
+use crate::sudo::SudoError;
+use crate::system::SystemError;
+use crate::timestamp::TimestampError;
+use crate::utility::UtilityError;
 
 /// `RuntimeError`: every pallet's error enum, by pallet index (`outer_enums.error_enum_ty`).
+/// Each variant's field is written as spec 425's metadata names its type.
 #[allow(dead_code)]
 #[derive(TypeInfo)]
 enum RuntimeError {
@@ -666,16 +629,16 @@ pub fn storage_entries() -> Vec<(&'static str, StorageEntryMetadata)> {
     use crate::*;
     entries![
         balances::Account,
-        executive::Number,
-        executive::ParentHash,
-        executive::BlockHash,
-        executive::Events,
-        executive::EventCount,
-        executive::ExtrinsicCount,
-        executive::Now,
-        executive::DidUpdate,
+        system::Number,
+        system::ParentHash,
+        system::BlockHash,
+        event::Events,
+        event::EventCount,
+        system::ExtrinsicCount,
+        timestamp::Now,
+        timestamp::DidUpdate,
         balances::TotalIssuance,
-        executive::Key,
+        sudo::Key,
         admin::TxRateLimit,
         admin::MaxDifficulty,
         admin::AdjustmentAlpha,
@@ -891,7 +854,12 @@ fn pallet_list(slot_duration_ms: u64) -> Vec<Pallet> {
     use crate::call::{
         BalancesCall, SubtensorCall, SudoCall, SystemCall, TimestampCall, UtilityCall,
     };
-    use crate::event::{SudoEvent, SwapEvent, SystemEvent, TransactionPaymentEvent, UtilityEvent};
+    use crate::sudo::{SudoError, SudoEvent};
+    use crate::swap_pallet::SwapEvent;
+    use crate::system::{SystemError, SystemEvent};
+    use crate::timestamp::TimestampError;
+    use crate::transaction_payment::TransactionPaymentEvent;
+    use crate::utility::{UtilityError, UtilityEvent};
     vec![
         Pallet::new("System", 0)
             .calls::<SystemCall>()
@@ -900,10 +868,14 @@ fn pallet_list(slot_duration_ms: u64) -> Vec<Pallet> {
             .constants(vec![
                 constant(
                     "BlockHashCount",
-                    crate::executive::BLOCK_HASH_COUNT,
+                    crate::system::BLOCK_HASH_COUNT,
                     " Recent block hashes kept (how long a mortal era may be).",
                 ),
-                constant("SS58Prefix", SS58_PREFIX, " The SS58 address prefix."),
+                constant(
+                    "SS58Prefix",
+                    crate::system::SS58_PREFIX,
+                    " The SS58 address prefix.",
+                ),
             ]),
         Pallet::new("Timestamp", 2)
             .calls::<TimestampCall>()
@@ -926,7 +898,7 @@ fn pallet_list(slot_duration_ms: u64) -> Vec<Pallet> {
             .event::<TransactionPaymentEvent>()
             .constants(vec![constant(
                 "OperationalFeeMultiplier",
-                OPERATIONAL_FEE_MULTIPLIER,
+                crate::transaction_payment::OPERATIONAL_FEE_MULTIPLIER,
                 " Priority boost of operational transactions.",
             )]),
         Pallet::new("SubtensorModule", 7)
@@ -1522,14 +1494,16 @@ mod tests {
         // A record Cortex writes decodes through the metadata, byte for byte.
         let rec = crate::event::EventRecord {
             phase: crate::event::Phase::ApplyExtrinsic(1),
-            event: crate::event::RuntimeEvent::System(crate::event::SystemEvent::ExtrinsicFailed {
-                dispatch_error: crate::support::DispatchError::module(7, 12),
-                dispatch_info: crate::support::DispatchInfo {
-                    weight: Weight::from_parts(1_000_000, 3),
-                    class: DispatchClass::Normal,
-                    pays_fee: crate::support::Pays::Yes,
+            event: crate::event::RuntimeEvent::System(
+                crate::system::SystemEvent::ExtrinsicFailed {
+                    dispatch_error: crate::support::DispatchError::module(7, 12),
+                    dispatch_info: crate::support::DispatchInfo {
+                        weight: Weight::from_parts(1_000_000, 3),
+                        class: DispatchClass::Normal,
+                        pays_fee: crate::support::Pays::Yes,
+                    },
                 },
-            }),
+            ),
             topics: vec![[9; 32]],
         };
         decodes_exactly(reg, events.id, &vec![rec].encode()).unwrap();
@@ -1742,13 +1716,10 @@ mod tests {
                 .unwrap()
                 .1
         };
-        assert_eq!(
-            index_of("Sudo", "RequireSudo"),
-            crate::executive::SUDO_REQUIRE_SUDO
-        );
+        assert_eq!(index_of("Sudo", "RequireSudo"), crate::sudo::REQUIRE_SUDO);
         assert_eq!(
             index_of("Utility", "TooManyCalls"),
-            crate::executive::UTILITY_TOO_MANY_CALLS
+            crate::utility::TOO_MANY_CALLS
         );
         assert_eq!(index_of("Balances", "VestingBalance"), 0);
         assert_eq!(
@@ -1986,7 +1957,11 @@ mod tests {
             "7569ebf8b1566f1494a9553a9968b2a73e63d4cc94465bacbbbd58704d72887c",
             "07fb476eb372f98cdc9731ed0d3ccaebfa5c48cd11a1facb33d981366ba1ab3b",
         ];
-        assert_eq!(version::SPEC_VERSION, 425, "a new spec version needs new pins here");
+        assert_eq!(
+            version::SPEC_VERSION,
+            425,
+            "a new spec version needs new pins here"
+        );
         for ((what, hash), pin) in served.iter().zip(pinned) {
             assert_eq!(hash, pin, "the {what} metadata changed");
         }

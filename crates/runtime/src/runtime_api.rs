@@ -205,7 +205,7 @@ pub fn runtime_apis() -> Vec<RuntimeApiMetadata> {
 
 /// The current block number (the state's `System.Number`).
 pub(crate) fn current_block(s: &Storage) -> u64 {
-    u64::from(crate::executive::Number::get(s))
+    u64::from(crate::system::Number::get(s))
 }
 
 #[cfg(test)]

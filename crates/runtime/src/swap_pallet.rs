@@ -6,11 +6,9 @@
 
 #![allow(non_camel_case_types)]
 
-use crate::event::{RuntimeEvent, SwapEvent};
 use crate::storage::Storage;
-use crate::subtensor::storage::NetworksAdded;
 use crate::subtensor::subnets::FeeRate;
-use crate::support::{DispatchClass, DispatchError, Origin, Pays, Weight};
+use crate::support::{Deposit, DispatchClass, DispatchError, Origin, Pays, Weight};
 use codec::{Decode, Encode};
 use cortex_primitives::{AccountId32, NetUid};
 
@@ -52,6 +50,14 @@ pub struct TickIndex(pub i32);
 /// A liquidity position of the retired AMM (`PositionId(u128)`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct PositionId(pub u128);
+
+/// The swap pallet's events.
+#[allow(missing_docs)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
+pub enum SwapEvent {
+    #[codec(index = 0)]
+    FeeRateSet { netuid: NetUid, rate: u16 },
+}
 
 /// Swap pallet calls: subtensor's call indices, argument names, order and types.
 #[allow(missing_docs)]
@@ -115,27 +121,34 @@ pub fn call_info(call: &SwapCall) -> (Weight, DispatchClass, Pays) {
     (weight, DispatchClass::Normal, Pays::Yes)
 }
 
+/// What the swap pallet needs from SubtensorModule (subtensor's `SubnetInfo`).
+pub trait Subnets {
+    /// Whether `netuid` exists.
+    fn exists(&self, s: &Storage, netuid: NetUid) -> bool;
+}
+
 /// Runs a swap pallet `call` as `origin`, appending its event on success.
 pub fn dispatch(
     s: &mut Storage,
     origin: &Origin,
+    subnets: &dyn Subnets,
     call: &SwapCall,
-    events: &mut Vec<RuntimeEvent>,
+    events: &mut impl Deposit<SwapEvent>,
 ) -> Result<(), DispatchError> {
     match call {
         SwapCall::set_fee_rate { netuid, rate } => {
             origin.root()?;
-            if !NetworksAdded::get(s, netuid) {
+            if !subnets.exists(s, *netuid) {
                 return Err(SwapPalletError::MechanismDoesNotExist.into());
             }
             if *rate > MAX_FEE_RATE {
                 return Err(SwapPalletError::FeeRateTooHigh.into());
             }
             FeeRate::insert(s, netuid, rate);
-            events.push(RuntimeEvent::Swap(SwapEvent::FeeRateSet {
+            events.deposit(SwapEvent::FeeRateSet {
                 netuid: *netuid,
                 rate: *rate,
-            }));
+            });
             Ok(())
         }
         SwapCall::add_liquidity { .. }
@@ -150,22 +163,25 @@ pub fn dispatch(
 mod tests {
     use super::*;
     use crate::call::RuntimeCall;
+    use crate::config::PALLETS;
+    use crate::event::RuntimeEvent;
     use crate::test_support::{TAO, acct, funded, subnet};
 
     #[test]
     fn set_fee_rate_is_roots_and_bounded() {
         let mut s = funded(&[(1, 2_000 * TAO)]);
         let netuid = subnet(&mut s, false);
-        let mut ev = Vec::new();
+        let mut ev: Vec<RuntimeEvent> = Vec::new();
         let call = SwapCall::set_fee_rate { netuid, rate: 500 };
         assert_eq!(
-            dispatch(&mut s, &Origin::Signed(acct(1)), &call, &mut ev),
+            dispatch(&mut s, &Origin::Signed(acct(1)), &PALLETS, &call, &mut ev),
             Err(DispatchError::BadOrigin)
         );
         assert_eq!(
             dispatch(
                 &mut s,
                 &Origin::Root,
+                &PALLETS,
                 &SwapCall::set_fee_rate {
                     netuid,
                     rate: 10_001
@@ -178,6 +194,7 @@ mod tests {
             dispatch(
                 &mut s,
                 &Origin::Root,
+                &PALLETS,
                 &SwapCall::set_fee_rate {
                     netuid: NetUid(9),
                     rate: 5
@@ -187,7 +204,7 @@ mod tests {
             Err(DispatchError::module(28, 8))
         );
         assert!(ev.is_empty());
-        dispatch(&mut s, &Origin::Root, &call, &mut ev).unwrap();
+        dispatch(&mut s, &Origin::Root, &PALLETS, &call, &mut ev).unwrap();
         assert_eq!(FeeRate::get(&s, &netuid), 500);
         assert_eq!(
             ev,
@@ -199,6 +216,7 @@ mod tests {
         dispatch(
             &mut s,
             &Origin::Root,
+            &PALLETS,
             &SwapCall::set_fee_rate {
                 netuid,
                 rate: MAX_FEE_RATE,
@@ -245,7 +263,13 @@ mod tests {
                 RuntimeCall::Swap(call.clone())
             );
             assert_eq!(
-                dispatch(&mut s, &Origin::Signed(acct(1)), &call, &mut Vec::new()),
+                dispatch(
+                    &mut s,
+                    &Origin::Signed(acct(1)),
+                    &PALLETS,
+                    &call,
+                    &mut Vec::<SwapEvent>::new()
+                ),
                 Err(DispatchError::module(28, 12))
             );
         }

@@ -25,7 +25,15 @@ pub fn funded(amounts: &[(u8, u64)]) -> Storage {
 /// Registers a subnet at block 1 owned by coldkey `acct(1)` with hotkey `acct(2)`, and opens it
 /// with `start_call` when `started`.
 pub fn subnet(s: &mut Storage, started: bool) -> NetUid {
-    let netuid = register_network(s, 1, &acct(1), &acct(2), &mut Vec::new()).unwrap();
+    let netuid = register_network(
+        s,
+        1,
+        &crate::config::PALLETS,
+        &acct(1),
+        &acct(2),
+        &mut Vec::new(),
+    )
+    .unwrap();
     if started {
         start_call(s, 1, &acct(1), netuid, &mut Vec::new()).unwrap();
     }

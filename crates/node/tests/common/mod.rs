@@ -258,7 +258,7 @@ impl Rpc {
 
     /// `System.Events` at block `hash`.
     pub async fn events_at(&self, hash: &[u8; 32]) -> Vec<EventRecord> {
-        let key = hex0x(&cortex_runtime::executive::Events::key());
+        let key = hex0x(&cortex_runtime::event::Events::key());
         let v = self.ok("state_getStorage", json!([key, hex0x(hash)])).await;
         match v {
             Value::Null => Vec::new(),

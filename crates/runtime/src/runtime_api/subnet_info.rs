@@ -189,7 +189,7 @@ mod tests {
     fn a_subnet_reads_its_storage_field_by_field() {
         let mut s = funded(&[(1, 10_000 * TAO)]);
         let netuid = subnet(&mut s, true);
-        crate::executive::Number::put(&mut s, &25);
+        crate::system::Number::put(&mut s, &25);
         LastMechansimStepBlock::insert(&mut s, &netuid, &20);
         SubnetAlphaInEmission::insert(&mut s, &netuid, &11);
         SubnetAlphaOutEmission::insert(&mut s, &netuid, &12);

@@ -242,7 +242,7 @@ mod tests {
             u64::decode(&mut &out[..]).unwrap()
         };
         assert_eq!(cost(&s), 1_000 * TAO);
-        crate::executive::Number::put(&mut s, &1);
+        crate::system::Number::put(&mut s, &1);
         let quoted = cost(&s);
         let netuid = subnet(&mut s, false);
         assert_eq!(NetworkLastLockCost::get(&s), quoted);

@@ -219,7 +219,12 @@ fn remove_keys(s: &mut Storage, keys: Vec<Vec<u8>>) {
 
 /// Dissolves `netuid`: pays out the pool, recycles the rest of the subnet account, deletes the
 /// subnet's state and emits `NetworkRemoved`.
-pub fn dissolve_network(s: &mut Storage, netuid: NetUid, events: &mut Vec<Event>) {
+pub fn dissolve_network(
+    s: &mut Storage,
+    netuid: NetUid,
+    hooks: &dyn super::Hooks,
+    events: &mut Vec<Event>,
+) {
     let account = subnet_account(netuid);
     // 1. The pot, split among stakers and the protocol's alpha.
     let pot = SubnetTAO::get(s, &netuid);
@@ -289,7 +294,7 @@ pub fn dissolve_network(s: &mut Storage, netuid: NetUid, events: &mut Vec<Event>
         hasher.hash_into(&tail, &mut prefix);
         s.remove_prefix(&prefix);
     }
-    crate::commitments::purge_netuid(s, netuid);
+    hooks.on_subnet_dissolved(s, netuid);
     for (item, hasher) in SWAP_ITEMS {
         let mut prefix = __prefix("Swap", item).to_vec();
         hasher.hash_into(&tail, &mut prefix);
@@ -309,6 +314,7 @@ pub fn dissolve_network(s: &mut Storage, netuid: NetUid, events: &mut Vec<Event>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::PALLETS;
     use crate::subtensor::coinbase::increase_stake_for_hotkey_and_coldkey;
     use crate::subtensor::neurons::burned_register;
     use crate::test_support::{TAO, acct, funded, subnet};
@@ -343,7 +349,7 @@ mod tests {
         let issuance = balances::total_issuance(&s);
         let networks = TotalNetworks::get(&s);
         let mut ev = Vec::new();
-        dissolve_network(&mut s, netuid, &mut ev);
+        dissolve_network(&mut s, netuid, &PALLETS, &mut ev);
         assert_eq!(ev, vec![Event::NetworkRemoved(netuid)]);
         let (g5, g6) = (
             balances::free_balance(&s, &acct(5)) - b5,
@@ -394,12 +400,25 @@ mod tests {
         let mut ev = Vec::new();
         // Still immune: the limit holds.
         assert_eq!(
-            super::super::subnets::register_network(&mut s, 50, &acct(3), &acct(4), &mut ev),
+            super::super::subnets::register_network(
+                &mut s,
+                50,
+                &PALLETS,
+                &acct(3),
+                &acct(4),
+                &mut ev
+            ),
             Err(super::super::errors::Error::SubnetLimitReached)
         );
-        let netuid =
-            super::super::subnets::register_network(&mut s, 200, &acct(3), &acct(4), &mut ev)
-                .unwrap();
+        let netuid = super::super::subnets::register_network(
+            &mut s,
+            200,
+            &PALLETS,
+            &acct(3),
+            &acct(4),
+            &mut ev,
+        )
+        .unwrap();
         assert_eq!(netuid, first, "the pruned netuid is reused");
         assert!(ev.contains(&Event::NetworkRemoved(first)));
         assert_eq!(SubnetOwner::get(&s, &netuid), acct(3));

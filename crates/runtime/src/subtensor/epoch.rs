@@ -4,7 +4,7 @@
 
 use super::storage::*;
 use crate::storage::Storage;
-use cortex_primitives::NetUid;
+use cortex_primitives::{AccountId32, NetUid};
 use cortex_yuma::{EpochInput, EpochOutput, EpochParams, run_epoch};
 
 /// The epoch index a commit is judged against: the subnet's `SubnetEpochIndex`, plus one when
@@ -131,6 +131,24 @@ pub fn run_subnet_epoch(s: &mut Storage, netuid: NetUid, block: u64, emission: u
     let out = run_epoch(&input);
     persist_epoch(s, netuid, &out);
     out
+}
+
+/// Drops `hotkey`'s uid from every bond row of each of the subnet's mechanisms, if the subnet
+/// has bonds reset on (subtensor's `do_reset_bonds` through `OnMetadataCommitment`).
+pub fn reset_bonds(s: &mut Storage, netuid: NetUid, hotkey: &AccountId32) {
+    if !BondsResetOn::get(s, &netuid) {
+        return;
+    }
+    let Some(uid) = Uids::try_get(s, &netuid, hotkey) else {
+        return;
+    };
+    for mecid in 0..MechanismCountCurrent::get(s, &netuid) {
+        let index = mechanism_index(netuid, mecid);
+        for (row, bonds) in Bonds::iter_prefix(s, &index) {
+            let kept: Vec<(u16, u16)> = bonds.into_iter().filter(|(j, _)| *j != uid).collect();
+            Bonds::insert(s, &index, &row, &kept);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -174,6 +174,7 @@ pub fn set_subnet_identity(
 pub fn register_network_with_identity(
     s: &mut Storage,
     now: u64,
+    hooks: &dyn super::Hooks,
     coldkey: &AccountId32,
     hotkey: &AccountId32,
     identity: Option<SubnetIdentityV3>,
@@ -185,7 +186,7 @@ pub fn register_network_with_identity(
         return Err(Error::InvalidIdentity);
     }
     let mut local = Vec::new();
-    let netuid = subnets::register_network(s, now, coldkey, hotkey, &mut local)?;
+    let netuid = subnets::register_network(s, now, hooks, coldkey, hotkey, &mut local)?;
     if let Some(id) = identity {
         SubnetIdentitiesV3::insert(s, &netuid, &id);
         let at = local
@@ -201,6 +202,7 @@ pub fn register_network_with_identity(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::PALLETS;
     use crate::test_support::{TAO, acct, funded, subnet};
     use codec::Encode;
 
@@ -336,6 +338,7 @@ mod tests {
         let r = register_network_with_identity(
             &mut s,
             1,
+            &PALLETS,
             &acct(1),
             &acct(2),
             Some(bad),
@@ -347,6 +350,7 @@ mod tests {
         let netuid = register_network_with_identity(
             &mut s,
             1,
+            &PALLETS,
             &acct(1),
             &acct(2),
             Some(subnet_identity()),
@@ -369,7 +373,8 @@ mod tests {
         let mut s = funded(&[(1, 10_000 * TAO)]);
         let mut ev = Vec::new();
         let netuid =
-            register_network_with_identity(&mut s, 1, &acct(1), &acct(2), None, &mut ev).unwrap();
+            register_network_with_identity(&mut s, 1, &PALLETS, &acct(1), &acct(2), None, &mut ev)
+                .unwrap();
         assert_eq!(SubnetIdentitiesV3::try_get(&s, &netuid), None);
         assert!(!ev.contains(&Event::SubnetIdentitySet(netuid)));
     }

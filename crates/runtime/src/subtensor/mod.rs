@@ -1,9 +1,9 @@
 //! SubtensorModule: subnets, neurons, stake, weights and the epoch, on the runtime's storage.
 
 pub mod block;
+pub mod call;
 pub mod coinbase;
 pub mod declared;
-pub mod dispatch;
 pub mod dissolve;
 pub mod epoch;
 pub mod errors;
@@ -18,3 +18,14 @@ pub mod storage;
 pub mod subnets;
 pub mod symbols;
 pub mod weights;
+
+use crate::storage::Storage;
+use cortex_primitives::NetUid;
+
+/// What SubtensorModule needs from the pallets above it, as FRAME's `Config` items give it
+/// (subtensor's `CommitmentsInterface`): word that a subnet is gone, which Commitments answers
+/// by forgetting the subnet's data.
+pub trait Hooks {
+    /// `netuid` was dissolved (by root, or pruned to make room for a new subnet).
+    fn on_subnet_dissolved(&self, s: &mut Storage, netuid: NetUid);
+}

@@ -1088,6 +1088,7 @@ pub fn register_limit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::PALLETS;
     use crate::subtensor::staking::{add_stake, remove_stake};
     use crate::subtensor::subnets::{register_network, start_call};
     use crate::test_support::{TAO, acct, funded};
@@ -1113,7 +1114,7 @@ mod tests {
         ]);
         NetworkRateLimit::put(&mut s, &0);
         let a = crate::test_support::subnet(&mut s, true);
-        let b = register_network(&mut s, 1, &acct(1), &acct(3), &mut Vec::new()).unwrap();
+        let b = register_network(&mut s, 1, &PALLETS, &acct(1), &acct(3), &mut Vec::new()).unwrap();
         start_call(&mut s, 1, &acct(1), b, &mut Vec::new()).unwrap();
         assert_eq!((a, b), (A, B));
         NetworksAdded::insert(&mut s, &ROOT, &true);

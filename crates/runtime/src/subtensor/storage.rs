@@ -229,6 +229,18 @@ pub fn mechanism_index(netuid: NetUid, mecid: u8) -> u16 {
         .saturating_add(netuid.0)
 }
 
+// ---- Cortex's chain parameters -------------------------------------------------------------
+// Values subtensor compiles in as runtime constants (`prod_or_fast!`). Cortex keeps them in state
+// under the `CortexConfig` prefix, which clients never read, so that one binary runs both the
+// main-network values and the fast dev values; the genesis writes them.
+
+storage_value!(/// The tempo of newly registered subnets (subtensor's `InitialTempo`).
+    "CortexConfig", InitialTempo: u16 = 360);
+storage_value!(/// Whether newly registered subnets start with commit-reveal on.
+    "CortexConfig", InitialCommitReveal: bool = true);
+storage_value!(/// Block time in milliseconds (subtensor's `MILLISECS_PER_BLOCK`, `Aura.SlotDuration`).
+    "CortexConfig", BlockTimeMs: u64 = 12_000);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -188,7 +188,7 @@ pub fn init_new_network(s: &mut Storage, netuid: NetUid, tempo: u16, now: u64) {
     Yuma3On::insert(s, &netuid, &true);
     Burn::insert(s, &netuid, &1_000_000_000);
     SubnetEmissionEnabled::insert(s, &netuid, &true);
-    let commit_reveal = crate::genesis::InitialCommitReveal::get(s);
+    let commit_reveal = InitialCommitReveal::get(s);
     CommitRevealWeightsEnabled::insert(s, &netuid, &commit_reveal);
     // Materialize the defaults clients read, as subtensor does.
     let kappa = Kappa::get(s, &netuid);
@@ -242,6 +242,7 @@ fn push<T: codec::Codec>(s: &mut Storage, key: Vec<u8>, value: T) {
 pub fn register_network(
     s: &mut Storage,
     now: u64,
+    hooks: &dyn super::Hooks,
     coldkey: &AccountId32,
     hotkey: &AccountId32,
     events: &mut Vec<Event>,
@@ -275,11 +276,11 @@ pub fn register_network(
         return Err(Error::CannotAffordLockCost);
     }
     if let Some(pruned) = prune {
-        super::dissolve::dissolve_network(s, pruned, events);
+        super::dissolve::dissolve_network(s, pruned, hooks, events);
     }
     let netuid = next_netuid(s);
     let median = median_subnet_alpha_price(s);
-    init_new_network(s, netuid, crate::genesis::InitialTempo::get(s), now);
+    init_new_network(s, netuid, InitialTempo::get(s), now);
     let locked = lock.min(spendable);
     if locked == 0 {
         return Err(Error::InsufficientBalance);
@@ -355,6 +356,7 @@ pub fn start_call(
 mod tests {
     use super::*;
     use crate::balances::mint_into;
+    use crate::config::PALLETS;
     use crate::test_support::acct;
 
     fn funded(amount: u64) -> Storage {
@@ -374,7 +376,7 @@ mod tests {
         let tao = 1_000_000_000u64;
         let mut s = funded(2_500 * tao);
         let mut ev = Vec::new();
-        let netuid = register_network(&mut s, 100, &acct(1), &acct(2), &mut ev).unwrap();
+        let netuid = register_network(&mut s, 100, &PALLETS, &acct(1), &acct(2), &mut ev).unwrap();
         assert_eq!(netuid, NetUid(1));
         // First registration ever: the floor, 1 000 TAO, all of it in the pool at price 1.
         assert_eq!(balances::free_balance(&s, &acct(1)), 1_500 * tao);
@@ -394,19 +396,40 @@ mod tests {
         assert!(Yuma3On::get(&s, &netuid) && !SubnetEmissionEnabled::get(&s, &netuid));
         assert_eq!(ev.last(), Some(&Event::NetworkAdded(netuid, 1)));
         // The next registration is rate-limited, then costs twice the last lock.
-        let err = register_network(&mut s, 200, &acct(1), &acct(3), &mut Vec::new());
+        let err = register_network(&mut s, 200, &PALLETS, &acct(1), &acct(3), &mut Vec::new());
         assert_eq!(err, Err(Error::NetworkTxRateLimitExceeded));
         let root = s.root();
-        let err = register_network(&mut s, 100 + 7_200, &acct(1), &acct(3), &mut Vec::new());
+        let err = register_network(
+            &mut s,
+            100 + 7_200,
+            &PALLETS,
+            &acct(1),
+            &acct(3),
+            &mut Vec::new(),
+        );
         // 2 000 TAO minus 7 200 blocks of decay at 1 000 TAO / 100 800 per block > 1 500 TAO left.
         assert_eq!(err, Err(Error::CannotAffordLockCost));
         assert_eq!(s.root(), root);
         // Another coldkey may not use a hotkey it does not own.
         mint_into(&mut s, &acct(9), 10_000 * tao, &mut Vec::new()).unwrap();
-        let err = register_network(&mut s, 100 + 7_200, &acct(9), &acct(2), &mut Vec::new());
+        let err = register_network(
+            &mut s,
+            100 + 7_200,
+            &PALLETS,
+            &acct(9),
+            &acct(2),
+            &mut Vec::new(),
+        );
         assert_eq!(err, Err(Error::NonAssociatedColdKey));
-        let second =
-            register_network(&mut s, 100 + 7_200, &acct(9), &acct(8), &mut Vec::new()).unwrap();
+        let second = register_network(
+            &mut s,
+            100 + 7_200,
+            &PALLETS,
+            &acct(9),
+            &acct(8),
+            &mut Vec::new(),
+        )
+        .unwrap();
         assert_eq!(second, NetUid(2));
         let paid = 10_000 * tao - balances::free_balance(&s, &acct(9));
         assert_eq!(paid, 2_000 * tao - (1_000 * tao / 100_800) * 7_200);
@@ -415,7 +438,8 @@ mod tests {
     #[test]
     fn start_call_opens_the_subnet_once() {
         let mut s = funded(5_000_000_000_000);
-        let netuid = register_network(&mut s, 10, &acct(1), &acct(2), &mut Vec::new()).unwrap();
+        let netuid =
+            register_network(&mut s, 10, &PALLETS, &acct(1), &acct(2), &mut Vec::new()).unwrap();
         assert_eq!(
             start_call(&mut s, 11, &acct(2), netuid, &mut Vec::new()),
             Err(Error::NotSubnetOwner)

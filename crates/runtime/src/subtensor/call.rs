@@ -1,4 +1,5 @@
-//! Dispatch of `SubtensorModule` calls to their implementations, with the origin checks.
+//! SubtensorModule's calls: their declaration (indices, argument names, order and types), their
+//! weights and fee modes, and their dispatch to the implementations with the origin checks.
 //!
 //! "cold" calls are signed by a coldkey, "hot" calls by a hotkey (`spec/economy.md` §8.1); each
 //! implementation does its own checks and returns subtensor's error on failure. The executive
@@ -8,14 +9,337 @@ use super::events::Event;
 use super::identity::{self, ChainIdentityV2, SubnetIdentityV3};
 use super::serving::{self, ServeAxon};
 use super::{neurons, stake_ops, staking, subnets, symbols, weights};
-use crate::call::SubtensorCall;
+use crate::pallet_calls;
 use crate::storage::Storage;
-use crate::support::{BlockContext, DispatchError, Origin};
+use crate::support::{BlockContext, DispatchClass, DispatchError, Origin, Pays, Weight, count, rw};
+use codec::Compact;
+use cortex_primitives::{AccountId32, NetUid};
+
+pallet_calls! {
+    /// `SubtensorModule` calls (`pallets/subtensor/src/macros/dispatches.rs`), in the order the
+    /// metadata has listed them since spec 425.
+    pub enum SubtensorCall {
+    set_weights = 0 {
+        netuid: NetUid,
+        dests: Vec<u16>,
+        weights: Vec<u16>,
+        version_key: u64,
+    },
+    batch_set_weights = 80 {
+        netuids: Vec<Compact<u16>>,
+        weights: Vec<Vec<(Compact<u16>, Compact<u16>)>>,
+        version_keys: Vec<Compact<u64>>,
+    },
+    batch_reveal_weights = 98 {
+        netuid: NetUid,
+        uids_list: Vec<Vec<u16>>,
+        values_list: Vec<Vec<u16>>,
+        salts_list: Vec<Vec<u16>>,
+        version_keys: Vec<u64>,
+    },
+    batch_commit_weights = 100 {
+        netuids: Vec<Compact<u16>>,
+        commit_hashes: Vec<[u8; 32]>,
+    },
+    commit_mechanism_weights = 115 {
+        netuid: NetUid,
+        mecid: u8,
+        commit_hash: [u8; 32],
+    },
+    reveal_mechanism_weights = 116 {
+        netuid: NetUid,
+        mecid: u8,
+        uids: Vec<u16>,
+        values: Vec<u16>,
+        salt: Vec<u16>,
+        version_key: u64,
+    },
+    set_mechanism_weights = 119 {
+        netuid: NetUid,
+        mecid: u8,
+        dests: Vec<u16>,
+        weights: Vec<u16>,
+        version_key: u64,
+    },
+    /// Root only; the coldkey argument is ignored.
+    dissolve_network = 61 {
+        coldkey: AccountId32,
+        netuid: NetUid,
+    },
+    /// Root only.
+    root_dissolve_network = 120 { netuid: NetUid },
+    add_stake = 2 {
+        hotkey: AccountId32,
+        netuid: NetUid,
+        amount_staked: u64,
+    },
+    remove_stake = 3 {
+        hotkey: AccountId32,
+        netuid: NetUid,
+        amount_unstaked: u64,
+    },
+    serve_axon = 4 {
+        netuid: NetUid,
+        version: u32,
+        ip: u128,
+        port: u16,
+        ip_type: u8,
+        protocol: u8,
+        placeholder1: u8,
+        placeholder2: u8,
+    },
+    serve_prometheus = 5 {
+        netuid: NetUid,
+        version: u32,
+        ip: u128,
+        port: u16,
+        ip_type: u8,
+    },
+    /// Proof-of-work registration is gone: the work arguments are ignored and the call is a
+    /// burned registration.
+    register = 6 {
+        netuid: NetUid,
+        block_number: u64,
+        nonce: u64,
+        work: Vec<u8>,
+        hotkey: AccountId32,
+        coldkey: AccountId32,
+    },
+    burned_register = 7 { netuid: NetUid, hotkey: AccountId32 },
+    serve_axon_tls = 40 {
+        netuid: NetUid,
+        version: u32,
+        ip: u128,
+        port: u16,
+        ip_type: u8,
+        protocol: u8,
+        placeholder1: u8,
+        placeholder2: u8,
+        certificate: Vec<u8>,
+    },
+    register_network = 59 { hotkey: AccountId32 },
+    root_register = 62 { hotkey: AccountId32 },
+    decrease_take = 65 { hotkey: AccountId32, take: u16 },
+    increase_take = 66 { hotkey: AccountId32, take: u16 },
+    set_identity = 68 {
+        name: Vec<u8>,
+        url: Vec<u8>,
+        github_repo: Vec<u8>,
+        image: Vec<u8>,
+        discord: Vec<u8>,
+        description: Vec<u8>,
+        additional: Vec<u8>,
+    },
+    set_subnet_identity = 78 {
+        netuid: NetUid,
+        subnet_name: Vec<u8>,
+        github_repo: Vec<u8>,
+        subnet_contact: Vec<u8>,
+        subnet_url: Vec<u8>,
+        discord: Vec<u8>,
+        description: Vec<u8>,
+        logo_url: Vec<u8>,
+        additional: Vec<u8>,
+    },
+    register_network_with_identity = 79 {
+        hotkey: AccountId32,
+        identity: Option<SubnetIdentityV3>,
+    },
+    try_associate_hotkey = 91 { hotkey: AccountId32 },
+    unstake_all = 83 { hotkey: AccountId32 },
+    unstake_all_alpha = 84 { hotkey: AccountId32 },
+    move_stake = 85 {
+        origin_hotkey: AccountId32,
+        destination_hotkey: AccountId32,
+        origin_netuid: NetUid,
+        destination_netuid: NetUid,
+        alpha_amount: u64,
+    },
+    transfer_stake = 86 {
+        destination_coldkey: AccountId32,
+        hotkey: AccountId32,
+        origin_netuid: NetUid,
+        destination_netuid: NetUid,
+        alpha_amount: u64,
+    },
+    swap_stake = 87 {
+        hotkey: AccountId32,
+        origin_netuid: NetUid,
+        destination_netuid: NetUid,
+        alpha_amount: u64,
+    },
+    add_stake_limit = 88 {
+        hotkey: AccountId32,
+        netuid: NetUid,
+        amount_staked: u64,
+        limit_price: u64,
+        allow_partial: bool,
+    },
+    remove_stake_limit = 89 {
+        hotkey: AccountId32,
+        netuid: NetUid,
+        amount_unstaked: u64,
+        limit_price: u64,
+        allow_partial: bool,
+    },
+    swap_stake_limit = 90 {
+        hotkey: AccountId32,
+        origin_netuid: NetUid,
+        destination_netuid: NetUid,
+        alpha_amount: u64,
+        limit_price: u64,
+        allow_partial: bool,
+    },
+    start_call = 92 { netuid: NetUid },
+    commit_weights = 96 {
+        netuid: NetUid,
+        commit_hash: [u8; 32],
+    },
+    reveal_weights = 97 {
+        netuid: NetUid,
+        uids: Vec<u16>,
+        values: Vec<u16>,
+        salt: Vec<u16>,
+        version_key: u64,
+    },
+    update_symbol = 112 { netuid: NetUid, symbol: Vec<u8> },
+    set_coldkey_auto_stake_hotkey = 114 { netuid: NetUid, hotkey: AccountId32 },
+    recycle_alpha = 101 {
+        hotkey: AccountId32,
+        amount: u64,
+        netuid: NetUid,
+    },
+    burn_alpha = 102 {
+        hotkey: AccountId32,
+        amount: u64,
+        netuid: NetUid,
+    },
+    remove_stake_full_limit = 103 {
+        hotkey: AccountId32,
+        netuid: NetUid,
+        limit_price: Option<u64>,
+    },
+    add_stake_burn = 132 {
+        hotkey: AccountId32,
+        netuid: NetUid,
+        amount: u64,
+        limit: Option<u64>,
+    },
+    register_limit = 134 {
+        netuid: NetUid,
+        hotkey: AccountId32,
+        limit_price: u64,
+    },
+    /// Owner only: the subnet's tempo (360…50 400); restarts the epoch cycle.
+    set_tempo = 139 { netuid: NetUid, tempo: u16 },
+    /// Owner only: run an epoch `AdminFreezeWindow` blocks from now.
+    trigger_epoch = 141 { netuid: NetUid },
+    }
+}
+
+/// `calls` weight settings with `entries` weights in all.
+fn set_weight(calls: u64, entries: u64) -> Weight {
+    rw(12, 2, 20_000_000).times(calls.max(1)).saturating_add(rw(
+        0,
+        0,
+        entries.saturating_mul(50_000),
+    ))
+}
+
+/// `calls` reveals with `entries` weights in all.
+fn reveal_weight(calls: u64, entries: u64) -> Weight {
+    rw(14, 4, 30_000_000).times(calls.max(1)).saturating_add(rw(
+        0,
+        0,
+        entries.saturating_mul(60_000),
+    ))
+}
+
+/// The weight, class and fee mode of a SubtensorModule call (Cortex's estimates in
+/// subtensor's units; `Pays::No` where subtensor has it).
+pub fn info(c: &SubtensorCall) -> (Weight, DispatchClass, Pays) {
+    use SubtensorCall as C;
+    let normal = DispatchClass::Normal;
+    match c {
+        C::set_weights { dests, .. } | C::set_mechanism_weights { dests, .. } => {
+            (set_weight(1, count(dests.len())), normal, Pays::No)
+        }
+        C::batch_set_weights { weights, .. } => {
+            let entries = weights.iter().map(Vec::len).sum();
+            (
+                set_weight(count(weights.len()), count(entries)),
+                normal,
+                Pays::No,
+            )
+        }
+        C::commit_weights { .. } | C::commit_mechanism_weights { .. } => {
+            (rw(6, 2, 20_000_000), normal, Pays::No)
+        }
+        C::batch_commit_weights { netuids, .. } => (
+            rw(6, 2, 20_000_000).times(count(netuids.len()).max(1)),
+            normal,
+            Pays::No,
+        ),
+        C::reveal_weights { uids, .. } | C::reveal_mechanism_weights { uids, .. } => {
+            (reveal_weight(1, count(uids.len())), normal, Pays::No)
+        }
+        C::batch_reveal_weights { uids_list, .. } => {
+            let entries = uids_list.iter().map(Vec::len).sum();
+            (
+                reveal_weight(count(uids_list.len()), count(entries)),
+                normal,
+                Pays::No,
+            )
+        }
+        C::add_stake { .. } | C::remove_stake { .. } => {
+            (rw(22, 14, 150_000_000), normal, Pays::Yes)
+        }
+        C::register { .. } | C::burned_register { .. } => {
+            (rw(30, 25, 200_000_000), normal, Pays::Yes)
+        }
+        C::register_network { .. } => (rw(40, 50, 250_000_000), normal, Pays::Yes),
+        C::dissolve_network { .. } | C::root_dissolve_network { .. } => {
+            (rw(200, 300, 500_000_000), normal, Pays::Yes)
+        }
+        C::start_call { .. } => (rw(4, 2, 20_000_000), normal, Pays::Yes),
+        C::serve_axon { .. } => (rw(4, 1, 20_000_000), normal, Pays::No),
+        C::serve_axon_tls { .. } => (rw(4, 2, 22_000_000), normal, Pays::No),
+        C::serve_prometheus { .. } => (rw(4, 1, 20_000_000), normal, Pays::No),
+        C::increase_take { .. } | C::decrease_take { .. } => {
+            (rw(5, 2, 20_000_000), normal, Pays::No)
+        }
+        C::root_register { .. } => (rw(80, 20, 150_000_000), normal, Pays::Yes),
+        C::set_identity { .. } => (rw(40, 1, 30_000_000), normal, Pays::Yes),
+        C::set_subnet_identity { .. } => (rw(2, 1, 20_000_000), normal, Pays::Yes),
+        C::register_network_with_identity { .. } => (rw(40, 52, 260_000_000), normal, Pays::Yes),
+        C::try_associate_hotkey { .. } => (rw(3, 3, 15_000_000), normal, Pays::Yes),
+        C::update_symbol { .. } => (rw(130, 1, 30_000_000), normal, Pays::Yes),
+        C::set_coldkey_auto_stake_hotkey { .. } => (rw(5, 3, 20_000_000), normal, Pays::Yes),
+        C::add_stake_limit { .. } | C::remove_stake_limit { .. } => {
+            (rw(24, 14, 170_000_000), normal, Pays::Yes)
+        }
+        C::remove_stake_full_limit { .. } => (rw(24, 14, 170_000_000), normal, Pays::Yes),
+        C::move_stake { .. }
+        | C::transfer_stake { .. }
+        | C::swap_stake { .. }
+        | C::swap_stake_limit { .. } => (rw(40, 28, 300_000_000), normal, Pays::Yes),
+        C::unstake_all { .. } | C::unstake_all_alpha { .. } => {
+            (rw(60, 40, 400_000_000), normal, Pays::Yes)
+        }
+        C::recycle_alpha { .. } | C::burn_alpha { .. } => {
+            (rw(10, 6, 60_000_000), normal, Pays::Yes)
+        }
+        C::add_stake_burn { .. } => (rw(30, 18, 200_000_000), normal, Pays::Yes),
+        C::register_limit { .. } => (rw(30, 25, 200_000_000), normal, Pays::Yes),
+        C::set_tempo { .. } | C::trigger_epoch { .. } => (rw(8, 3, 20_000_000), normal, Pays::Yes),
+    }
+}
 
 /// Runs `call` as `origin` in the block `ctx`, appending its events on success.
 pub fn dispatch(
     s: &mut Storage,
     ctx: &BlockContext,
+    hooks: &dyn super::Hooks,
     origin: &Origin,
     call: &SubtensorCall,
     events: &mut Vec<Event>,
@@ -138,7 +462,7 @@ pub fn dispatch(
             if netuid.is_root() || !super::storage::NetworksAdded::get(s, netuid) {
                 return Err(super::errors::Error::SubnetNotExists.into());
             }
-            super::dissolve::dissolve_network(s, *netuid, events);
+            super::dissolve::dissolve_network(s, *netuid, hooks, events);
         }
         SubtensorCall::add_stake {
             hotkey,
@@ -171,7 +495,7 @@ pub fn dispatch(
         }
         SubtensorCall::register_network { hotkey } => {
             let coldkey = origin.signed()?;
-            subnets::register_network(s, now, &coldkey, hotkey, events)?;
+            subnets::register_network(s, now, hooks, &coldkey, hotkey, events)?;
         }
         SubtensorCall::start_call { netuid } => {
             let coldkey = origin.signed()?;
@@ -325,7 +649,15 @@ pub fn dispatch(
             identity: id,
         } => {
             let coldkey = origin.signed()?;
-            identity::register_network_with_identity(s, now, &coldkey, hotkey, id.clone(), events)?;
+            identity::register_network_with_identity(
+                s,
+                now,
+                hooks,
+                &coldkey,
+                hotkey,
+                id.clone(),
+                events,
+            )?;
         }
         SubtensorCall::try_associate_hotkey { hotkey } => {
             let coldkey = origin.signed()?;
