@@ -55,9 +55,8 @@ pub enum RuntimeEvent {
     Sudo(SudoEvent),
     #[codec(index = 18)]
     Commitments(CommitmentsEvent),
-    // Written with its path: spec 425's metadata names the field's type so.
     #[codec(index = 19)]
-    AdminUtils(crate::admin::AdminUtilsEvent),
+    AdminUtils(AdminUtilsEvent),
     #[codec(index = 28)]
     Swap(SwapEvent),
 }

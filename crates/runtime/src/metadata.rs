@@ -23,7 +23,16 @@
 //! metadata's hash to `version::SPEC_VERSION`: clients cache metadata per spec version, so a
 //! change without a version bump would leave them decoding with stale types.
 
+use crate::admin::AdminUtilsError;
+use crate::balances::BalancesError;
+use crate::commitments::CommitmentsError;
+use crate::subtensor::errors::Error as SubtensorError;
+use crate::sudo::SudoError;
 use crate::support::{DispatchClass, Weight};
+use crate::swap_pallet::SwapPalletError;
+use crate::system::SystemError;
+use crate::timestamp::TimestampError;
+use crate::utility::UtilityError;
 use codec::Encode;
 use cortex_primitives::AccountId32;
 use cortex_primitives::hashing::blake2_64;
@@ -308,6 +317,48 @@ pub const PATHS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Field type names as spec 425's metadata published them, where the Rust source now spells
+/// the field's type otherwise (the type has moved to another module since): `(path of the type
+/// holding the field, after [`PATHS`]; the type name as derived now; as published)`. Applied with
+/// [`PATHS`], so that moving code never changes the metadata; a test checks each one is used.
+pub const TYPE_NAMES: &[(&str, &str, &str)] = &[
+    (
+        "node_subtensor_runtime::RuntimeEvent",
+        "AdminUtilsEvent",
+        "crate::admin::AdminUtilsEvent",
+    ),
+    (
+        "node_subtensor_runtime::RuntimeError",
+        "BalancesError",
+        "crate::balances::BalancesError",
+    ),
+    (
+        "node_subtensor_runtime::RuntimeError",
+        "SubtensorError",
+        "crate::subtensor::errors::Error",
+    ),
+    (
+        "node_subtensor_runtime::RuntimeError",
+        "CommitmentsError",
+        "crate::commitments::CommitmentsError",
+    ),
+    (
+        "node_subtensor_runtime::RuntimeError",
+        "AdminUtilsError",
+        "crate::admin::AdminUtilsError",
+    ),
+    (
+        "node_subtensor_runtime::RuntimeError",
+        "SwapPalletError",
+        "crate::swap_pallet::SwapPalletError",
+    ),
+    (
+        "cortex_runtime::subtensor::subnets::RateLimitKey",
+        "Hyperparameter",
+        "crate::admin::Hyperparameter",
+    ),
+];
+
 // ---- Marker types: Substrate types Cortex encodes by hand (or not at all) ------------------------
 
 /// `primitive_types::H256`: 32 bytes, rendered as `0x…` hex.
@@ -445,13 +496,8 @@ struct RuntimeDispatchInfo {
 #[derive(TypeInfo)]
 struct Runtime;
 
-use crate::sudo::SudoError;
-use crate::system::SystemError;
-use crate::timestamp::TimestampError;
-use crate::utility::UtilityError;
-
 /// `RuntimeError`: every pallet's error enum, by pallet index (`outer_enums.error_enum_ty`).
-/// Each variant's field is written as spec 425's metadata names its type.
+/// (The fields' type names that moved since spec 425 are restored by [`TYPE_NAMES`].)
 #[allow(dead_code)]
 #[derive(TypeInfo)]
 enum RuntimeError {
@@ -460,19 +506,19 @@ enum RuntimeError {
     #[codec(index = 2)]
     Timestamp(TimestampError),
     #[codec(index = 5)]
-    Balances(crate::balances::BalancesError),
+    Balances(BalancesError),
     #[codec(index = 7)]
-    SubtensorModule(crate::subtensor::errors::Error),
+    SubtensorModule(SubtensorError),
     #[codec(index = 11)]
     Utility(UtilityError),
     #[codec(index = 12)]
     Sudo(SudoError),
     #[codec(index = 18)]
-    Commitments(crate::commitments::CommitmentsError),
+    Commitments(CommitmentsError),
     #[codec(index = 19)]
-    AdminUtils(crate::admin::AdminUtilsError),
+    AdminUtils(AdminUtilsError),
     #[codec(index = 28)]
-    Swap(crate::swap_pallet::SwapPalletError),
+    Swap(SwapPalletError),
 }
 
 // ---- Signed extensions (spec/wire.md §4.2) ------------------------------------------------------
@@ -1064,6 +1110,39 @@ pub fn metadata_versions() -> Vec<u32> {
     vec![14, 15]
 }
 
+/// Renames field type names per [`TYPE_NAMES`] (after [`rename_paths`]); returns how many
+/// fields were renamed.
+fn rename_type_names(registry: &mut PortableRegistry) -> usize {
+    use scale_info::TypeDef;
+    let mut renamed = 0usize;
+    for ty in registry.types.iter_mut() {
+        let path = ty.ty.path.segments.join("::");
+        let fields: Vec<&mut scale_info::Field<scale_info::form::PortableForm>> =
+            match &mut ty.ty.type_def {
+                TypeDef::Composite(c) => c.fields.iter_mut().collect(),
+                TypeDef::Variant(v) => v
+                    .variants
+                    .iter_mut()
+                    .flat_map(|v| v.fields.iter_mut())
+                    .collect(),
+                _ => Vec::new(),
+            };
+        for field in fields {
+            let Some(name) = &field.type_name else {
+                continue;
+            };
+            if let Some((_, _, to)) = TYPE_NAMES
+                .iter()
+                .find(|(at, from, _)| *at == path && from == name)
+            {
+                field.type_name = Some((*to).to_string());
+                renamed = renamed.saturating_add(1);
+            }
+        }
+    }
+    renamed
+}
+
 /// Renames the registry's types per [`PATHS`]; returns how many types were renamed.
 fn rename_paths(registry: &mut PortableRegistry) -> usize {
     let mut renamed = 0usize;
@@ -1104,6 +1183,7 @@ pub fn metadata_v15(slot_duration_ms: u64) -> RuntimeMetadataV15 {
         },
     );
     rename_paths(&mut v15.types);
+    rename_type_names(&mut v15.types);
     v15
 }
 
@@ -1148,6 +1228,7 @@ pub fn metadata_v14_bytes(slot_duration_ms: u64) -> Vec<u8> {
     };
     let mut v14 = v14::RuntimeMetadataV14::new(pallets, extrinsic, meta_type::<Runtime>());
     rename_paths(&mut v14.types);
+    rename_type_names(&mut v14.types);
     RuntimeMetadataPrefixed::from(v14).encode()
 }
 
@@ -1574,6 +1655,40 @@ mod tests {
         for (from, to) in PATHS {
             assert!(all.iter().any(|p| p == to), "{to} ({from}) missing");
             assert!(!all.iter().any(|p| p == from), "{from} not renamed");
+        }
+        // Every field type name in TYPE_NAMES is published as listed.
+        let mut registry = metadata_v15(250).types;
+        assert_eq!(rename_type_names(&mut registry), 0, "applied twice");
+        let names: Vec<(String, String)> = reg
+            .types
+            .iter()
+            .flat_map(|t| {
+                let path = t.ty.path.segments.join("::");
+                let fields: Vec<String> = match &t.ty.type_def {
+                    TypeDef::Composite(c) => c
+                        .fields
+                        .iter()
+                        .filter_map(|f| f.type_name.clone())
+                        .collect(),
+                    TypeDef::Variant(v) => v
+                        .variants
+                        .iter()
+                        .flat_map(|v| v.fields.iter().filter_map(|f| f.type_name.clone()))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                fields.into_iter().map(move |f| (path.clone(), f))
+            })
+            .collect();
+        for (at, from, to) in TYPE_NAMES {
+            assert!(
+                names.iter().any(|(p, f)| p == at && f == to),
+                "{at}: {to} missing"
+            );
+            assert!(
+                !names.iter().any(|(p, f)| p == at && f == from),
+                "{at}: {from} not renamed"
+            );
         }
     }
 

@@ -9,6 +9,7 @@
 use super::errors::Error;
 use super::events::Event;
 use super::storage::*;
+use crate::admin::Hyperparameter;
 use crate::balances::{self, Existence};
 use crate::prices;
 use crate::storage::Storage;
@@ -33,7 +34,7 @@ pub enum RateLimitKey {
     SetSNOwnerHotkey(NetUid),
     /// Last change of a hyperparameter by a subnet's owner (index 1).
     #[codec(index = 1)]
-    OwnerHyperparamUpdate(NetUid, crate::admin::Hyperparameter),
+    OwnerHyperparamUpdate(NetUid, Hyperparameter),
     /// Last subnet registration (index 2).
     #[codec(index = 2)]
     NetworkLastRegistered,
