@@ -11,7 +11,7 @@ pub use crate::admin::AdminUtilsCall;
 pub use crate::balances::BalancesCall;
 pub use crate::commitments::CommitmentsCall;
 pub use crate::subtensor::call::SubtensorCall;
-pub use crate::swap_pallet::SwapCall;
+pub use crate::swap::SwapCall;
 pub use crate::system::SystemCall;
 pub use crate::timestamp::TimestampCall;
 use codec::{Decode, DecodeLimit};

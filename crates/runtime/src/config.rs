@@ -1,13 +1,13 @@
 //! How the pallets reach each other. A pallet that needs something from another declares it as
 //! a small trait (as FRAME's `Config` does): SubtensorModule's [`Hooks`](subtensor::Hooks),
 //! Commitments' [`Subnets`](commitments::Subnets), the swap pallet's
-//! [`Subnets`](swap_pallet::Subnets). This module, above every pallet, implements them with the
+//! [`Subnets`](swap::Subnets). This module, above every pallet, implements them with the
 //! pallet that has the answer, and the executive hands [`PALLETS`] to the calls that need it.
 //! So a pallet never imports one that depends on it, and the wiring is in one place.
 
 use crate::storage::Storage;
 use crate::subtensor::storage::{NetworksAdded, SubnetEpochIndex, Uids};
-use crate::{commitments, subtensor, swap_pallet};
+use crate::{commitments, subtensor, swap};
 use cortex_primitives::{AccountId32, NetUid};
 
 /// The pallets, as each sees the others.
@@ -36,7 +36,7 @@ impl commitments::Subnets for Pallets {
     }
 }
 
-impl swap_pallet::Subnets for Pallets {
+impl swap::Subnets for Pallets {
     fn exists(&self, s: &Storage, netuid: NetUid) -> bool {
         NetworksAdded::get(s, &netuid)
     }

@@ -13,7 +13,7 @@ use crate::storage_value;
 use crate::subtensor::events::Event as SubtensorEvent;
 use crate::sudo::SudoEvent;
 use crate::support::Deposit;
-use crate::swap_pallet::SwapEvent;
+use crate::swap::SwapEvent;
 pub use crate::system::Phase;
 use crate::system::SystemEvent;
 use crate::transaction_payment::TransactionPaymentEvent;

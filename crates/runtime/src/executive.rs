@@ -14,8 +14,7 @@ use crate::storage::Storage;
 use crate::support::{BlockContext, DispatchError, DispatchInfo, Origin, Pays};
 use crate::system::{self, Phase, SystemEvent};
 use crate::{
-    admin, balances, commitments, subtensor, sudo, swap_pallet, timestamp, transaction_payment,
-    utility,
+    admin, balances, commitments, subtensor, sudo, swap, timestamp, transaction_payment, utility,
 };
 use codec::Encode;
 use cortex_primitives::AccountId32;
@@ -84,7 +83,7 @@ pub fn call_info(call: &RuntimeCall) -> DispatchInfo {
         RuntimeCall::Sudo(c) => sudo::info(c, call_info),
         RuntimeCall::Commitments(c) => commitments::info(c),
         RuntimeCall::AdminUtils(c) => admin::call_info(c),
-        RuntimeCall::Swap(c) => swap_pallet::call_info(c),
+        RuntimeCall::Swap(c) => swap::call_info(c),
     };
     DispatchInfo {
         weight,
@@ -188,7 +187,7 @@ fn dispatch_inner(
             Ok(())
         }
         RuntimeCall::AdminUtils(c) => admin::dispatch(s, ctx, origin, c, events),
-        RuntimeCall::Swap(c) => swap_pallet::dispatch(s, origin, &PALLETS, c, events),
+        RuntimeCall::Swap(c) => swap::dispatch(s, origin, &PALLETS, c, events),
     }
 }
 

@@ -16,7 +16,7 @@
 //! - [`commitments`]: the `Commitments` pallet (neurons' published data).
 //! - [`admin`]: AdminUtils' hyperparameter setters and the owner rules (freeze window, rate
 //!   limits) they share with SubtensorModule;
-//! - [`swap_pallet`]: the swap pallet's calls (`set_fee_rate`);
+//! - [`swap`]: the swap pallet's calls (`set_fee_rate`);
 //! - [`extrinsic`]: extrinsic format v4, eras, the signed payload and its signature check;
 //! - [`metadata`]: the V15/V14 metadata clients decode everything through;
 //! - [`runtime_api`]: the runtime APIs clients call through `state_call`;
@@ -47,7 +47,6 @@ pub mod subtensor;
 pub mod sudo;
 pub mod support;
 pub mod swap;
-pub mod swap_pallet;
 pub mod system;
 #[cfg(test)]
 mod test_support;

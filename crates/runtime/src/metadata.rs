@@ -29,7 +29,7 @@ use crate::commitments::CommitmentsError;
 use crate::subtensor::errors::Error as SubtensorError;
 use crate::sudo::SudoError;
 use crate::support::{DispatchClass, Weight};
-use crate::swap_pallet::SwapPalletError;
+use crate::swap::SwapPalletError;
 use crate::system::SystemError;
 use crate::timestamp::TimestampError;
 use crate::utility::UtilityError;
@@ -160,7 +160,7 @@ pub const PATHS: &[(&str, &str)] = &[
         "pallet_admin_utils::pallet::Call",
     ),
     (
-        "cortex_runtime::swap_pallet::SwapCall",
+        "cortex_runtime::swap::SwapCall",
         "pallet_subtensor_swap::pallet::pallet::Call",
     ),
     // Pallet events.
@@ -197,7 +197,7 @@ pub const PATHS: &[(&str, &str)] = &[
         "pallet_admin_utils::pallet::Event",
     ),
     (
-        "cortex_runtime::swap_pallet::SwapEvent",
+        "cortex_runtime::swap::SwapEvent",
         "pallet_subtensor_swap::pallet::pallet::Event",
     ),
     // Pallet errors.
@@ -234,7 +234,7 @@ pub const PATHS: &[(&str, &str)] = &[
         "pallet_admin_utils::pallet::Error",
     ),
     (
-        "cortex_runtime::swap_pallet::SwapPalletError",
+        "cortex_runtime::swap::SwapPalletError",
         "pallet_subtensor_swap::pallet::pallet::Error",
     ),
     // Substrate types described by the markers below.
@@ -314,6 +314,19 @@ pub const PATHS: &[(&str, &str)] = &[
     (
         "cortex_runtime::subtensor::declared::EpochConsensus",
         "pallet_subtensor::EpochConsensus",
+    ),
+    // Cortex's own types, at the paths spec 425 published for them before they moved module.
+    (
+        "cortex_runtime::swap::balancer::Balancer",
+        "cortex_runtime::swap::Balancer",
+    ),
+    (
+        "cortex_runtime::swap::TickIndex",
+        "cortex_runtime::swap_pallet::TickIndex",
+    ),
+    (
+        "cortex_runtime::swap::PositionId",
+        "cortex_runtime::swap_pallet::PositionId",
     ),
 ];
 
@@ -833,9 +846,9 @@ pub fn storage_entries() -> Vec<(&'static str, StorageEntryMetadata)> {
         commitments::RevealedCommitments,
         commitments::UsedSpaceOf,
         commitments::MaxSpace,
-        subtensor::subnets::SwapBalancer,
-        subtensor::subnets::PalSwapInitialized,
-        subtensor::subnets::FeeRate,
+        swap::SwapBalancer,
+        swap::PalSwapInitialized,
+        swap::FeeRate,
         subtensor::declared::NextKey,
     ]
 }
@@ -901,7 +914,7 @@ fn pallet_list(slot_duration_ms: u64) -> Vec<Pallet> {
         BalancesCall, SubtensorCall, SudoCall, SystemCall, TimestampCall, UtilityCall,
     };
     use crate::sudo::{SudoError, SudoEvent};
-    use crate::swap_pallet::SwapEvent;
+    use crate::swap::SwapEvent;
     use crate::system::{SystemError, SystemEvent};
     use crate::timestamp::TimestampError;
     use crate::transaction_payment::TransactionPaymentEvent;
@@ -980,9 +993,9 @@ fn pallet_list(slot_duration_ms: u64) -> Vec<Pallet> {
             .event::<crate::admin::AdminUtilsEvent>()
             .error::<crate::admin::AdminUtilsError>(),
         Pallet::new("Swap", 28)
-            .calls::<crate::swap_pallet::SwapCall>()
+            .calls::<crate::swap::SwapCall>()
             .event::<SwapEvent>()
-            .error::<crate::swap_pallet::SwapPalletError>(),
+            .error::<crate::swap::SwapPalletError>(),
         Pallet::new("MevShield", 30),
     ]
 }
@@ -1843,7 +1856,7 @@ mod tests {
         );
         assert_eq!(
             index_of("Swap", "PriceLimitExceeded"),
-            crate::swap_pallet::SwapPalletError::PriceLimitExceeded as u8
+            crate::swap::SwapPalletError::PriceLimitExceeded as u8
         );
         assert_eq!(
             index_of("AdminUtils", "Deprecated"),

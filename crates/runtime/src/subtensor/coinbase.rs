@@ -13,11 +13,12 @@
 use super::events::Event;
 use super::shares::HotkeyPool;
 use super::storage::*;
-use super::subnets::{SwapBalancer, pool, subnet_account};
+use super::subnets::{pool, subnet_account};
 use crate::balances;
 use crate::emission::block_emission_for_issuance;
 use crate::storage::Storage;
 use crate::swap::MAX_PRICE;
+use crate::swap::SwapBalancer;
 use crate::{storage_double_map, storage_map, storage_value};
 use cortex_primitives::{AccountId32, NetUid};
 use std::collections::BTreeMap;

@@ -11,14 +11,14 @@ use super::errors::Error;
 use super::events::Event;
 use super::storage::*;
 use super::subnets::{
-    PalSwapInitialized, RAORecycledForRegistration, SwapBalancer, append_neuron,
-    create_account_if_non_existent, pool, subnet_account,
+    RAORecycledForRegistration, append_neuron, create_account_if_non_existent, pool, subnet_account,
 };
 use crate::balances::{self, Existence};
 use crate::prices;
 use crate::storage::Storage;
 use crate::storage_map;
 use crate::swap::{MAX_PRICE, Side, SwapError};
+use crate::swap::{PalSwapInitialized, SwapBalancer};
 use cortex_primitives::{AccountId32, NetUid};
 use substrate_fixed::types::U64F64;
 

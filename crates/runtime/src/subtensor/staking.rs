@@ -16,9 +16,10 @@ use super::stake_ops::{
     validate_add_stake, validate_remove_stake,
 };
 use super::storage::*;
-use super::subnets::{PalSwapInitialized, SwapBalancer, pool};
+use super::subnets::pool;
 use crate::storage::Storage;
 use crate::swap::{MAX_PRICE, MIN_PRICE, Side};
+use crate::swap::{PalSwapInitialized, SwapBalancer};
 use cortex_primitives::{AccountId32, NetUid};
 use substrate_fixed::types::U64F64;
 

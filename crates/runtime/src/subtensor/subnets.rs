@@ -13,18 +13,11 @@ use crate::admin::Hyperparameter;
 use crate::balances::{self, Existence};
 use crate::prices;
 use crate::storage::Storage;
-use crate::swap::{Balancer, Pool};
+use crate::swap::{FeeRate, PalSwapInitialized, Pool, SwapBalancer};
 use crate::{emission, storage_map, storage_value};
 use codec::Encode;
 use cortex_primitives::{AccountId32, NetUid};
 use substrate_fixed::types::U64F64;
-
-storage_map!(/// The pool's weights (swap pallet).
-    "Swap", SwapBalancer: Twox64Concat(NetUid) => Balancer = Balancer::default());
-storage_map!(/// Whether the pool's weights were initialized (swap pallet).
-    "Swap", PalSwapInitialized: Twox64Concat(NetUid) => bool = false);
-storage_map!(/// The pool's swap fee, parts of 65535 (swap pallet).
-    "Swap", FeeRate: Twox64Concat(NetUid) => u16 = crate::swap::DEFAULT_FEE_RATE);
 
 /// Rate-limit keys of `LastRateLimitedBlock` (subtensor's `RateLimitKey`, SCALE-encoded).
 #[derive(Clone, Debug, PartialEq, Eq, Encode, codec::Decode, scale_info::TypeInfo)]
@@ -45,12 +38,16 @@ pub enum RateLimitKey {
 
 storage_map!(/// Blocks of rate-limited actions.
     "SubtensorModule", LastRateLimitedBlock: Identity(RateLimitKey) => u64 = 0);
+
 storage_value!(/// Registrations of subnets are refused before this block.
     "SubtensorModule", NetworkRegistrationStartBlock: u64 = 0);
+
 storage_map!(/// Registrations of each netuid so far.
     "SubtensorModule", RegisteredSubnetCounter: Identity(NetUid) => u64 = 0);
+
 storage_map!(/// TAO recycled by a subnet's registration.
     "SubtensorModule", RAORecycledForRegistration: Identity(NetUid) => u64 = 0);
+
 storage_value!(/// Blocks after registration before `start_call` is allowed.
     "SubtensorModule", StartCallDelay: u64 = 0);
 

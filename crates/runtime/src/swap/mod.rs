@@ -1,19 +1,30 @@
-//! The swap pallet's calls (pallet 28, `pallets/swap/src/pallet/mod.rs`): root's
-//! `set_fee_rate`, and the user-liquidity calls of the retired concentrated-liquidity AMM, which
-//! still decode (so clients get the pallet's `Deprecated` error rather than a decoding failure)
-//! but always fail. The pools themselves live in [`crate::swap`]; the fee rate is
-//! `Swap.FeeRate` ([`crate::subtensor::subnets::FeeRate`]).
+//! The swap pallet (pallet 28, `pallets/swap/src/pallet/mod.rs`): the dynamic-TAO pools' AMM
+//! ([`balancer`]), the pool state it keeps under `Swap` (each pool's weights and fee rate), and
+//! its calls: root's `set_fee_rate`, and the user-liquidity calls of the retired
+//! concentrated-liquidity AMM, which still decode (so clients get the pallet's `Deprecated`
+//! error rather than a decoding failure) but always fail.
+//!
+//! The pools' reserves (`SubnetTAO`, `SubnetAlphaIn`) are SubtensorModule's storage, which
+//! moves them when it stakes and unstakes; this pallet only prices a swap.
 
 #![allow(non_camel_case_types)]
 
+pub mod balancer;
+
+pub use balancer::{
+    Balancer, DEFAULT_FEE_RATE, MAX_PRICE, MAX_SWAP_INPUT_RESERVE_MULTIPLIER, MIN_PRICE, Pool,
+    Side, SwapError, SwapResult,
+};
+
 use crate::storage::Storage;
-use crate::subtensor::subnets::FeeRate;
 use crate::support::{Deposit, DispatchClass, DispatchError, Origin, Pays, Weight};
+use crate::storage_map;
 use codec::{Decode, Encode};
 use cortex_primitives::{AccountId32, NetUid};
 
 /// The swap pallet's index.
 pub const PALLET_INDEX: u8 = 28;
+
 /// The highest fee rate root may set (parts of 65535, about 15 %).
 pub const MAX_FEE_RATE: u16 = 10_000;
 
@@ -158,6 +169,15 @@ pub fn dispatch(
         | SwapCall::disable_lp => Err(SwapPalletError::Deprecated.into()),
     }
 }
+
+storage_map!(/// The pool's weights (swap pallet).
+    "Swap", SwapBalancer: Twox64Concat(NetUid) => Balancer = Balancer::default());
+
+storage_map!(/// Whether the pool's weights were initialized (swap pallet).
+    "Swap", PalSwapInitialized: Twox64Concat(NetUid) => bool = false);
+
+storage_map!(/// The pool's swap fee, parts of 65535 (swap pallet).
+    "Swap", FeeRate: Twox64Concat(NetUid) => u16 = DEFAULT_FEE_RATE);
 
 #[cfg(test)]
 mod tests {
