@@ -7,7 +7,7 @@
 //! are declared: anything else fails to decode, so a client learns at submission, not after
 //! paying a fee, that the chain does not have it.
 
-pub use crate::admin::AdminUtilsCall;
+pub use crate::admin_utils::AdminUtilsCall;
 pub use crate::balances::BalancesCall;
 pub use crate::commitments::CommitmentsCall;
 pub use crate::subtensor::call::SubtensorCall;

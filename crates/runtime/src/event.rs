@@ -6,7 +6,7 @@
 //! An event is `pallet index ++ variant index ++ fields`; a record adds the phase it was emitted
 //! in (applying extrinsic `i`, finalization, or initialization) and topics (always empty here).
 
-use crate::admin::AdminUtilsEvent;
+use crate::admin_utils::AdminUtilsEvent;
 use crate::balances::BalancesEvent;
 use crate::commitments::CommitmentsEvent;
 use crate::storage_value;

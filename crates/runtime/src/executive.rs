@@ -14,7 +14,8 @@ use crate::storage::Storage;
 use crate::support::{BlockContext, DispatchError, DispatchInfo, Origin, Pays};
 use crate::system::{self, Phase, SystemEvent};
 use crate::{
-    admin, balances, commitments, subtensor, sudo, swap, timestamp, transaction_payment, utility,
+    admin_utils, balances, commitments, subtensor, sudo, swap, timestamp, transaction_payment,
+    utility,
 };
 use codec::Encode;
 use cortex_primitives::AccountId32;
@@ -82,7 +83,7 @@ pub fn call_info(call: &RuntimeCall) -> DispatchInfo {
         RuntimeCall::Utility(c) => utility::info(c, call_info),
         RuntimeCall::Sudo(c) => sudo::info(c, call_info),
         RuntimeCall::Commitments(c) => commitments::info(c),
-        RuntimeCall::AdminUtils(c) => admin::call_info(c),
+        RuntimeCall::AdminUtils(c) => admin_utils::call_info(c),
         RuntimeCall::Swap(c) => swap::call_info(c),
     };
     DispatchInfo {
@@ -186,7 +187,7 @@ fn dispatch_inner(
             events.extend(ev.into_iter().map(RuntimeEvent::Commitments));
             Ok(())
         }
-        RuntimeCall::AdminUtils(c) => admin::dispatch(s, ctx, origin, c, events),
+        RuntimeCall::AdminUtils(c) => admin_utils::dispatch(s, ctx, origin, c, events),
         RuntimeCall::Swap(c) => swap::dispatch(s, origin, &PALLETS, c, events),
     }
 }

@@ -29,7 +29,7 @@
     deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)
 )]
 
-pub mod admin;
+pub mod admin_utils;
 pub mod balances;
 pub mod call;
 pub mod commitments;

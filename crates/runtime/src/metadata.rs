@@ -23,7 +23,7 @@
 //! metadata's hash to `version::SPEC_VERSION`: clients cache metadata per spec version, so a
 //! change without a version bump would leave them decoding with stale types.
 
-use crate::admin::AdminUtilsError;
+use crate::admin_utils::AdminUtilsError;
 use crate::balances::BalancesError;
 use crate::commitments::CommitmentsError;
 use crate::subtensor::errors::Error as SubtensorError;
@@ -156,7 +156,7 @@ pub const PATHS: &[(&str, &str)] = &[
         "pallet_commitments::pallet::Call",
     ),
     (
-        "cortex_runtime::admin::AdminUtilsCall",
+        "cortex_runtime::admin_utils::AdminUtilsCall",
         "pallet_admin_utils::pallet::Call",
     ),
     (
@@ -193,7 +193,7 @@ pub const PATHS: &[(&str, &str)] = &[
         "pallet_commitments::pallet::Event",
     ),
     (
-        "cortex_runtime::admin::AdminUtilsEvent",
+        "cortex_runtime::admin_utils::AdminUtilsEvent",
         "pallet_admin_utils::pallet::Event",
     ),
     (
@@ -230,7 +230,7 @@ pub const PATHS: &[(&str, &str)] = &[
         "pallet_commitments::pallet::Error",
     ),
     (
-        "cortex_runtime::admin::AdminUtilsError",
+        "cortex_runtime::admin_utils::AdminUtilsError",
         "pallet_admin_utils::pallet::Error",
     ),
     (
@@ -316,6 +316,10 @@ pub const PATHS: &[(&str, &str)] = &[
         "pallet_subtensor::EpochConsensus",
     ),
     // Cortex's own types, at the paths spec 425 published for them before they moved module.
+    (
+        "cortex_runtime::subtensor::owner::Hyperparameter",
+        "cortex_runtime::admin::Hyperparameter",
+    ),
     (
         "cortex_runtime::swap::balancer::Balancer",
         "cortex_runtime::swap::Balancer",
@@ -698,14 +702,14 @@ pub fn storage_entries() -> Vec<(&'static str, StorageEntryMetadata)> {
         timestamp::DidUpdate,
         balances::TotalIssuance,
         sudo::Key,
-        admin::TxRateLimit,
-        admin::MaxDifficulty,
-        admin::AdjustmentAlpha,
-        admin::ActivityCutoff,
-        admin::MinActivityCutoff,
-        admin::AdminFreezeWindow,
-        admin::OwnerHyperparamRateLimit,
-        admin::WeightsVersionKeyRateLimit,
+        subtensor::storage::TxRateLimit,
+        subtensor::storage::MaxDifficulty,
+        subtensor::storage::AdjustmentAlpha,
+        subtensor::storage::ActivityCutoff,
+        subtensor::storage::MinActivityCutoff,
+        subtensor::owner::AdminFreezeWindow,
+        subtensor::owner::OwnerHyperparamRateLimit,
+        subtensor::owner::WeightsVersionKeyRateLimit,
         subtensor::coinbase::SubnetMovingAlpha,
         subtensor::coinbase::EMAPriceHalvingBlocks,
         subtensor::coinbase::MinerBurned,
@@ -989,9 +993,9 @@ fn pallet_list(slot_duration_ms: u64) -> Vec<Pallet> {
             .event::<crate::commitments::CommitmentsEvent>()
             .error::<crate::commitments::CommitmentsError>(),
         Pallet::new("AdminUtils", 19)
-            .calls::<crate::admin::AdminUtilsCall>()
-            .event::<crate::admin::AdminUtilsEvent>()
-            .error::<crate::admin::AdminUtilsError>(),
+            .calls::<crate::admin_utils::AdminUtilsCall>()
+            .event::<crate::admin_utils::AdminUtilsEvent>()
+            .error::<crate::admin_utils::AdminUtilsError>(),
         Pallet::new("Swap", 28)
             .calls::<crate::swap::SwapCall>()
             .event::<SwapEvent>()
@@ -1860,7 +1864,7 @@ mod tests {
         );
         assert_eq!(
             index_of("AdminUtils", "Deprecated"),
-            crate::admin::AdminUtilsError::Deprecated as u8
+            crate::admin_utils::AdminUtilsError::Deprecated as u8
         );
     }
 

@@ -850,10 +850,10 @@ pub fn dispatch(
             stake_ops::register_limit(s, now, &coldkey, *netuid, hotkey, *limit_price, events)?;
         }
         SubtensorCall::set_tempo { netuid, tempo } => {
-            crate::admin::set_tempo(s, now, origin, *netuid, *tempo, events)?;
+            super::owner::set_tempo(s, now, origin, *netuid, *tempo, events)?;
         }
         SubtensorCall::trigger_epoch { netuid } => {
-            crate::admin::trigger_epoch(s, now, origin, *netuid, events)?;
+            super::owner::trigger_epoch(s, now, origin, *netuid, events)?;
         }
     }
     Ok(())

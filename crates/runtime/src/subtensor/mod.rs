@@ -10,6 +10,7 @@ pub mod errors;
 pub mod events;
 pub mod identity;
 pub mod neurons;
+pub mod owner;
 pub mod serving;
 pub mod shares;
 pub mod stake_ops;

@@ -43,6 +43,7 @@ use substrate_fixed::types::U64F64;
 storage_value!(/// Smallest stake a nominator (a coldkey not owning the hotkey) may keep, as millionths
     /// of the minimum stake; smaller leftovers are unstaked.
     "SubtensorModule", NominatorMinRequiredStake: u64 = 0);
+
 storage_map!(/// Whether stake on the subnet may be given to another coldkey.
     "SubtensorModule", TransferToggle: Identity(NetUid) => bool = true);
 
@@ -149,7 +150,6 @@ fn maybe_become_delegate(s: &mut Storage, hotkey: &AccountId32) {
 }
 
 // ---- Building blocks ---------------------------------------------------------------------------
-
 /// A dynamic pool takes at most 1000 times its TAO reserve in one stake.
 pub(crate) fn ensure_add_stake_input_within_swap_limit(
     s: &Storage,
@@ -417,7 +417,6 @@ pub(crate) fn clear_small_nomination_if_required(
 }
 
 // ---- Limit orders --------------------------------------------------------------------------------
-
 /// The most TAO (input plus fee) a stake on `netuid` can spend before the price reaches
 /// `limit_price` (rao per alpha): stable pools take everything at a limit of at least 1 TAO and
 /// nothing below; dynamic pools simulate a buy of 1000 × `SubnetTAO` stopped at the limit
@@ -635,7 +634,6 @@ pub fn remove_stake_full_limit(
 }
 
 // ---- Moving stake ----------------------------------------------------------------------------------
-
 /// A stake transition: from (origin coldkey, origin hotkey, origin netuid) to the destination.
 #[derive(Clone, Copy, Debug)]
 struct Transition<'a> {
@@ -930,7 +928,6 @@ pub fn swap_stake(
 }
 
 // ---- Unstaking everything ------------------------------------------------------------------------------
-
 /// `unstake_all(hotkey)` signed by `coldkey` (`only_alpha = false`) and `unstake_all_alpha`
 /// (`only_alpha = true`): sells the coldkey's whole stake on `hotkey` on every open subnet,
 /// skipping subnets where the unstake would not validate; `unstake_all_alpha` leaves root alone
@@ -987,7 +984,6 @@ pub fn unstake_all(
 }
 
 // ---- Destroying alpha ---------------------------------------------------------------------------------
-
 /// `recycle_alpha(hotkey, amount, netuid)` (`recycle = true`) and `burn_alpha` (`false`) signed
 /// by `coldkey`: destroys up to `amount` of its own stake (never on root). Recycling lowers
 /// `SubnetAlphaOut` (alpha issuance) and emits `AlphaRecycled`; burning leaves it and emits
@@ -1060,7 +1056,6 @@ pub fn add_stake_burn(
 }
 
 // ---- Registration with a price limit -------------------------------------------------------------------
-
 /// `register_limit(netuid, hotkey, limit_price)` signed by `coldkey` at block `now`: a burned
 /// registration refused with `RegistrationPriceLimitExceeded` when the burn exceeds
 /// `limit_price` (rao). Returns the uid.
@@ -1083,6 +1078,60 @@ pub fn register_limit(
         return Err(Error::RegistrationPriceLimitExceeded.into());
     }
     Ok(burned_register(s, now, coldkey, netuid, hotkey, events)?)
+}
+
+/// Unstakes every nomination (stake of a coldkey on a hotkey it does not own) worth less than
+/// the nominator minimum at the subnet's current price; if the sale fails, the alpha is simply
+/// removed. In storage order, as subtensor's `clear_small_nominations`.
+pub fn clear_small_nominations(
+    s: &mut Storage,
+    author: Option<&AccountId32>,
+    events: &mut Vec<Event>,
+) {
+    let prefix = crate::storage::__prefix("SubtensorModule", "AlphaV2");
+    let keys: Vec<Vec<u8>> = s.iter_prefix(&prefix).into_iter().map(|(k, _)| k).collect();
+    let min_stake = U64F64::saturating_from_num(nominator_min_required_stake(s));
+    for key in keys {
+        let Some((hotkey, coldkey, netuid)) = crate::subtensor::shares::alpha_v2::parse_key(&key)
+        else {
+            continue;
+        };
+        if Owner::try_get(s, &hotkey) == Some(coldkey) {
+            continue;
+        }
+        let alpha = stake_of(s, &hotkey, &coldkey, netuid);
+        let min_alpha = min_stake
+            .checked_div(pool(s, netuid).price())
+            .unwrap_or_default()
+            .saturating_to_num::<u64>();
+        if alpha == 0 || alpha >= min_alpha {
+            continue;
+        }
+        let mut ev = Vec::new();
+        let sold = s.transactional(|s| {
+            crate::subtensor::stake_ops::unstake_from_subnet(
+                s,
+                &coldkey,
+                &hotkey,
+                netuid,
+                alpha,
+                limit_price(MIN_PRICE),
+                false,
+                author,
+                &mut ev,
+            )
+        });
+        match sold {
+            Ok(_) => events.append(&mut ev),
+            Err(_) => {
+                let left = stake_of(s, &hotkey, &coldkey, netuid);
+                HotkeyPool::new(s, hotkey, netuid).update_for_one(
+                    &coldkey,
+                    i64::try_from(left).unwrap_or(i64::MAX).saturating_neg(),
+                );
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@
 
 use super::errors::Error;
 use super::events::Event;
+use super::owner::Hyperparameter;
 use super::storage::*;
-use crate::admin::Hyperparameter;
 use crate::balances::{self, Existence};
 use crate::prices;
 use crate::storage::Storage;

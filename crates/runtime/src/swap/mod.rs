@@ -17,8 +17,8 @@ pub use balancer::{
 };
 
 use crate::storage::Storage;
-use crate::support::{Deposit, DispatchClass, DispatchError, Origin, Pays, Weight};
 use crate::storage_map;
+use crate::support::{Deposit, DispatchClass, DispatchError, Origin, Pays, Weight};
 use codec::{Decode, Encode};
 use cortex_primitives::{AccountId32, NetUid};
 

@@ -1,0 +1,343 @@
+//! The subnet owner's rules, which SubtensorModule's owner calls (`set_tempo`, `trigger_epoch`)
+//! and AdminUtils' setters share (`spec/economy.md` §2.6, §7): who counts as the owner, the
+//! admin freeze window (the last `AdminFreezeWindow` blocks before the subnet's next epoch, or
+//! while a triggered epoch is pending), and the owner rate limits (at most once per
+//! `OwnerHyperparamRateLimit` tempos per subnet and parameter, and the others of subtensor's
+//! `TransactionType`s that apply to owners).
+
+use super::errors::Error;
+use super::events::Event;
+use super::storage::*;
+use super::subnets::{LastRateLimitedBlock, RateLimitKey};
+use crate::storage::Storage;
+use crate::storage_value;
+use crate::support::{DispatchError, Origin};
+use codec::{Decode, Encode};
+use cortex_primitives::{AccountId32, NetUid};
+
+/// Shortest tempo an owner may set.
+pub const MIN_TEMPO: u16 = 360;
+
+/// Longest tempo an owner may set.
+pub const MAX_TEMPO: u16 = 50_400;
+
+/// Blocks between two changes of a subnet's owner hotkey (a week).
+pub const SET_SN_OWNER_HOTKEY_RATE_LIMIT: u64 = 50_400;
+
+storage_value!(/// Blocks before each epoch in which owners may not change hyperparameters.
+    "SubtensorModule", AdminFreezeWindow: u16 = 10);
+
+storage_value!(/// Tempos between two changes of one hyperparameter by a subnet owner.
+    "SubtensorModule", OwnerHyperparamRateLimit: u16 = 2);
+
+storage_value!(/// Tempos between two changes of the weights version key by a subnet owner.
+    "SubtensorModule", WeightsVersionKeyRateLimit: u64 = 5);
+
+/// `TransactionKeyLastBlock`: the block of the last rate-limited transaction per
+/// `(key, netuid, transaction type)`; a storage N-map (Blake2_128Concat, Identity, Identity), so
+/// its key is built here by hand.
+pub mod transaction_key_last_block {
+    use super::*;
+    use cortex_primitives::hashing::StorageHasher;
+
+    /// The storage key of `(key, netuid, tx_type)`.
+    pub fn key(who: &AccountId32, netuid: NetUid, tx_type: u16) -> Vec<u8> {
+        let mut key =
+            crate::storage::__prefix("SubtensorModule", "TransactionKeyLastBlock").to_vec();
+        StorageHasher::Blake2_128Concat.hash_into(&who.encode(), &mut key);
+        StorageHasher::Identity.hash_into(&netuid.encode(), &mut key);
+        StorageHasher::Identity.hash_into(&tx_type.encode(), &mut key);
+        key
+    }
+
+    /// The last block (0: never).
+    pub fn get(s: &Storage, who: &AccountId32, netuid: NetUid, tx_type: u16) -> u64 {
+        let k = key(who, netuid, tx_type);
+        crate::storage::decode_or_none(&k, s.get(&k)).unwrap_or(0)
+    }
+
+    /// Records `block`.
+    pub fn insert(s: &mut Storage, who: &AccountId32, netuid: NetUid, tx_type: u16, block: u64) {
+        s.set(key(who, netuid, tx_type), block.encode());
+    }
+}
+
+/// Subtensor's `Hyperparameter`: which owner setter a rate-limit entry belongs to (encoded as
+/// its discriminant in `LastRateLimitedBlock` keys).
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
+pub enum Hyperparameter {
+    Unknown = 0,
+    ServingRateLimit = 1,
+    MaxDifficulty = 2,
+    AdjustmentAlpha = 3,
+    MaxWeightLimit = 4,
+    ImmunityPeriod = 5,
+    MinAllowedWeights = 6,
+    Kappa = 7,
+    Rho = 8,
+    ActivityCutoff = 9,
+    PowRegistrationAllowed = 10,
+    MinBurn = 11,
+    MaxBurn = 12,
+    BondsMovingAverage = 13,
+    BondsPenalty = 14,
+    CommitRevealEnabled = 15,
+    LiquidAlphaEnabled = 16,
+    AlphaValues = 17,
+    WeightCommitInterval = 18,
+    TransferEnabled = 19,
+    AlphaSigmoidSteepness = 20,
+    Yuma3Enabled = 21,
+    BondsResetEnabled = 22,
+    ImmuneNeuronLimit = 23,
+    RecycleOrBurn = 24,
+    MaxAllowedUids = 25,
+    BurnHalfLife = 26,
+    BurnIncreaseMult = 27,
+    SubnetEmissionEnabled = 28,
+    MinChildkeyTake = 29,
+    ActivityCutoffFactorMilli = 30,
+    TriggerEpoch = 31,
+}
+
+/// The owner rate limits (subtensor's `TransactionType`s that apply to subnet owners).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OwnerRateLimit {
+    /// A hyperparameter: once per `OwnerHyperparamRateLimit` tempos, kept in
+    /// `LastRateLimitedBlock[OwnerHyperparamUpdate(netuid, parameter)]`.
+    Hyperparam(Hyperparameter),
+    /// The weights version key: once per `WeightsVersionKeyRateLimit` tempos, kept in
+    /// `TransactionKeyLastBlock[(owner, netuid, 4)]`.
+    WeightsVersionKey,
+    /// The owner's tempo: once per 360 blocks, kept in `TransactionKeyLastBlock[(owner, netuid,
+    /// 11)]`.
+    TempoUpdate,
+    /// The owner hotkey: once per 50 400 blocks whoever sets it, kept in
+    /// `LastRateLimitedBlock[SetSNOwnerHotkey(netuid)]`.
+    SetSnOwnerHotkey,
+}
+
+impl OwnerRateLimit {
+    /// Blocks that must pass between two changes.
+    pub fn limit(self, s: &Storage, netuid: NetUid) -> u64 {
+        let tempo = u64::from(Tempo::get(s, &netuid));
+        match self {
+            OwnerRateLimit::Hyperparam(_) => {
+                tempo.saturating_mul(u64::from(OwnerHyperparamRateLimit::get(s)))
+            }
+            OwnerRateLimit::WeightsVersionKey => {
+                tempo.saturating_mul(WeightsVersionKeyRateLimit::get(s))
+            }
+            OwnerRateLimit::TempoUpdate => u64::from(MIN_TEMPO),
+            OwnerRateLimit::SetSnOwnerHotkey => SET_SN_OWNER_HOTKEY_RATE_LIMIT,
+        }
+    }
+
+    /// The block of the last change (0: never).
+    pub fn last_block(self, s: &Storage, who: &AccountId32, netuid: NetUid) -> u64 {
+        match self {
+            OwnerRateLimit::Hyperparam(hp) => {
+                LastRateLimitedBlock::get(s, &RateLimitKey::OwnerHyperparamUpdate(netuid, hp))
+            }
+            OwnerRateLimit::SetSnOwnerHotkey => {
+                LastRateLimitedBlock::get(s, &RateLimitKey::SetSNOwnerHotkey(netuid))
+            }
+            OwnerRateLimit::WeightsVersionKey => transaction_key_last_block::get(s, who, netuid, 4),
+            OwnerRateLimit::TempoUpdate => transaction_key_last_block::get(s, who, netuid, 11),
+        }
+    }
+
+    /// Records a change at `now`.
+    pub fn set_last_block(self, s: &mut Storage, who: &AccountId32, netuid: NetUid, now: u64) {
+        match self {
+            OwnerRateLimit::Hyperparam(hp) => LastRateLimitedBlock::insert(
+                s,
+                &RateLimitKey::OwnerHyperparamUpdate(netuid, hp),
+                &now,
+            ),
+            OwnerRateLimit::SetSnOwnerHotkey => {
+                LastRateLimitedBlock::insert(s, &RateLimitKey::SetSNOwnerHotkey(netuid), &now)
+            }
+            OwnerRateLimit::WeightsVersionKey => {
+                transaction_key_last_block::insert(s, who, netuid, 4, now)
+            }
+            OwnerRateLimit::TempoUpdate => {
+                transaction_key_last_block::insert(s, who, netuid, 11, now)
+            }
+        }
+    }
+
+    /// Whether a change at `now` is allowed: the first change always is.
+    pub fn passes(self, s: &Storage, who: &AccountId32, netuid: NetUid, now: u64) -> bool {
+        let last = self.last_block(s, who, netuid);
+        last == 0 || now.saturating_sub(last) >= self.limit(s, netuid)
+    }
+}
+
+/// The blocks until the subnet's next automatic epoch: `LastEpochBlock + tempo − now`
+/// (saturating at 0; `u64::MAX` at tempo 0, when no epoch runs).
+pub fn blocks_until_next_auto_epoch(s: &Storage, netuid: NetUid, tempo: u16, now: u64) -> u64 {
+    if tempo == 0 {
+        return u64::MAX;
+    }
+    LastEpochBlock::get(s, &netuid)
+        .saturating_add(u64::from(tempo))
+        .saturating_sub(now)
+}
+
+/// Whether `now` is inside the subnet's admin freeze window: a triggered epoch is pending, or the
+/// next automatic epoch is fewer than `AdminFreezeWindow` blocks away (never at tempo 0).
+pub fn in_admin_freeze_window(s: &Storage, netuid: NetUid, now: u64) -> bool {
+    let tempo = Tempo::get(s, &netuid);
+    if tempo == 0 {
+        return false;
+    }
+    let pending = PendingEpochAt::get(s, &netuid);
+    if pending > 0 && pending > now {
+        return true;
+    }
+    blocks_until_next_auto_epoch(s, netuid, tempo, now) < u64::from(AdminFreezeWindow::get(s))
+}
+
+/// `AdminActionProhibitedDuringWeightsWindow` inside the freeze window.
+pub fn ensure_admin_window_open(s: &Storage, netuid: NetUid, now: u64) -> Result<(), Error> {
+    if in_admin_freeze_window(s, netuid, now) {
+        return Err(Error::AdminActionProhibitedDuringWeightsWindow);
+    }
+    Ok(())
+}
+
+/// Root (`None`) or the subnet's owner (`Some(owner)`); anyone else is `BadOrigin`.
+pub fn ensure_subnet_owner_or_root(
+    s: &Storage,
+    origin: &Origin,
+    netuid: NetUid,
+) -> Result<Option<AccountId32>, DispatchError> {
+    match origin {
+        Origin::Root => Ok(None),
+        Origin::Signed(who) if SubnetOwner::get(s, &netuid) == *who => Ok(Some(*who)),
+        _ => Err(DispatchError::BadOrigin),
+    }
+}
+
+/// The subnet's owner, signed; anyone else (root included) is `BadOrigin`.
+pub fn ensure_subnet_owner(
+    s: &Storage,
+    origin: &Origin,
+    netuid: NetUid,
+) -> Result<AccountId32, DispatchError> {
+    match origin {
+        Origin::Signed(who) if SubnetOwner::get(s, &netuid) == *who => Ok(*who),
+        _ => Err(DispatchError::BadOrigin),
+    }
+}
+
+/// The gate of an owner-or-root setter, in subtensor's order: the origin, the owner's rate
+/// limit (root is not limited), then the freeze window (for root too). Returns the owner (for
+/// [`record`]).
+pub fn gate(
+    s: &Storage,
+    now: u64,
+    origin: &Origin,
+    netuid: NetUid,
+    limit: OwnerRateLimit,
+) -> Result<Option<AccountId32>, DispatchError> {
+    let owner = ensure_subnet_owner_or_root(s, origin, netuid)?;
+    if let Some(who) = &owner
+        && !limit.passes(s, who, netuid, now)
+    {
+        return Err(Error::TxRateLimitExceeded.into());
+    }
+    ensure_admin_window_open(s, netuid, now)?;
+    Ok(owner)
+}
+
+/// Records an owner's change for its rate limit (root's changes are not recorded).
+pub fn record(
+    s: &mut Storage,
+    now: u64,
+    owner: Option<AccountId32>,
+    netuid: NetUid,
+    limit: OwnerRateLimit,
+) {
+    if let Some(who) = owner {
+        limit.set_last_block(s, &who, netuid, now);
+    }
+}
+
+/// Sets `Tempo` and restarts the subnet's epoch cycle at `now` (`LastEpochBlock = now`).
+pub fn apply_tempo_with_cycle_reset(
+    s: &mut Storage,
+    now: u64,
+    netuid: NetUid,
+    tempo: u16,
+    events: &mut Vec<Event>,
+) {
+    Tempo::insert(s, &netuid, &tempo);
+    events.push(Event::TempoSet(netuid, tempo));
+    LastEpochBlock::insert(s, &netuid, &now);
+}
+
+/// SubtensorModule's `set_tempo` (call 139): the owner sets a tempo in 360…50 400, outside the
+/// freeze window and at most once per 360 blocks; the epoch cycle restarts now.
+pub fn set_tempo(
+    s: &mut Storage,
+    now: u64,
+    origin: &Origin,
+    netuid: NetUid,
+    tempo: u16,
+    events: &mut Vec<Event>,
+) -> Result<(), DispatchError> {
+    let who = ensure_subnet_owner(s, origin, netuid)?;
+    if !(MIN_TEMPO..=MAX_TEMPO).contains(&tempo) {
+        return Err(Error::TempoOutOfBounds.into());
+    }
+    ensure_admin_window_open(s, netuid, now)?;
+    let limit = OwnerRateLimit::TempoUpdate;
+    if !limit.passes(s, &who, netuid, now) {
+        return Err(Error::TxRateLimitExceeded.into());
+    }
+    apply_tempo_with_cycle_reset(s, now, netuid, tempo, events);
+    limit.set_last_block(s, &who, netuid, now);
+    Ok(())
+}
+
+/// SubtensorModule's `trigger_epoch` (call 141): the owner schedules an epoch
+/// `AdminFreezeWindow` blocks from now (which also opens the freeze window until then).
+/// Refused with commit-reveal on (reveals are keyed to the epoch schedule), while a trigger is
+/// pending, when the automatic epoch is closer than the window, and more often than the owner
+/// hyperparameter rate limit.
+pub fn trigger_epoch(
+    s: &mut Storage,
+    now: u64,
+    origin: &Origin,
+    netuid: NetUid,
+    events: &mut Vec<Event>,
+) -> Result<(), DispatchError> {
+    let who = ensure_subnet_owner(s, origin, netuid)?;
+    if CommitRevealWeightsEnabled::get(s, &netuid) {
+        return Err(Error::DynamicTempoBlockedByCommitReveal.into());
+    }
+    if PendingEpochAt::get(s, &netuid) != 0 {
+        return Err(Error::EpochTriggerAlreadyPending.into());
+    }
+    let window = u64::from(AdminFreezeWindow::get(s));
+    let tempo = Tempo::get(s, &netuid);
+    if blocks_until_next_auto_epoch(s, netuid, tempo, now) < window {
+        return Err(Error::AutoEpochAlreadyImminent.into());
+    }
+    let limit = OwnerRateLimit::Hyperparam(Hyperparameter::TriggerEpoch);
+    if !limit.passes(s, &who, netuid, now) {
+        return Err(Error::TxRateLimitExceeded.into());
+    }
+    let fires_at = now.saturating_add(window);
+    PendingEpochAt::insert(s, &netuid, &fires_at);
+    limit.set_last_block(s, &who, netuid, now);
+    events.push(Event::EpochTriggered {
+        netuid,
+        by: who,
+        fires_at,
+    });
+    Ok(())
+}
