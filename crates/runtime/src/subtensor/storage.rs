@@ -21,9 +21,9 @@ pub const ZERO_ACCOUNT: AccountId32 = AccountId32([0; 32]);
 storage_map!(/// Whether a netuid is in use.
     "SubtensorModule", NetworksAdded: Identity(NetUid) => bool = false);
 
-storage_value!(/// Subtensor's own total issuance, in rao: what block emission is computed from (clients
-    /// read it as `SubtensorModule.TotalIssuance`).
-    "SubtensorModule", TotalIssuance: u64 = 0);
+/// `SubtensorModule.TotalIssuance` is declared by Balances, which keeps it in step with its own
+/// issuance on every mint and burn.
+pub use crate::balances::subtensor_issuance::TotalIssuance;
 
 storage_value!(/// Number of subnets, root included.
     "SubtensorModule", TotalNetworks: u16 = 0);
