@@ -161,7 +161,7 @@ impl GenesisConfig {
         MinAllowedWeights::insert(&mut s, &root, &0);
         Tempo::insert(&mut s, &root, &p.root_tempo);
         NetworkRegistrationAllowed::insert(&mut s, &root, &true);
-        crate::subtensor::serving::TargetRegistrationsPerInterval::insert(&mut s, &root, &1);
+        crate::subtensor::registration::TargetRegistrationsPerInterval::insert(&mut s, &root, &1);
         SubtokenEnabled::insert(&mut s, &root, &true);
         TokenSymbol::insert(&mut s, &root, &"\u{03A4}".as_bytes().to_vec());
         Ok(s)

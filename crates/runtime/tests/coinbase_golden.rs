@@ -164,7 +164,7 @@ fn registered_staker(
     let hotkey = cortex_primitives::AccountId32([b; 32]);
     let coldkey = cortex_primitives::AccountId32([b + 100; 32]);
     Owner::insert(s, &hotkey, &coldkey);
-    cortex_runtime::subtensor::subnets::append_neuron(s, netuid, &hotkey, 0);
+    cortex_runtime::subtensor::registration::append_neuron(s, netuid, &hotkey, 0);
     cortex_runtime::subtensor::coinbase::increase_stake_for_hotkey_and_coldkey(
         s, &hotkey, &coldkey, netuid, alpha,
     );

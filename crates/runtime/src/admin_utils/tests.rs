@@ -6,9 +6,10 @@ use crate::balances;
 use crate::call::{RuntimeCall, SubtensorCall};
 use crate::event::RuntimeEvent;
 use crate::subtensor::owner::transaction_key_last_block;
+use crate::subtensor::pool::subnet_account;
 use crate::subtensor::shares::stake_of;
 use crate::subtensor::staking;
-use crate::subtensor::subnets::{LastRateLimitedBlock, RateLimitKey, subnet_account};
+use crate::subtensor::subnets::{LastRateLimitedBlock, RateLimitKey};
 use crate::test_support::{TAO, acct, funded, subnet};
 use AdminUtilsCall as C;
 
@@ -1151,7 +1152,7 @@ fn owner_trigger_epoch() {
         })])
     );
     assert_eq!(PendingEpochAt::get(&s, &n), 110);
-    assert!(crate::subtensor::weights::should_run_epoch(&s, n, 110));
+    assert!(crate::subtensor::schedule::should_run_epoch(&s, n, 110));
     assert_eq!(
         go(&mut s, 101, owner()),
         Err(Error::EpochTriggerAlreadyPending.into())

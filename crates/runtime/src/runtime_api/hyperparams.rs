@@ -3,8 +3,8 @@
 
 use crate::storage::Storage;
 use crate::subtensor::coinbase::OwnerCutEnabled;
-use crate::subtensor::serving::{MaxRegistrationsPerBlock, TargetRegistrationsPerInterval};
-use crate::subtensor::stake_ops::TransferToggle;
+use crate::subtensor::registration::{MaxRegistrationsPerBlock, TargetRegistrationsPerInterval};
+use crate::subtensor::stake_moves::TransferToggle;
 use crate::subtensor::storage::*;
 use codec::{Compact, Decode, Encode};
 use cortex_primitives::NetUid;

@@ -226,7 +226,7 @@ pub fn get_neuron(s: &Storage, netuid: u16, uid: u16) -> Option<NeuronInfo> {
 mod tests {
     use super::*;
     use crate::runtime_api::call;
-    use crate::subtensor::neurons::burned_register;
+    use crate::subtensor::registration::burned_register;
     use crate::subtensor::staking::add_stake;
     use crate::test_support::{TAO, acct, funded, subnet};
 

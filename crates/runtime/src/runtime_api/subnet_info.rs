@@ -8,7 +8,7 @@ use crate::subtensor::coinbase::{
     SubnetAlphaInEmission, SubnetAlphaOutEmission, SubnetTaoInEmission,
 };
 use crate::subtensor::identity::{SubnetIdentitiesV3, SubnetIdentityV3};
-use crate::subtensor::neurons::SubnetVolume;
+use crate::subtensor::pool::SubnetVolume;
 use crate::subtensor::storage::*;
 use codec::{Compact, Decode, Encode};
 use cortex_primitives::{AccountId32, NetUid};

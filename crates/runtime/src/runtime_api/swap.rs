@@ -8,9 +8,9 @@
 use super::current_block;
 use super::subnet_info::all_netuids;
 use crate::storage::Storage;
-use crate::subtensor::staking::limit_price;
+use crate::subtensor::pool::{limit_price, pool};
 use crate::subtensor::storage::NetworksAdded;
-use crate::subtensor::subnets::{network_lock_cost_at, pool};
+use crate::subtensor::subnets::network_lock_cost_at;
 use crate::swap::{MAX_PRICE, MIN_PRICE, Side};
 use codec::{Decode, Encode};
 use cortex_primitives::NetUid;

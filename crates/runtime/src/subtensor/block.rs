@@ -6,20 +6,18 @@
 //! weight reveals, pending childkeys, root-dividend auto-claims and hotkey-swap cleanup.
 
 use super::coinbase::{all_netuids, run_coinbase, update_moving_prices, update_root_prop};
+use super::costs::burn_after_block;
+use super::emission::block_emission_for_issuance;
 use super::events::Event;
-use super::neurons::RegistrationsThisBlock;
-use super::serving::RegistrationsThisInterval;
-use super::storage::*;
-use super::weights::should_run_epoch;
-use crate::emission::block_emission_for_issuance;
-use crate::prices::burn_after_block;
+use super::registration::{RegistrationsThisBlock, RegistrationsThisInterval};
+use super::schedule::should_run_epoch;
+use super::storage::{Burn, BurnHalfLife, MaxBurn, MinBurn, TotalIssuance};
 use crate::storage::Storage;
-use crate::subtensor::storage::TotalIssuance as SubtensorTotalIssuance;
 
 /// Runs the block step of block `now`, appending the events it emits.
 pub fn block_step(s: &mut Storage, now: u64, events: &mut Vec<Event>) {
     update_registration_prices(s, now);
-    let emission = block_emission_for_issuance(SubtensorTotalIssuance::get(s)).unwrap_or(0);
+    let emission = block_emission_for_issuance(TotalIssuance::get(s)).unwrap_or(0);
     run_coinbase(s, now, emission, events);
     update_moving_prices(s, now);
     update_root_prop(s);

@@ -6,9 +6,11 @@
 //! wraps every call in a storage transaction, so a failure changes nothing.
 
 use super::events::Event;
-use super::identity::{self, ChainIdentityV2, SubnetIdentityV3};
-use super::serving::{self, ServeAxon};
-use super::{neurons, stake_ops, staking, subnets, symbols, weights};
+use super::identity::{ChainIdentityV2, SubnetIdentityV3};
+use super::serving::ServeAxon;
+use super::{
+    delegation, identity, registration, serving, stake_moves, staking, subnets, symbols, weights,
+};
 use crate::pallet_calls;
 use crate::storage::Storage;
 use crate::support::{BlockContext, DispatchClass, DispatchError, Origin, Pays, Weight, count, rw};
@@ -491,7 +493,7 @@ pub fn dispatch(
         SubtensorCall::register { netuid, hotkey, .. }
         | SubtensorCall::burned_register { netuid, hotkey } => {
             let coldkey = origin.signed()?;
-            neurons::burned_register(s, now, &coldkey, *netuid, hotkey, events)?;
+            registration::burned_register(s, now, &coldkey, *netuid, hotkey, events)?;
         }
         SubtensorCall::register_network { hotkey } => {
             let coldkey = origin.signed()?;
@@ -589,15 +591,15 @@ pub fn dispatch(
         }
         SubtensorCall::root_register { hotkey } => {
             let coldkey = origin.signed()?;
-            serving::root_register(s, now, &coldkey, hotkey, events)?;
+            registration::root_register(s, now, &coldkey, hotkey, events)?;
         }
         SubtensorCall::decrease_take { hotkey, take } => {
             let coldkey = origin.signed()?;
-            serving::decrease_take(s, now, &coldkey, hotkey, *take, events)?;
+            delegation::decrease_take(s, now, &coldkey, hotkey, *take, events)?;
         }
         SubtensorCall::increase_take { hotkey, take } => {
             let coldkey = origin.signed()?;
-            serving::increase_take(s, now, &coldkey, hotkey, *take, events)?;
+            delegation::increase_take(s, now, &coldkey, hotkey, *take, events)?;
         }
         SubtensorCall::set_identity {
             name,
@@ -661,22 +663,22 @@ pub fn dispatch(
         }
         SubtensorCall::try_associate_hotkey { hotkey } => {
             let coldkey = origin.signed()?;
-            serving::try_associate_hotkey(s, &coldkey, hotkey)?;
+            delegation::try_associate_hotkey(s, &coldkey, hotkey)?;
         }
         SubtensorCall::update_symbol { netuid, symbol } => {
             symbols::update_symbol(s, origin, *netuid, symbol, events)?;
         }
         SubtensorCall::set_coldkey_auto_stake_hotkey { netuid, hotkey } => {
             let coldkey = origin.signed()?;
-            serving::set_coldkey_auto_stake_hotkey(s, &coldkey, *netuid, hotkey, events)?;
+            delegation::set_coldkey_auto_stake_hotkey(s, &coldkey, *netuid, hotkey, events)?;
         }
         SubtensorCall::unstake_all { hotkey } => {
             let coldkey = origin.signed()?;
-            stake_ops::unstake_all(s, &coldkey, hotkey, false, author, events)?;
+            staking::unstake_all(s, &coldkey, hotkey, false, author, events)?;
         }
         SubtensorCall::unstake_all_alpha { hotkey } => {
             let coldkey = origin.signed()?;
-            stake_ops::unstake_all(s, &coldkey, hotkey, true, author, events)?;
+            staking::unstake_all(s, &coldkey, hotkey, true, author, events)?;
         }
         SubtensorCall::move_stake {
             origin_hotkey,
@@ -686,7 +688,7 @@ pub fn dispatch(
             alpha_amount,
         } => {
             let coldkey = origin.signed()?;
-            stake_ops::move_stake(
+            stake_moves::move_stake(
                 s,
                 &coldkey,
                 origin_hotkey,
@@ -706,7 +708,7 @@ pub fn dispatch(
             alpha_amount,
         } => {
             let coldkey = origin.signed()?;
-            stake_ops::transfer_stake(
+            stake_moves::transfer_stake(
                 s,
                 &coldkey,
                 destination_coldkey,
@@ -725,7 +727,7 @@ pub fn dispatch(
             alpha_amount,
         } => {
             let coldkey = origin.signed()?;
-            stake_ops::swap_stake(
+            stake_moves::swap_stake(
                 s,
                 &coldkey,
                 hotkey,
@@ -746,7 +748,7 @@ pub fn dispatch(
             allow_partial,
         } => {
             let coldkey = origin.signed()?;
-            stake_ops::swap_stake(
+            stake_moves::swap_stake(
                 s,
                 &coldkey,
                 hotkey,
@@ -766,7 +768,7 @@ pub fn dispatch(
             allow_partial,
         } => {
             let coldkey = origin.signed()?;
-            stake_ops::add_stake_limit(
+            staking::add_stake_limit(
                 s,
                 &coldkey,
                 hotkey,
@@ -786,7 +788,7 @@ pub fn dispatch(
             allow_partial,
         } => {
             let coldkey = origin.signed()?;
-            stake_ops::remove_stake_limit(
+            staking::remove_stake_limit(
                 s,
                 &coldkey,
                 hotkey,
@@ -804,7 +806,7 @@ pub fn dispatch(
             limit_price,
         } => {
             let coldkey = origin.signed()?;
-            stake_ops::remove_stake_full_limit(
+            staking::remove_stake_full_limit(
                 s,
                 &coldkey,
                 hotkey,
@@ -820,7 +822,7 @@ pub fn dispatch(
             netuid,
         } => {
             let coldkey = origin.signed()?;
-            stake_ops::destroy_alpha(s, &coldkey, hotkey, *amount, *netuid, true, events)?;
+            staking::destroy_alpha(s, &coldkey, hotkey, *amount, *netuid, true, events)?;
         }
         SubtensorCall::burn_alpha {
             hotkey,
@@ -828,7 +830,7 @@ pub fn dispatch(
             netuid,
         } => {
             let coldkey = origin.signed()?;
-            stake_ops::destroy_alpha(s, &coldkey, hotkey, *amount, *netuid, false, events)?;
+            staking::destroy_alpha(s, &coldkey, hotkey, *amount, *netuid, false, events)?;
         }
         SubtensorCall::add_stake_burn {
             hotkey,
@@ -837,7 +839,7 @@ pub fn dispatch(
             limit,
         } => {
             let coldkey = origin.signed()?;
-            stake_ops::add_stake_burn(
+            staking::add_stake_burn(
                 s, &coldkey, hotkey, *netuid, *amount, *limit, author, events,
             )?;
         }
@@ -847,7 +849,7 @@ pub fn dispatch(
             limit_price,
         } => {
             let coldkey = origin.signed()?;
-            stake_ops::register_limit(s, now, &coldkey, *netuid, hotkey, *limit_price, events)?;
+            registration::register_limit(s, now, &coldkey, *netuid, hotkey, *limit_price, events)?;
         }
         SubtensorCall::set_tempo { netuid, tempo } => {
             super::owner::set_tempo(s, now, origin, *netuid, *tempo, events)?;

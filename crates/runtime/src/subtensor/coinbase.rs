@@ -10,47 +10,63 @@
 //! exceeds 1, which needs root stake and several priced subnets; without claiming they are
 //! staked to the root validator's hotkey for its owner on the subnet.
 
+use super::delegation::AutoStakeDestination;
+use super::emission::block_emission_for_issuance;
 use super::events::Event;
+use super::pool::{alpha_issuance, moving_alpha_price, pool, subnet_account};
 use super::shares::HotkeyPool;
-use super::storage::*;
-use super::subnets::{pool, subnet_account};
-use crate::balances;
-use crate::emission::block_emission_for_issuance;
+use super::storage::{
+    BlockAtRegistration, BlocksSinceLastStep, Delegates, FirstEmissionBlockNumber, Keys,
+    LastEpochBlock, LastMechansimStepBlock, MaxEpochsPerBlock, NetworkRegistrationAllowed,
+    NetworksAdded, OwnedHotkeys, Owner, PendingEpochAt, PendingOwnerCut, PendingRootAlphaDivs,
+    PendingServerEmission, PendingValidatorEmission, RootProp, StakingHotkeys, SubnetAlphaIn,
+    SubnetAlphaOut, SubnetEmissionEnabled, SubnetEpochIndex, SubnetMovingPrice, SubnetOwner,
+    SubnetOwnerCut, SubnetOwnerHotkey, SubnetProtocolAlpha, SubnetTAO, SubtokenEnabled, TaoWeight,
+    TotalHotkeyAlpha, TotalStake, Uids,
+};
 use crate::storage::Storage;
-use crate::swap::MAX_PRICE;
-use crate::swap::SwapBalancer;
-use crate::{storage_double_map, storage_map, storage_value};
+use crate::swap::{MAX_PRICE, SwapBalancer};
+use crate::{balances, storage_double_map, storage_map, storage_value};
 use cortex_primitives::{AccountId32, NetUid};
 use std::collections::BTreeMap;
 use substrate_fixed::types::{I96F32, U64F64, U96F32};
 
 storage_value!(/// Smoothing factor of the price moving average (0.000003).
     "SubtensorModule", SubnetMovingAlpha: I96F32 = I96F32::from_bits(DEFAULT_MOVING_ALPHA_BITS));
+
 storage_map!(/// Blocks for the price-average warm-up factor `b/(b + halving)` to reach one half.
     "SubtensorModule", EMAPriceHalvingBlocks: Identity(NetUid) => u64 = 201_600);
+
 storage_map!(/// Share of the last epoch's incentive that went to owner hotkeys (0..1).
     "SubtensorModule", MinerBurned: Identity(NetUid) => U96F32 = U96F32::from_bits(0));
+
 storage_map!(/// Whether the owner takes a cut of the subnet's alpha emission.
     "SubtensorModule", OwnerCutEnabled: Identity(NetUid) => bool = true);
+
 storage_map!(/// What happens to incentive earned by owner hotkeys: 0 burn, 1 recycle.
     "SubtensorModule", RecycleOrBurn: Identity(NetUid) => RecycleOrBurnEnum = RecycleOrBurnEnum::Burn);
-storage_double_map!(/// Where a coldkey's miner incentive on a subnet is staked. Optional: read with
-    /// `try_get`.
-    optional "SubtensorModule", AutoStakeDestination: Blake2_128Concat(AccountId32), Identity(NetUid) => AccountId32 = ZERO_ACCOUNT);
+
 storage_double_map!(/// Alpha dividends each hotkey received at the subnet's last epoch.
     "SubtensorModule", AlphaDividendsPerSubnet: Identity(NetUid), Blake2_128Concat(AccountId32) => u64 = 0);
+
 storage_double_map!(/// Root alpha dividends each hotkey received at the subnet's last epoch.
     "SubtensorModule", RootAlphaDividendsPerSubnet: Identity(NetUid), Blake2_128Concat(AccountId32) => u64 = 0);
+
 storage_double_map!(/// A hotkey's total alpha on a subnet right after its last dividend.
     "SubtensorModule", TotalHotkeyAlphaLastEpoch: Blake2_128Concat(AccountId32), Identity(NetUid) => u64 = 0);
+
 storage_map!(/// Alpha injected into the pool this block.
     "SubtensorModule", SubnetAlphaInEmission: Identity(NetUid) => u64 = 0);
+
 storage_map!(/// Alpha emitted to participants this block.
     "SubtensorModule", SubnetAlphaOutEmission: Identity(NetUid) => u64 = 0);
+
 storage_map!(/// TAO injected into the pool this block.
     "SubtensorModule", SubnetTaoInEmission: Identity(NetUid) => u64 = 0);
+
 storage_map!(/// TAO of this block's emission spent on chain buys.
     "SubtensorModule", SubnetExcessTao: Identity(NetUid) => u64 = 0);
+
 storage_map!(/// Protocol TAO flow (bookkeeping).
     "SubtensorModule", SubnetProtocolFlow: Identity(NetUid) => i64 = 0);
 
@@ -86,20 +102,6 @@ pub fn subnets_to_emit_to(s: &Storage, subnets: &[NetUid]) -> Vec<NetUid> {
         .filter(|n| SubtokenEnabled::get(s, n))
         .filter(|n| NetworkRegistrationAllowed::get(s, n))
         .collect()
-}
-
-/// `SubnetAlphaIn + SubnetAlphaOut`.
-pub fn alpha_issuance(s: &Storage, netuid: NetUid) -> u64 {
-    SubnetAlphaIn::get(s, &netuid).saturating_add(SubnetAlphaOut::get(s, &netuid))
-}
-
-/// The EMA price used for emission shares: 1 for root and stable subnets.
-pub fn moving_alpha_price(s: &Storage, netuid: NetUid) -> U64F64 {
-    if netuid.is_root() || SubnetMechanism::get(s, &netuid) == 0 {
-        U64F64::from_num(1)
-    } else {
-        U64F64::saturating_from_num(SubnetMovingPrice::get(s, &netuid))
-    }
 }
 
 /// `TaoWeight / (2^64 − 1)`.
@@ -275,11 +277,11 @@ fn inject_and_maybe_swap(s: &mut Storage, emit: &[NetUid], terms: &BTreeMap<NetU
         SubnetTaoInEmission::insert(s, n, &0);
         let account = subnet_account(*n);
         if excess > 0 && mint_tao(s, &account, excess) {
-            match super::neurons::swap_tao_for_alpha(
+            match super::pool::swap_tao_for_alpha(
                 s,
                 *n,
                 excess,
-                super::staking::limit_price(MAX_PRICE),
+                super::pool::limit_price(MAX_PRICE),
                 true,
             ) {
                 Ok(bought) => {
@@ -375,7 +377,7 @@ fn drain_pending(
     for n in subnets {
         let since = BlocksSinceLastStep::get(s, n).saturating_add(1);
         BlocksSinceLastStep::insert(s, n, &since);
-        if !super::weights::should_run_epoch(s, *n, now) {
+        if !super::schedule::should_run_epoch(s, *n, now) {
             continue;
         }
         if ran >= max {

@@ -8,11 +8,14 @@
 //! not paid), recycles what is left in the subnet account above its existential deposit, and
 //! deletes every item of the subnet.
 
-use super::coinbase::moving_alpha_price;
 use super::events::Event;
+use super::pool::{moving_alpha_price, subnet_account};
 use super::shares::{TotalHotkeySharesV2, stake_of};
-use super::storage::*;
-use super::subnets::{RAORecycledForRegistration, subnet_account};
+use super::storage::{
+    Keys, NetworkImmunityPeriod, NetworkRegisteredAt, NetworksAdded, SubnetAlphaIn,
+    SubnetProtocolAlpha, SubnetTAO, TotalHotkeyAlpha, TotalNetworks, TotalStake,
+};
+use super::subnets::RAORecycledForRegistration;
 use crate::balances::{self, Existence};
 use crate::storage::{__prefix, Storage};
 use codec::Encode;
@@ -316,7 +319,11 @@ mod tests {
     use super::*;
     use crate::config::PALLETS;
     use crate::subtensor::coinbase::increase_stake_for_hotkey_and_coldkey;
-    use crate::subtensor::neurons::burned_register;
+    use crate::subtensor::registration::burned_register;
+    use crate::subtensor::storage::{
+        IsNetworkMember, NetworkRateLimit, SubnetLimit, SubnetMechanism, SubnetMovingPrice,
+        SubnetOwner, SubnetOwnerHotkey, Uids,
+    };
     use crate::test_support::{TAO, acct, funded, subnet};
 
     #[test]
@@ -400,7 +407,7 @@ mod tests {
         let mut ev = Vec::new();
         // Still immune: the limit holds.
         assert_eq!(
-            super::super::subnets::register_network(
+            crate::subtensor::subnets::register_network(
                 &mut s,
                 50,
                 &PALLETS,
@@ -408,9 +415,9 @@ mod tests {
                 &acct(4),
                 &mut ev
             ),
-            Err(super::super::errors::Error::SubnetLimitReached)
+            Err(crate::subtensor::errors::Error::SubnetLimitReached)
         );
-        let netuid = super::super::subnets::register_network(
+        let netuid = crate::subtensor::subnets::register_network(
             &mut s,
             200,
             &PALLETS,

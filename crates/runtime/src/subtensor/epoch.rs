@@ -2,7 +2,14 @@
 //! [`cortex_yuma::run_epoch`], and writes its output back, as subtensor's `epoch_mechanism` and
 //! `persist_*_epoch_terms` do for mechanism 0.
 
-use super::storage::*;
+use super::storage::{
+    Active, ActivityCutoffFactorMilli, AlphaSigmoidSteepness, AlphaValues, BlockAtRegistration,
+    Bonds, BondsMovingAverage, BondsPenalty, BondsResetOn, CommitRevealWeightsEnabled, Consensus,
+    Dividends, Emission, Incentive, Kappa, Keys, LastMechansimStepBlock, LastUpdate, LiquidAlphaOn,
+    MaxAllowedValidators, MechanismCountCurrent, RevealPeriodEpochs, StakeThreshold, StakeWeight,
+    SubnetEpochIndex, SubnetOwnerHotkey, SubnetworkN, TaoWeight, Tempo, TotalHotkeyAlpha, Uids,
+    ValidatorPermit, ValidatorTrust, WeightCommits, Weights, Yuma3On, mechanism_index,
+};
 use crate::storage::Storage;
 use cortex_primitives::{AccountId32, NetUid};
 use cortex_yuma::{EpochInput, EpochOutput, EpochParams, run_epoch};
@@ -155,8 +162,7 @@ pub fn reset_bonds(s: &mut Storage, netuid: NetUid, hotkey: &AccountId32) {
 mod tests {
     use super::*;
     use cortex_primitives::AccountId32;
-    use cortex_yuma::max_upscale_u16;
-    use cortex_yuma::{Expected, Scenario};
+    use cortex_yuma::{Expected, Scenario, max_upscale_u16};
 
     fn hotkey(uid: u16) -> AccountId32 {
         let mut k = [0u8; 32];

@@ -10,7 +10,6 @@
 use super::errors::Error;
 use super::events::Event;
 use super::storage::{IsNetworkMember, OwnedHotkeys, SubnetOwner};
-use super::subnets;
 use crate::storage::Storage;
 use crate::storage_map;
 use codec::{Decode, Encode};
@@ -186,7 +185,7 @@ pub fn register_network_with_identity(
         return Err(Error::InvalidIdentity);
     }
     let mut local = Vec::new();
-    let netuid = subnets::register_network(s, now, hooks, coldkey, hotkey, &mut local)?;
+    let netuid = super::subnets::register_network(s, now, hooks, coldkey, hotkey, &mut local)?;
     if let Some(id) = identity {
         SubnetIdentitiesV3::insert(s, &netuid, &id);
         let at = local

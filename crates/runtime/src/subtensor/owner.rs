@@ -7,7 +7,10 @@
 
 use super::errors::Error;
 use super::events::Event;
-use super::storage::*;
+use super::schedule::{MAX_TEMPO, blocks_until_next_auto_epoch};
+use super::storage::{
+    CommitRevealWeightsEnabled, LastEpochBlock, PendingEpochAt, SubnetOwner, Tempo,
+};
 use super::subnets::{LastRateLimitedBlock, RateLimitKey};
 use crate::storage::Storage;
 use crate::storage_value;
@@ -17,9 +20,6 @@ use cortex_primitives::{AccountId32, NetUid};
 
 /// Shortest tempo an owner may set.
 pub const MIN_TEMPO: u16 = 360;
-
-/// Longest tempo an owner may set.
-pub const MAX_TEMPO: u16 = 50_400;
 
 /// Blocks between two changes of a subnet's owner hotkey (a week).
 pub const SET_SN_OWNER_HOTKEY_RATE_LIMIT: u64 = 50_400;
@@ -173,17 +173,6 @@ impl OwnerRateLimit {
         let last = self.last_block(s, who, netuid);
         last == 0 || now.saturating_sub(last) >= self.limit(s, netuid)
     }
-}
-
-/// The blocks until the subnet's next automatic epoch: `LastEpochBlock + tempo − now`
-/// (saturating at 0; `u64::MAX` at tempo 0, when no epoch runs).
-pub fn blocks_until_next_auto_epoch(s: &Storage, netuid: NetUid, tempo: u16, now: u64) -> u64 {
-    if tempo == 0 {
-        return u64::MAX;
-    }
-    LastEpochBlock::get(s, &netuid)
-        .saturating_add(u64::from(tempo))
-        .saturating_sub(now)
 }
 
 /// Whether `now` is inside the subnet's admin freeze window: a triggered epoch is pending, or the

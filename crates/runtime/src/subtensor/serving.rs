@@ -10,17 +10,11 @@
 //! 'Delegate take', §5.4; subtensor's `subnets/serving.rs`, `staking/increase_take.rs`,
 //! `staking/decrease_take.rs` and `coinbase/root.rs`.
 
-use super::coinbase::AutoStakeDestination;
 use super::errors::Error;
 use super::events::Event;
-use super::neurons::{RegistrationsThisBlock, replace_neuron};
-use super::storage::*;
-use super::subnets::{
-    LastRateLimitedBlock, RateLimitKey, append_neuron, create_account_if_non_existent,
-    hotkey_account_exists,
-};
+use super::storage::{ServingRateLimit, Uids};
 use crate::storage::Storage;
-use crate::{storage_double_map, storage_map, storage_value};
+use crate::storage_double_map;
 use codec::{Decode, Encode};
 use cortex_primitives::{AccountId32, NetUid};
 
@@ -89,30 +83,16 @@ impl NeuronCertificate {
 
 storage_double_map!(/// Each hotkey's axon on each subnet. Optional: read with `try_get`.
     optional "SubtensorModule", Axons: Identity(NetUid), Blake2_128Concat(AccountId32) => AxonInfo = AxonInfo::default());
+
 storage_double_map!(/// Each hotkey's Prometheus endpoint on each subnet. Optional: read with `try_get`.
     optional "SubtensorModule", Prometheus: Identity(NetUid), Blake2_128Concat(AccountId32) => PrometheusInfo = PrometheusInfo::default());
+
 storage_double_map!(/// Each hotkey's TLS certificate on each subnet. Optional: read with `try_get`.
     optional "SubtensorModule", NeuronCertificates: Identity(NetUid), Blake2_128Concat(AccountId32) => NeuronCertificate = NeuronCertificate::default());
-storage_value!(/// Highest delegate take, u16 proportion (18 %).
-    "SubtensorModule", MaxDelegateTake: u16 = 11_796);
-storage_value!(/// Lowest delegate take.
-    "SubtensorModule", MinDelegateTake: u16 = 0);
-storage_value!(/// Blocks that must pass after a take change before the take may be raised.
-    "SubtensorModule", TxDelegateTakeRateLimit: u64 = 216_000);
-storage_double_map!(/// The coldkeys auto-staking their miner incentive on a subnet to a hotkey.
-    "SubtensorModule", AutoStakeDestinationColdkeys: Blake2_128Concat(AccountId32), Identity(NetUid) => Vec<AccountId32> = Vec::new());
-storage_map!(/// Most registrations per block.
-    "SubtensorModule", MaxRegistrationsPerBlock: Identity(NetUid) => u16 = 1);
-storage_map!(/// Registrations targeted per interval (root admits three times as many per epoch).
-    "SubtensorModule", TargetRegistrationsPerInterval: Identity(NetUid) => u16 = 2);
-storage_map!(/// Registrations in the current interval (root's resets at each root epoch).
-    "SubtensorModule", RegistrationsThisInterval: Identity(NetUid) => u16 = 0);
-
-/// The root take every root member starts with (18 %).
-pub const ROOT_MEMBER_TAKE: u16 = 11_796;
 
 /// IPv4 loopback, 127.0.0.1.
 const IPV4_LOCALHOST: u128 = 0x7f00_0001;
+
 /// IPv6 loopback, ::1.
 const IPV6_LOCALHOST: u128 = 1;
 
@@ -262,207 +242,23 @@ pub fn clear_endpoints(s: &mut Storage, netuid: NetUid, hotkey: &AccountId32) {
     Prometheus::remove(s, &netuid, hotkey);
 }
 
-// ---- Delegate take ------------------------------------------------------------------------------
-
-/// The block of `hotkey`'s last take change (0: never).
-pub fn last_take_change(s: &Storage, hotkey: &AccountId32) -> u64 {
-    LastRateLimitedBlock::get(s, &RateLimitKey::LastTxBlockDelegateTake(*hotkey))
-}
-
-/// The hotkey must exist (`HotKeyAccountNotExists`) and belong to `coldkey`
-/// (`NonAssociatedColdKey`).
-fn take_checks(s: &Storage, coldkey: &AccountId32, hotkey: &AccountId32) -> Result<(), Error> {
-    if !hotkey_account_exists(s, hotkey) {
-        return Err(Error::HotKeyAccountNotExists);
-    }
-    if Owner::get(s, hotkey) != *coldkey {
-        return Err(Error::NonAssociatedColdKey);
-    }
-    Ok(())
-}
-
-/// `increase_take(hotkey, take)` signed by `coldkey` at `now`: the take must be strictly higher
-/// than a stored one (`DelegateTakeTooLow`), at most `MaxDelegateTake` (`DelegateTakeTooHigh`),
-/// and more than `TxDelegateTakeRateLimit` blocks after the last change
-/// (`DelegateTxRateLimitExceeded`).
-pub fn increase_take(
-    s: &mut Storage,
-    now: u64,
-    coldkey: &AccountId32,
-    hotkey: &AccountId32,
-    take: u16,
-    events: &mut Vec<Event>,
-) -> Result<(), Error> {
-    take_checks(s, coldkey, hotkey)?;
-    if let Some(current) = Delegates::try_get(s, hotkey)
-        && take <= current
-    {
-        return Err(Error::DelegateTakeTooLow);
-    }
-    if take > MaxDelegateTake::get(s) {
-        return Err(Error::DelegateTakeTooHigh);
-    }
-    let last = last_take_change(s, hotkey);
-    let limit = TxDelegateTakeRateLimit::get(s);
-    if limit != 0 && last != 0 && now.saturating_sub(last) <= limit {
-        return Err(Error::DelegateTxRateLimitExceeded);
-    }
-    LastRateLimitedBlock::insert(s, &RateLimitKey::LastTxBlockDelegateTake(*hotkey), &now);
-    Delegates::insert(s, hotkey, &take);
-    events.push(Event::TakeIncreased(*coldkey, *hotkey, take));
-    Ok(())
-}
-
-/// `decrease_take(hotkey, take)` signed by `coldkey` at `now`: the take must be strictly lower
-/// than a stored one and at least `MinDelegateTake` (both `DelegateTakeTooLow`). Not
-/// rate-limited, but it restarts the timer of `increase_take`.
-pub fn decrease_take(
-    s: &mut Storage,
-    now: u64,
-    coldkey: &AccountId32,
-    hotkey: &AccountId32,
-    take: u16,
-    events: &mut Vec<Event>,
-) -> Result<(), Error> {
-    take_checks(s, coldkey, hotkey)?;
-    if let Some(current) = Delegates::try_get(s, hotkey)
-        && take >= current
-    {
-        return Err(Error::DelegateTakeTooLow);
-    }
-    if take < MinDelegateTake::get(s) {
-        return Err(Error::DelegateTakeTooLow);
-    }
-    Delegates::insert(s, hotkey, &take);
-    LastRateLimitedBlock::insert(s, &RateLimitKey::LastTxBlockDelegateTake(*hotkey), &now);
-    events.push(Event::TakeDecreased(*coldkey, *hotkey, take));
-    Ok(())
-}
-
-// ---- Accounts -------------------------------------------------------------------------------------
-
-/// `try_associate_hotkey(hotkey)` signed by `coldkey`: makes `coldkey` the hotkey's owner if it
-/// has none; a hotkey owned by another coldkey is left as it is, and the call still succeeds.
-pub fn try_associate_hotkey(
-    s: &mut Storage,
-    coldkey: &AccountId32,
-    hotkey: &AccountId32,
-) -> Result<(), Error> {
-    create_account_if_non_existent(s, coldkey, hotkey)
-}
-
-/// `set_coldkey_auto_stake_hotkey(netuid, hotkey)` signed by `coldkey`: the coldkey's miner
-/// incentive on `netuid` is staked to `hotkey` from now on. The subnet must exist
-/// (`SubnetNotExists`), the hotkey hold a uid on it (`HotKeyNotRegisteredInSubNet`) and differ
-/// from the current destination (`SameAutoStakeHotkeyAlreadySet`). Keeps the reverse index
-/// `AutoStakeDestinationColdkeys` (an emptied list stays stored, as subtensor's `mutate` does).
-pub fn set_coldkey_auto_stake_hotkey(
-    s: &mut Storage,
-    coldkey: &AccountId32,
-    netuid: NetUid,
-    hotkey: &AccountId32,
-    events: &mut Vec<Event>,
-) -> Result<(), Error> {
-    if !NetworksAdded::get(s, &netuid) {
-        return Err(Error::SubnetNotExists);
-    }
-    if !Uids::contains_key(s, &netuid, hotkey) {
-        return Err(Error::HotKeyNotRegisteredInSubNet);
-    }
-    if let Some(current) = AutoStakeDestination::try_get(s, coldkey, &netuid) {
-        if current == *hotkey {
-            return Err(Error::SameAutoStakeHotkeyAlreadySet);
-        }
-        let mut old = AutoStakeDestinationColdkeys::get(s, &current, &netuid);
-        old.retain(|c| c != coldkey);
-        AutoStakeDestinationColdkeys::insert(s, &current, &netuid, &old);
-    }
-    AutoStakeDestination::insert(s, coldkey, &netuid, hotkey);
-    let mut list = AutoStakeDestinationColdkeys::get(s, hotkey, &netuid);
-    if !list.contains(coldkey) {
-        list.push(*coldkey);
-    }
-    AutoStakeDestinationColdkeys::insert(s, hotkey, &netuid, &list);
-    events.push(Event::AutoStakeDestinationSet {
-        coldkey: *coldkey,
-        netuid,
-        hotkey: *hotkey,
-    });
-    Ok(())
-}
-
-// ---- Root registration ------------------------------------------------------------------------------
-
-/// `root_register(hotkey)` signed by `coldkey` at `now`: puts `hotkey` on root. Returns its uid.
-///
-/// Checks in subtensor's order: root exists (`RootNetworkDoesNotExist`), fewer than
-/// `MaxRegistrationsPerBlock[0]` root registrations this block (`TooManyRegistrationsThisBlock`)
-/// and fewer than three times `TargetRegistrationsPerInterval[0]` this interval
-/// (`TooManyRegistrationsThisInterval`), the hotkey not on root yet
-/// (`HotKeyAlreadyRegisteredInSubNet`). The hotkey is associated with the coldkey if it has no
-/// owner (an owned hotkey is registered whoever its owner is, as in subtensor). A full root
-/// replaces the member with the least root stake (the first such uid in key order), only if the
-/// newcomer has strictly more (`StakeTooLowForRoot`). Members become delegates at 18 % unless
-/// they already have a take. Must run inside a storage transaction (dispatch does).
-pub fn root_register(
-    s: &mut Storage,
-    now: u64,
-    coldkey: &AccountId32,
-    hotkey: &AccountId32,
-    events: &mut Vec<Event>,
-) -> Result<u16, Error> {
-    let root = NetUid::ROOT;
-    if !NetworksAdded::get(s, &root) {
-        return Err(Error::RootNetworkDoesNotExist);
-    }
-    if RegistrationsThisBlock::get(s, &root) >= MaxRegistrationsPerBlock::get(s, &root) {
-        return Err(Error::TooManyRegistrationsThisBlock);
-    }
-    let interval_cap = TargetRegistrationsPerInterval::get(s, &root).saturating_mul(3);
-    if RegistrationsThisInterval::get(s, &root) >= interval_cap {
-        return Err(Error::TooManyRegistrationsThisInterval);
-    }
-    if Uids::contains_key(s, &root, hotkey) {
-        return Err(Error::HotKeyAlreadyRegisteredInSubNet);
-    }
-    create_account_if_non_existent(s, coldkey, hotkey)?;
-    let members = SubnetworkN::get(s, &root);
-    let uid = if members < MaxAllowedUids::get(s, &root) {
-        append_neuron(s, root, hotkey, now)
-    } else {
-        let mut lowest: Option<(u64, u16)> = None;
-        for (uid, member) in Keys::iter_prefix(s, &root) {
-            let stake = TotalHotkeyAlpha::get(s, &member, &root);
-            if lowest.is_none_or(|(low, _)| stake < low) {
-                lowest = Some((stake, uid));
-            }
-        }
-        let (lowest_stake, lowest_uid) = lowest.unwrap_or((u64::MAX, 0));
-        if !Keys::contains_key(s, &root, &lowest_uid) {
-            return Err(Error::HotKeyNotRegisteredInSubNet);
-        }
-        if lowest_stake >= TotalHotkeyAlpha::get(s, hotkey, &root) {
-            return Err(Error::StakeTooLowForRoot);
-        }
-        replace_neuron(s, root, lowest_uid, hotkey, now);
-        lowest_uid
-    };
-    if !Delegates::contains_key(s, hotkey) {
-        Delegates::insert(s, hotkey, &ROOT_MEMBER_TAKE);
-    }
-    let interval = RegistrationsThisInterval::get(s, &root).saturating_add(1);
-    RegistrationsThisInterval::insert(s, &root, &interval);
-    let block = RegistrationsThisBlock::get(s, &root).saturating_add(1);
-    RegistrationsThisBlock::insert(s, &root, &block);
-    events.push(Event::NeuronRegistered(root, uid, *hotkey));
-    Ok(uid)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::subtensor::neurons::{MinNonImmuneUids, burned_register};
-    use crate::subtensor::subnets::subnet_account;
+    use crate::subtensor::delegation::{
+        AutoStakeDestination, AutoStakeDestinationColdkeys, MinDelegateTake, decrease_take,
+        increase_take, last_take_change, set_coldkey_auto_stake_hotkey, try_associate_hotkey,
+    };
+    use crate::subtensor::pool::subnet_account;
+    use crate::subtensor::registration::{
+        MinNonImmuneUids, RegistrationsThisBlock, RegistrationsThisInterval,
+        TargetRegistrationsPerInterval, burned_register, root_register,
+    };
+    use crate::subtensor::storage::{
+        Delegates, Keys, LastEpochBlock, MaxAllowedUids, NetworksAdded, OwnedHotkeys, Owner,
+        SubnetworkN, Tempo, TotalHotkeyAlpha,
+    };
+    use crate::subtensor::subnets::{LastRateLimitedBlock, RateLimitKey};
     use crate::test_support::{TAO, acct, funded, subnet};
 
     fn axon(netuid: NetUid) -> ServeAxon {
@@ -953,10 +749,10 @@ mod tests {
         RegistrationsThisInterval::insert(&mut s, &root, &3);
         RegistrationsThisBlock::insert(&mut s, &root, &1);
         LastEpochBlock::insert(&mut s, &root, &100);
-        super::super::block::update_registration_prices(&mut s, 150);
+        crate::subtensor::block::update_registration_prices(&mut s, 150);
         assert_eq!(RegistrationsThisBlock::get(&s, &root), 0);
         assert_eq!(RegistrationsThisInterval::get(&s, &root), 3);
-        super::super::block::update_registration_prices(&mut s, 200);
+        crate::subtensor::block::update_registration_prices(&mut s, 200);
         assert_eq!(RegistrationsThisInterval::get(&s, &root), 0);
     }
 }

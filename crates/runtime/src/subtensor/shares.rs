@@ -257,7 +257,7 @@ pub mod alpha_v2 {
 /// The stake of `coldkey` on `hotkey` in `netuid`: `value · shares / denominator` of the
 /// hotkey's pool (0 if it holds no shares).
 pub fn stake_of(s: &Storage, hotkey: &AccountId32, coldkey: &AccountId32, netuid: NetUid) -> u64 {
-    let Some(shares) = alpha_v2::try_get(s, hotkey, coldkey, netuid) else {
+    let Some(shares) = super::shares::alpha_v2::try_get(s, hotkey, coldkey, netuid) else {
         return 0;
     };
     SafeFloat::from(TotalHotkeyAlpha::get(s, hotkey, &netuid))
@@ -323,12 +323,12 @@ impl<'a> HotkeyPool<'a> {
     /// Adds (positive) or removes (negative) `amount` of value for `coldkey` alone.
     pub fn update_for_one(&mut self, coldkey: &AccountId32, amount: i64) {
         let denominator = self.denominator();
-        let shares =
-            alpha_v2::try_get(self.s, &self.hotkey, coldkey, self.netuid).unwrap_or_default();
+        let shares = super::shares::alpha_v2::try_get(self.s, &self.hotkey, coldkey, self.netuid)
+            .unwrap_or_default();
         if denominator.is_zero() {
             let d = SafeFloat::from(amount.unsigned_abs());
             self.set_denominator(&d);
-            alpha_v2::set(self.s, &self.hotkey, coldkey, self.netuid, &d);
+            super::shares::alpha_v2::set(self.s, &self.hotkey, coldkey, self.netuid, &d);
         } else {
             let delta = self.shares_for(amount.unsigned_abs());
             let (new_denominator, new_shares) = if amount > 0 {
@@ -343,7 +343,7 @@ impl<'a> HotkeyPool<'a> {
                 )
             };
             self.set_denominator(&new_denominator);
-            alpha_v2::set(self.s, &self.hotkey, coldkey, self.netuid, &new_shares);
+            super::shares::alpha_v2::set(self.s, &self.hotkey, coldkey, self.netuid, &new_shares);
         }
         self.update_for_all(amount);
     }
@@ -412,6 +412,6 @@ mod tests {
         pool.update_for_one(&a, -600);
         assert_eq!((pool.stake_of(&a), pool.stake_of(&b)), (0, 1_400));
         assert_eq!(TotalHotkeyAlpha::get(&s, &hk, &netuid), 1_400);
-        assert!(alpha_v2::try_get(&s, &hk, &a, netuid).is_none());
+        assert!(crate::subtensor::shares::alpha_v2::try_get(&s, &hk, &a, netuid).is_none());
     }
 }

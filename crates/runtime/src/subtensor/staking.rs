@@ -1,77 +1,45 @@
-//! Staking: `add_stake` and `remove_stake` through a subnet's pool. Source:
-//! `spec/economy.md` §3.3–§3.4.
+//! Staking and its limits: `add_stake` and `remove_stake` through a subnet's pool, their limit
+//! orders (`add_stake_limit`, `remove_stake_limit`, `remove_stake_full_limit`), unstaking
+//! everything (`unstake_all`, `unstake_all_alpha`), destroying alpha (`recycle_alpha`,
+//! `burn_alpha`, `add_stake_burn`) and the nominator minimum. Source: `spec/economy.md`
+//! §3.3–§3.4 and subtensor's `staking/` module.
 //!
 //! Staking moves the coldkey's TAO into the subnet account, buys alpha with it in the pool and
 //! credits that alpha to the (hotkey, coldkey) share pool; unstaking sells alpha back for TAO.
 //! The swap fee goes to the block author (bought back as TAO on a sell), or is burned when the
 //! block has none. On the root subnet (a stable pool) TAO is staked 1:1 without a fee.
+//!
+//! A limit order asks the pool how much of the order it can fill before the price crosses the
+//! limit ([`super::pool::get_max_amount_add`]). Without `allow_partial` an order larger than
+//! that fails with `SlippageTooHigh` (fill-or-kill); with it the order is cut down to it.
+//!
+//! Not modelled, as elsewhere in Cortex (docs/deviations.md): conviction locks (no stake is ever
+//! locked, so `StakeUnavailable` never fires), the alpha-assets pallet's issuance counters,
+//! root-claim bookkeeping, TAO-flow records, `LastColdkeyHotkeyStakeBlock` and pending
+//! childkeys.
 
+use super::coinbase::{all_netuids, increase_stake_for_hotkey_and_coldkey, recycle_subnet_alpha};
+use super::delegation::{hotkey_account_exists, maybe_become_delegate};
 use super::errors::Error;
 use super::events::Event;
-use super::neurons::SubnetVolume;
-use super::shares::stake_of;
-use super::stake_ops::{
-    clear_small_nomination_if_required, ensure_add_stake_input_within_swap_limit,
-    ensure_remove_stake_input_within_swap_limit, stake_into_subnet, unstake_from_subnet,
-    validate_add_stake, validate_remove_stake,
+use super::pool::{
+    burn_account, ensure_add_stake_input_within_swap_limit,
+    ensure_remove_stake_input_within_swap_limit, get_max_amount_add, get_max_amount_remove,
+    limit_price, pool, sim_swap, subnet_account, swap_alpha_for_tao, swap_tao_for_alpha,
+    transfer_from_subnet,
 };
-use super::storage::*;
-use super::subnets::pool;
+use super::shares::{HotkeyPool, stake_of};
+use super::storage::{NetworksAdded, Owner, SubnetAlphaOut, SubtokenEnabled};
+use crate::balances::{self, Existence};
 use crate::storage::Storage;
+use crate::storage_value;
+use crate::support::DispatchError;
 use crate::swap::{MAX_PRICE, MIN_PRICE, Side};
-use crate::swap::{PalSwapInitialized, SwapBalancer};
 use cortex_primitives::{AccountId32, NetUid};
 use substrate_fixed::types::U64F64;
 
 /// The smallest stake: 0.002 TAO.
 pub const DEFAULT_MIN_STAKE: u64 = 2_000_000;
-/// Where burned TAO goes: `"modl" ++ "burntnsr"`, zero-padded.
-pub fn burn_account() -> AccountId32 {
-    let mut bytes = [0u8; 32];
-    for (dst, src) in bytes.iter_mut().zip(b"modlburntnsr".iter()) {
-        *dst = *src;
-    }
-    AccountId32(bytes)
-}
-
-/// A limit price given in rao per alpha (as calls carry it) as TAO per alpha.
-pub fn limit_price(rao_per_alpha: u64) -> U64F64 {
-    U64F64::saturating_from_num(rao_per_alpha)
-        .checked_div(U64F64::saturating_from_num(1_000_000_000u64))
-        .unwrap_or_default()
-}
-
-fn persist_balancer(s: &mut Storage, netuid: NetUid, balancer: &crate::swap::Balancer) {
-    if SubnetMechanism::get(s, &netuid) == 1 && !PalSwapInitialized::get(s, &netuid) {
-        SwapBalancer::insert(s, &netuid, balancer);
-        PalSwapInitialized::insert(s, &netuid, &true);
-    }
-}
-
-/// Sells `alpha` into the pool: `SubnetAlphaIn += in`, `SubnetAlphaOut −= in`,
-/// `SubnetTAO −= out`, `TotalStake −= out`, `SubnetVolume += out` (subtensor's
-/// `swap_alpha_for_tao`).
-pub(crate) fn swap_alpha_for_tao(
-    s: &mut Storage,
-    netuid: NetUid,
-    alpha: u64,
-    limit: U64F64,
-    drop_fees: bool,
-) -> Result<crate::swap::SwapResult, Error> {
-    let r = pool(s, netuid).swap(Side::Sell, alpha, limit, drop_fees)?;
-    persist_balancer(s, netuid, &r.balancer);
-    let alpha_in = SubnetAlphaIn::get(s, &netuid).saturating_add(r.paid_in);
-    SubnetAlphaIn::insert(s, &netuid, &alpha_in);
-    let alpha_out = SubnetAlphaOut::get(s, &netuid).saturating_sub(r.paid_in);
-    SubnetAlphaOut::insert(s, &netuid, &alpha_out);
-    let tao = SubnetTAO::get(s, &netuid).saturating_sub(r.paid_out);
-    SubnetTAO::insert(s, &netuid, &tao);
-    let stake = TotalStake::get(s).saturating_sub(r.paid_out);
-    TotalStake::put(s, &stake);
-    let volume = SubnetVolume::get(s, &netuid).saturating_add(u128::from(r.paid_out));
-    SubnetVolume::insert(s, &netuid, &volume);
-    Ok(r)
-}
 
 /// `add_stake(hotkey, netuid, tao)` signed by `coldkey`; `author` is the block author, who
 /// receives the swap fee. Returns the alpha staked.
@@ -131,91 +99,551 @@ pub fn remove_stake(
     Ok(tao)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::balances;
-    use crate::subtensor::subnets::start_call;
-    use crate::test_support::{TAO, acct, funded};
+storage_value!(/// Smallest stake a nominator (a coldkey not owning the hotkey) may keep, as millionths
+    /// of the minimum stake; smaller leftovers are unstaked.
+    "SubtensorModule", NominatorMinRequiredStake: u64 = 0);
 
-    fn subnet() -> (Storage, NetUid) {
-        let mut s = funded(&[(1, 2_000 * TAO), (10, 100 * TAO)]);
-        let netuid = crate::test_support::subnet(&mut s, false);
-        (s, netuid)
+/// Whether `netuid` exists (root always does on chain).
+pub(crate) fn subnet_exists(s: &Storage, netuid: NetUid) -> bool {
+    netuid.is_root() || NetworksAdded::get(s, &netuid)
+}
+
+/// Every subnet, root first (root is always there on chain, even where Cortex's genesis did not
+/// add it).
+pub(crate) fn subnet_netuids(s: &Storage) -> Vec<NetUid> {
+    let mut netuids = all_netuids(s);
+    if !netuids.contains(&NetUid::ROOT) {
+        netuids.insert(0, NetUid::ROOT);
     }
+    netuids
+}
 
-    #[test]
-    fn stake_and_unstake_round_trip_through_the_pool() {
-        let (mut s, netuid) = subnet();
-        let mut ev = Vec::new();
-        assert_eq!(
-            add_stake(&mut s, &acct(10), &acct(2), netuid, 10 * TAO, None, &mut ev),
-            Err(Error::SubtokenDisabled)
-        );
-        start_call(&mut s, 2, &acct(1), netuid, &mut Vec::new()).unwrap();
-        let issuance = balances::total_issuance(&s);
-        let alpha = add_stake(
-            &mut s,
-            &acct(10),
-            &acct(2),
-            netuid,
-            10 * TAO,
-            Some(&acct(99)),
-            &mut ev,
-        )
-        .unwrap();
-        // 10 TAO into a 1 000/1 000 pool: a little under 10 alpha (price impact and fee).
-        assert!(alpha < 10 * TAO && alpha > 9_890_000_000, "{alpha}");
-        assert_eq!(stake_of(&s, &acct(2), &acct(10), netuid), alpha);
-        assert_eq!(TotalHotkeyAlpha::get(&s, &acct(2), &netuid), alpha);
-        assert_eq!(balances::free_balance(&s, &acct(10)), 90 * TAO);
-        // The fee went to the author; no TAO was created or destroyed.
-        let fee = balances::free_balance(&s, &acct(99));
-        assert_eq!(fee, 10 * TAO * 33 / 65_535);
-        assert_eq!(balances::total_issuance(&s), issuance);
-        assert_eq!(StakingHotkeys::get(&s, &acct(10)), vec![acct(2)]);
-        // Unstake everything (asking for more is clamped to the stake).
-        let tao = remove_stake(
-            &mut s,
-            &acct(10),
-            &acct(2),
-            netuid,
-            u64::MAX,
-            Some(&acct(99)),
-            &mut ev,
-        )
-        .unwrap();
-        assert!(tao < 10 * TAO && tao > 9_980_000_000, "{tao}");
-        assert_eq!(stake_of(&s, &acct(2), &acct(10), netuid), 0);
-        assert_eq!(balances::free_balance(&s, &acct(10)), 90 * TAO + tao);
-        assert_eq!(balances::total_issuance(&s), issuance);
-        assert!(matches!(ev.last(), Some(Event::StakeRemoved(_, _, t, _, _, _)) if *t == tao));
-    }
-
-    #[test]
-    fn refusals() {
-        let (mut s, netuid) = subnet();
-        start_call(&mut s, 2, &acct(1), netuid, &mut Vec::new()).unwrap();
-        let ev = &mut Vec::new();
-        assert_eq!(
-            add_stake(&mut s, &acct(10), &acct(2), netuid, 1_000, None, ev),
-            Err(Error::AmountTooLow)
-        );
-        assert_eq!(
-            add_stake(&mut s, &acct(10), &acct(2), netuid, 200 * TAO, None, ev),
-            Err(Error::NotEnoughBalanceToStake)
-        );
-        assert_eq!(
-            add_stake(&mut s, &acct(10), &acct(77), netuid, TAO, None, ev),
-            Err(Error::HotKeyAccountNotExists)
-        );
-        assert_eq!(
-            remove_stake(&mut s, &acct(10), &acct(2), netuid, TAO, None, ev),
-            Err(Error::AmountTooLow)
-        );
-        assert_eq!(
-            add_stake(&mut s, &acct(10), &acct(2), NetUid(9), TAO, None, ev),
-            Err(Error::SubnetNotExists)
+/// Removes `alpha` of `coldkey`'s stake on `hotkey`, if it holds that much.
+pub(crate) fn decrease_stake(
+    s: &mut Storage,
+    hotkey: &AccountId32,
+    coldkey: &AccountId32,
+    netuid: NetUid,
+    alpha: u64,
+) {
+    if super::shares::alpha_v2::try_get(s, hotkey, coldkey, netuid).is_some()
+        && stake_of(s, hotkey, coldkey, netuid) >= alpha
+    {
+        HotkeyPool::new(s, *hotkey, netuid).update_for_one(
+            coldkey,
+            i64::try_from(alpha).unwrap_or(i64::MAX).saturating_neg(),
         );
     }
 }
+
+/// Checks a stake of `tao` (subtensor's `validate_add_stake`): the subnet exists and is open,
+/// the amount covers the minimum stake and its fee, fits `max_amount` (or is cut to it with
+/// `allow_partial`), the coldkey holds it, the hotkey exists, and the simulated buy stakes at
+/// least the minimum and yields shares. Writes nothing.
+pub(crate) fn validate_add_stake(
+    s: &mut Storage,
+    coldkey: &AccountId32,
+    hotkey: &AccountId32,
+    netuid: NetUid,
+    tao: u64,
+    max_amount: u64,
+    allow_partial: bool,
+) -> Result<(), Error> {
+    if !subnet_exists(s, netuid) {
+        return Err(Error::SubnetNotExists);
+    }
+    if !SubtokenEnabled::get(s, &netuid) {
+        return Err(Error::SubtokenDisabled);
+    }
+    let min_fee = sim_swap(s, netuid, Side::Buy, DEFAULT_MIN_STAKE)
+        .map(|r| r.fee)
+        .unwrap_or_else(|_| pool(s, netuid).fee(DEFAULT_MIN_STAKE, false));
+    if tao < DEFAULT_MIN_STAKE.saturating_add(min_fee) {
+        return Err(Error::AmountTooLow);
+    }
+    let tao = if allow_partial {
+        tao.min(max_amount)
+    } else if tao > max_amount {
+        return Err(Error::SlippageTooHigh);
+    } else {
+        tao
+    };
+    // The whole free balance counts here (the account may be left at the existential deposit
+    // only when the transfer happens, which then moves a little less).
+    if tao > balances::free_balance(s, coldkey) {
+        return Err(Error::NotEnoughBalanceToStake);
+    }
+    if !hotkey_account_exists(s, hotkey) {
+        return Err(Error::HotKeyAccountNotExists);
+    }
+    let sim = sim_swap(s, netuid, Side::Buy, tao).map_err(|_| Error::InsufficientLiquidity)?;
+    if sim.paid_in < DEFAULT_MIN_STAKE {
+        return Err(Error::AmountTooLow);
+    }
+    if sim.paid_out == 0 || !HotkeyPool::new(s, *hotkey, netuid).can_add_for_one(sim.paid_out) {
+        return Err(Error::InsufficientLiquidity);
+    }
+    Ok(())
+}
+
+/// Stakes `tao` of `coldkey` to `hotkey` on `netuid` buying at most at `limit` (subtensor's
+/// `stake_into_subnet`): moves the TAO (keeping the coldkey's existential deposit) into the
+/// subnet account, buys alpha, credits it, pays the fee to `author` (burned without one) and
+/// emits `StakeAdded`. Returns the alpha staked.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn stake_into_subnet(
+    s: &mut Storage,
+    coldkey: &AccountId32,
+    hotkey: &AccountId32,
+    netuid: NetUid,
+    tao: u64,
+    limit: U64F64,
+    drop_fees: bool,
+    author: Option<&AccountId32>,
+    events: &mut Vec<Event>,
+) -> Result<u64, Error> {
+    let staked = if tao == 0 {
+        0
+    } else {
+        let keep_alive =
+            balances::free_balance(s, coldkey).saturating_sub(balances::EXISTENTIAL_DEPOSIT);
+        let amount = tao.min(keep_alive);
+        if amount == 0 {
+            return Err(Error::InsufficientBalance);
+        }
+        balances::transfer(
+            s,
+            coldkey,
+            &subnet_account(netuid),
+            amount,
+            Existence::KeepAlive,
+            &mut Vec::new(),
+        )
+        .map_err(|_| Error::BalanceWithdrawalError)?;
+        amount
+    };
+    let bought = swap_tao_for_alpha(s, netuid, staked, limit, drop_fees)?;
+    if bought.alpha_out == 0 {
+        return Err(Error::AmountTooLow);
+    }
+    if !HotkeyPool::new(s, *hotkey, netuid).can_add_for_one(bought.alpha_out) {
+        return Err(Error::InsufficientLiquidity);
+    }
+    increase_stake_for_hotkey_and_coldkey(s, hotkey, coldkey, netuid, bought.alpha_out);
+    match author {
+        Some(author) => transfer_from_subnet(s, netuid, author, bought.fee)?,
+        None if bought.fee > 0 => {
+            // Burning the fee is best effort, as on chain.
+            let _ = transfer_from_subnet(s, netuid, &burn_account(), bought.fee);
+        }
+        None => {}
+    }
+    events.push(Event::StakeAdded(
+        *coldkey,
+        *hotkey,
+        staked,
+        bought.alpha_out,
+        netuid,
+        bought.fee,
+    ));
+    Ok(bought.alpha_out)
+}
+
+/// Checks an unstake of `alpha` (subtensor's `validate_remove_stake`; the subtoken check is the
+/// callers'): the subnet exists, the amount is non-zero and held, its simulated sale pays at
+/// least the minimum stake unless it is everything, it fits `max_amount` unless
+/// `allow_partial`, and the hotkey exists.
+pub(crate) fn validate_remove_stake(
+    s: &Storage,
+    coldkey: &AccountId32,
+    hotkey: &AccountId32,
+    netuid: NetUid,
+    alpha: u64,
+    max_amount: u64,
+    allow_partial: bool,
+) -> Result<(), Error> {
+    if !subnet_exists(s, netuid) {
+        return Err(Error::SubnetNotExists);
+    }
+    if alpha == 0 {
+        return Err(Error::AmountTooLow);
+    }
+    let remaining = stake_of(s, hotkey, coldkey, netuid)
+        .checked_sub(alpha)
+        .ok_or(Error::NotEnoughStakeToWithdraw)?;
+    let sim = sim_swap(s, netuid, Side::Sell, alpha).map_err(|_| Error::InsufficientLiquidity)?;
+    if remaining != 0 && sim.paid_out < DEFAULT_MIN_STAKE {
+        return Err(Error::AmountTooLow);
+    }
+    if !allow_partial && alpha > max_amount {
+        return Err(Error::SlippageTooHigh);
+    }
+    if !hotkey_account_exists(s, hotkey) {
+        return Err(Error::HotKeyAccountNotExists);
+    }
+    Ok(())
+}
+
+/// Sells `alpha` of `coldkey`'s stake on `hotkey` at no less than `limit` (subtensor's
+/// `unstake_from_subnet`): unswapped alpha (a limit hit) goes back to the stake, the TAO to the
+/// coldkey; the fee alpha is sold again fee-free for `author`, or burned without one (it leaves
+/// the stake while `SubnetAlphaOut` keeps counting it). Emits `StakeRemoved`. Returns the TAO.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn unstake_from_subnet(
+    s: &mut Storage,
+    coldkey: &AccountId32,
+    hotkey: &AccountId32,
+    netuid: NetUid,
+    alpha: u64,
+    limit: U64F64,
+    drop_fees: bool,
+    author: Option<&AccountId32>,
+    events: &mut Vec<Event>,
+) -> Result<u64, Error> {
+    decrease_stake(s, hotkey, coldkey, netuid, alpha);
+    let r = swap_alpha_for_tao(s, netuid, alpha, limit, drop_fees)?;
+    let refund = alpha.saturating_sub(r.paid_in.saturating_add(r.fee));
+    if refund > 0 {
+        increase_stake_for_hotkey_and_coldkey(s, hotkey, coldkey, netuid, refund);
+    }
+    transfer_from_subnet(s, netuid, coldkey, r.paid_out)?;
+    if let Some(author) = author {
+        let fee = swap_alpha_for_tao(
+            s,
+            netuid,
+            r.fee_to_block_author,
+            limit_price(MIN_PRICE),
+            true,
+        )?;
+        transfer_from_subnet(s, netuid, author, fee.paid_out)?;
+    }
+    events.push(Event::StakeRemoved(
+        *coldkey, *hotkey, r.paid_out, r.paid_in, netuid, r.fee,
+    ));
+    Ok(r.paid_out)
+}
+
+/// The smallest stake a nominator may keep, in TAO (rao): `DefaultMinStake ×
+/// NominatorMinRequiredStake / 10^6`.
+pub fn nominator_min_required_stake(s: &Storage) -> u64 {
+    DEFAULT_MIN_STAKE
+        .saturating_mul(NominatorMinRequiredStake::get(s))
+        .checked_div(1_000_000)
+        .unwrap_or(0)
+}
+
+/// After an unstake: a coldkey that does not own `hotkey` and is left with a non-zero stake
+/// worth less than the nominator minimum (at the spot price) is unstaked completely; if that
+/// sale fails, the leftover stake is simply dropped (subtensor's
+/// `clear_small_nomination_if_required`, which ignores the failure but keeps its partial writes,
+/// as this does).
+pub(crate) fn clear_small_nomination_if_required(
+    s: &mut Storage,
+    hotkey: &AccountId32,
+    coldkey: &AccountId32,
+    netuid: NetUid,
+    author: Option<&AccountId32>,
+    events: &mut Vec<Event>,
+) {
+    if hotkey_account_exists(s, hotkey) && Owner::get(s, hotkey) == *coldkey {
+        return;
+    }
+    let stake = stake_of(s, hotkey, coldkey, netuid);
+    let min_alpha = U64F64::saturating_from_num(nominator_min_required_stake(s))
+        .checked_div(pool(s, netuid).price())
+        .unwrap_or_default()
+        .saturating_to_num::<u64>();
+    if stake > 0 && stake < min_alpha {
+        let sold = unstake_from_subnet(
+            s,
+            coldkey,
+            hotkey,
+            netuid,
+            stake,
+            limit_price(MIN_PRICE),
+            false,
+            author,
+            events,
+        );
+        if sold.is_err() {
+            let left = stake_of(s, hotkey, coldkey, netuid);
+            decrease_stake(s, hotkey, coldkey, netuid, left);
+        }
+    }
+}
+
+/// `add_stake_limit(hotkey, netuid, amount_staked, limit_price, allow_partial)` signed by
+/// `coldkey`: a stake that buys no higher than `limit_price` (rao per alpha). A coldkey staking
+/// to a hotkey it does not own makes the hotkey a delegate. Returns the alpha staked.
+#[allow(clippy::too_many_arguments)]
+pub fn add_stake_limit(
+    s: &mut Storage,
+    coldkey: &AccountId32,
+    hotkey: &AccountId32,
+    netuid: NetUid,
+    tao: u64,
+    limit_price_rao: u64,
+    allow_partial: bool,
+    author: Option<&AccountId32>,
+    events: &mut Vec<Event>,
+) -> Result<u64, DispatchError> {
+    ensure_add_stake_input_within_swap_limit(s, netuid, tao)?;
+    let max_amount = get_max_amount_add(s, netuid, limit_price_rao)?;
+    let possible = tao.min(max_amount);
+    validate_add_stake(s, coldkey, hotkey, netuid, tao, max_amount, allow_partial)?;
+    if Owner::get(s, hotkey) != *coldkey {
+        maybe_become_delegate(s, hotkey);
+    }
+    Ok(stake_into_subnet(
+        s,
+        coldkey,
+        hotkey,
+        netuid,
+        possible,
+        limit_price(limit_price_rao),
+        false,
+        author,
+        events,
+    )?)
+}
+
+/// `remove_stake_limit(hotkey, netuid, amount_unstaked, limit_price, allow_partial)` signed by
+/// `coldkey`: an unstake that sells no lower than `limit_price`. Unlike `remove_stake` it is
+/// allowed while the subtoken is disabled and does not cut the amount to the stake held.
+/// Returns the TAO received.
+#[allow(clippy::too_many_arguments)]
+pub fn remove_stake_limit(
+    s: &mut Storage,
+    coldkey: &AccountId32,
+    hotkey: &AccountId32,
+    netuid: NetUid,
+    alpha: u64,
+    limit_price_rao: u64,
+    allow_partial: bool,
+    author: Option<&AccountId32>,
+    events: &mut Vec<Event>,
+) -> Result<u64, DispatchError> {
+    ensure_remove_stake_input_within_swap_limit(s, netuid, alpha)?;
+    let max_amount = get_max_amount_remove(s, netuid, limit_price_rao)?;
+    let possible = alpha.min(max_amount);
+    validate_remove_stake(s, coldkey, hotkey, netuid, alpha, max_amount, allow_partial)?;
+    let tao = unstake_from_subnet(
+        s,
+        coldkey,
+        hotkey,
+        netuid,
+        possible,
+        limit_price(limit_price_rao),
+        false,
+        author,
+        events,
+    )?;
+    clear_small_nomination_if_required(s, hotkey, coldkey, netuid, author, events);
+    Ok(tao)
+}
+
+/// `remove_stake_full_limit(hotkey, netuid, limit_price)` signed by `coldkey`: unstakes the
+/// whole stake, fill-or-kill at `limit_price` if given, at market otherwise.
+pub fn remove_stake_full_limit(
+    s: &mut Storage,
+    coldkey: &AccountId32,
+    hotkey: &AccountId32,
+    netuid: NetUid,
+    limit_price_rao: Option<u64>,
+    author: Option<&AccountId32>,
+    events: &mut Vec<Event>,
+) -> Result<u64, DispatchError> {
+    let alpha = stake_of(s, hotkey, coldkey, netuid);
+    match limit_price_rao {
+        Some(limit) => remove_stake_limit(
+            s, coldkey, hotkey, netuid, alpha, limit, false, author, events,
+        ),
+        None => Ok(remove_stake(
+            s, coldkey, hotkey, netuid, alpha, author, events,
+        )?),
+    }
+}
+
+// ---- Unstaking everything ------------------------------------------------------------------------------
+/// `unstake_all(hotkey)` signed by `coldkey` (`only_alpha = false`) and `unstake_all_alpha`
+/// (`only_alpha = true`): sells the coldkey's whole stake on `hotkey` on every open subnet,
+/// skipping subnets where the unstake would not validate; `unstake_all_alpha` leaves root alone
+/// and stakes the TAO received on root for the same hotkey (which fails with `AmountTooLow`
+/// when nothing was sold).
+pub fn unstake_all(
+    s: &mut Storage,
+    coldkey: &AccountId32,
+    hotkey: &AccountId32,
+    only_alpha: bool,
+    author: Option<&AccountId32>,
+    events: &mut Vec<Event>,
+) -> Result<(), DispatchError> {
+    if !hotkey_account_exists(s, hotkey) {
+        return Err(Error::HotKeyAccountNotExists.into());
+    }
+    let mut total_tao = 0u64;
+    for netuid in subnet_netuids(s) {
+        if !SubtokenEnabled::get(s, &netuid) || (only_alpha && netuid.is_root()) {
+            continue;
+        }
+        let alpha = stake_of(s, hotkey, coldkey, netuid);
+        if validate_remove_stake(s, coldkey, hotkey, netuid, alpha, alpha, false).is_err() {
+            continue;
+        }
+        let tao = unstake_from_subnet(
+            s,
+            coldkey,
+            hotkey,
+            netuid,
+            alpha,
+            limit_price(MIN_PRICE),
+            false,
+            author,
+            events,
+        )?;
+        total_tao = total_tao.saturating_add(tao);
+        clear_small_nomination_if_required(s, hotkey, coldkey, netuid, author, events);
+    }
+    if only_alpha {
+        stake_into_subnet(
+            s,
+            coldkey,
+            hotkey,
+            NetUid::ROOT,
+            total_tao,
+            limit_price(MAX_PRICE),
+            false,
+            author,
+            events,
+        )?;
+    }
+    Ok(())
+}
+
+// ---- Destroying alpha ---------------------------------------------------------------------------------
+/// `recycle_alpha(hotkey, amount, netuid)` (`recycle = true`) and `burn_alpha` (`false`) signed
+/// by `coldkey`: destroys up to `amount` of its own stake (never on root). Recycling lowers
+/// `SubnetAlphaOut` (alpha issuance) and emits `AlphaRecycled`; burning leaves it and emits
+/// `AlphaBurned`. Returns the alpha destroyed.
+#[allow(clippy::too_many_arguments)]
+pub fn destroy_alpha(
+    s: &mut Storage,
+    coldkey: &AccountId32,
+    hotkey: &AccountId32,
+    amount: u64,
+    netuid: NetUid,
+    recycle: bool,
+    events: &mut Vec<Event>,
+) -> Result<u64, DispatchError> {
+    if !subnet_exists(s, netuid) {
+        return Err(Error::SubnetNotExists.into());
+    }
+    if netuid.is_root() {
+        return Err(Error::CannotBurnOrRecycleOnRootSubnet.into());
+    }
+    if !SubtokenEnabled::get(s, &netuid) {
+        return Err(Error::SubtokenDisabled.into());
+    }
+    if !hotkey_account_exists(s, hotkey) {
+        return Err(Error::HotKeyAccountNotExists.into());
+    }
+    let amount = amount.min(stake_of(s, hotkey, coldkey, netuid));
+    if SubnetAlphaOut::get(s, &netuid) < amount {
+        return Err(Error::InsufficientLiquidity.into());
+    }
+    decrease_stake(s, hotkey, coldkey, netuid, amount);
+    if recycle {
+        recycle_subnet_alpha(s, netuid, amount);
+        events.push(Event::AlphaRecycled(*coldkey, *hotkey, amount, netuid));
+    } else {
+        events.push(Event::AlphaBurned(*coldkey, *hotkey, amount, netuid));
+    }
+    Ok(amount)
+}
+
+/// `add_stake_burn(hotkey, netuid, amount, limit)` signed by `coldkey`: stakes `amount` TAO (a
+/// fill-or-kill limit order if `limit` is given) and burns the alpha bought, emitting
+/// `AddStakeBurn`. Returns the alpha burned. Must run in a storage transaction (dispatch does):
+/// a failed burn undoes the stake.
+#[allow(clippy::too_many_arguments)]
+pub fn add_stake_burn(
+    s: &mut Storage,
+    coldkey: &AccountId32,
+    hotkey: &AccountId32,
+    netuid: NetUid,
+    amount: u64,
+    limit: Option<u64>,
+    author: Option<&AccountId32>,
+    events: &mut Vec<Event>,
+) -> Result<u64, DispatchError> {
+    let alpha = match limit {
+        Some(limit) => add_stake_limit(
+            s, coldkey, hotkey, netuid, amount, limit, false, author, events,
+        )?,
+        None => add_stake(s, coldkey, hotkey, netuid, amount, author, events)?,
+    };
+    destroy_alpha(s, coldkey, hotkey, alpha, netuid, false, events)?;
+    events.push(Event::AddStakeBurn {
+        netuid,
+        hotkey: *hotkey,
+        amount,
+        alpha,
+    });
+    Ok(alpha)
+}
+
+/// Unstakes every nomination (stake of a coldkey on a hotkey it does not own) worth less than
+/// the nominator minimum at the subnet's current price; if the sale fails, the alpha is simply
+/// removed. In storage order, as subtensor's `clear_small_nominations`.
+pub fn clear_small_nominations(
+    s: &mut Storage,
+    author: Option<&AccountId32>,
+    events: &mut Vec<Event>,
+) {
+    let prefix = crate::storage::__prefix("SubtensorModule", "AlphaV2");
+    let keys: Vec<Vec<u8>> = s.iter_prefix(&prefix).into_iter().map(|(k, _)| k).collect();
+    let min_stake = U64F64::saturating_from_num(nominator_min_required_stake(s));
+    for key in keys {
+        let Some((hotkey, coldkey, netuid)) = super::shares::alpha_v2::parse_key(&key) else {
+            continue;
+        };
+        if Owner::try_get(s, &hotkey) == Some(coldkey) {
+            continue;
+        }
+        let alpha = stake_of(s, &hotkey, &coldkey, netuid);
+        let min_alpha = min_stake
+            .checked_div(pool(s, netuid).price())
+            .unwrap_or_default()
+            .saturating_to_num::<u64>();
+        if alpha == 0 || alpha >= min_alpha {
+            continue;
+        }
+        let mut ev = Vec::new();
+        let sold = s.transactional(|s| {
+            unstake_from_subnet(
+                s,
+                &coldkey,
+                &hotkey,
+                netuid,
+                alpha,
+                limit_price(MIN_PRICE),
+                false,
+                author,
+                &mut ev,
+            )
+        });
+        match sold {
+            Ok(_) => events.append(&mut ev),
+            Err(_) => {
+                let left = stake_of(s, &hotkey, &coldkey, netuid);
+                HotkeyPool::new(s, hotkey, netuid).update_for_one(
+                    &coldkey,
+                    i64::try_from(left).unwrap_or(i64::MAX).saturating_neg(),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -179,7 +179,7 @@ storage_map!(/// Half-life of the burn's decay, blocks.
     "SubtensorModule", BurnHalfLife: Identity(NetUid) => u16 = 360);
 
 storage_map!(/// Factor applied to the burn by each registration.
-    "SubtensorModule", BurnIncreaseMult: Identity(NetUid) => U64F64 = crate::prices::DEFAULT_BURN_INCREASE_MULT);
+    "SubtensorModule", BurnIncreaseMult: Identity(NetUid) => U64F64 = crate::subtensor::costs::DEFAULT_BURN_INCREASE_MULT);
 
 storage_map!(/// Owner hotkeys immune from pruning.
     "SubtensorModule", ImmuneOwnerUidsLimit: Identity(NetUid) => u16 = 1);
@@ -373,7 +373,7 @@ mod tests {
         );
         assert_eq!(
             BurnIncreaseMult::get(&s, &NetUid(1)),
-            crate::prices::DEFAULT_BURN_INCREASE_MULT
+            crate::subtensor::costs::DEFAULT_BURN_INCREASE_MULT
         );
     }
 }

@@ -6,15 +6,24 @@
 //! Nothing is emitted and nobody can stake until the owner calls `start_call`. Source:
 //! `spec/economy.md` §4–§5.
 
+use super::delegation::{create_account_if_non_existent, hotkey_account_exists};
 use super::errors::Error;
 use super::events::Event;
 use super::owner::Hyperparameter;
-use super::storage::*;
+use super::pool::{median_subnet_alpha_price, subnet_account, subnet_of_account};
+use super::registration::append_neuron;
+use super::storage::{
+    Burn, CommitRevealWeightsEnabled, FirstEmissionBlockNumber, ImmunityPeriod,
+    InitialCommitReveal, InitialTempo, Kappa, LastEpochBlock, MaxAllowedUids, MaxAllowedValidators,
+    MinAllowedWeights, NetworkLastLockCost, NetworkLockReductionInterval, NetworkMinLockCost,
+    NetworkRateLimit, NetworkRegisteredAt, NetworkRegistrationAllowed, NetworksAdded, Owner,
+    SubnetAlphaIn, SubnetAlphaOut, SubnetEmissionEnabled, SubnetLimit, SubnetLocked,
+    SubnetMechanism, SubnetOwner, SubnetOwnerHotkey, SubnetTAO, SubnetworkN, SubtokenEnabled,
+    Tempo, TokenSymbol, TotalNetworks, TotalStake, Yuma3On,
+};
 use crate::balances::{self, Existence};
-use crate::prices;
 use crate::storage::Storage;
-use crate::swap::{FeeRate, PalSwapInitialized, Pool, SwapBalancer};
-use crate::{emission, storage_map, storage_value};
+use crate::{storage_map, storage_value};
 use codec::Encode;
 use cortex_primitives::{AccountId32, NetUid};
 use substrate_fixed::types::U64F64;
@@ -51,80 +60,17 @@ storage_map!(/// TAO recycled by a subnet's registration.
 storage_value!(/// Blocks after registration before `start_call` is allowed.
     "SubtensorModule", StartCallDelay: u64 = 0);
 
-/// The account that holds a subnet's TAO: `"modl" ++ "subtensr" ++ SCALE(netuid)`, zero-padded
-/// (Substrate's `PalletId::into_sub_account_truncating`).
-pub fn subnet_account(netuid: NetUid) -> AccountId32 {
-    let mut bytes = [0u8; 32];
-    let mut raw = b"modlsubtensr".to_vec();
-    raw.extend_from_slice(&netuid.0.to_le_bytes());
-    for (dst, src) in bytes.iter_mut().zip(raw) {
-        *dst = src;
-    }
-    AccountId32(bytes)
-}
-
-/// The netuid whose subnet account `account` is, if it is one.
-pub fn subnet_of_account(account: &AccountId32) -> Option<NetUid> {
-    let bytes = account.as_bytes();
-    let (head, rest) = bytes.split_at(12);
-    let (netuid, padding) = rest.split_at(2);
-    if head != b"modlsubtensr" || padding.iter().any(|b| *b != 0) {
-        return None;
-    }
-    Some(NetUid(u16::from_le_bytes([
-        *netuid.first()?,
-        *netuid.get(1)?,
-    ])))
-}
-
-/// The pool of `netuid` as swaps read it.
-pub fn pool(s: &Storage, netuid: NetUid) -> Pool {
-    Pool {
-        tao_reserve: SubnetTAO::get(s, &netuid),
-        alpha_reserve: SubnetAlphaIn::get(s, &netuid),
-        balancer: PalSwapInitialized::get(s, &netuid).then(|| SwapBalancer::get(s, &netuid)),
-        fee_rate: FeeRate::get(s, &netuid),
-        mechanism: SubnetMechanism::get(s, &netuid),
-    }
-}
-
-/// The median spot price of the added non-root subnets with a positive price (the mean of
-/// the two middle prices for an even count), 1 if there are none.
-pub fn median_subnet_alpha_price(s: &Storage) -> U64F64 {
-    let mut prices: Vec<U64F64> = NetworksAdded::iter(s)
-        .into_iter()
-        .filter(|(netuid, added)| *added && !netuid.is_root())
-        .map(|(netuid, _)| pool(s, netuid).price())
-        .filter(|p| *p > U64F64::from_num(0))
-        .collect();
-    prices.sort();
-    let n = prices.len();
-    match (n, prices.get(n / 2)) {
-        (0, _) | (_, None) => U64F64::from_num(1),
-        (n, Some(mid)) if n % 2 == 1 => *mid,
-        (n, Some(high)) => {
-            let low = prices
-                .get(n.saturating_sub(1) / 2)
-                .copied()
-                .unwrap_or(*high);
-            low.saturating_add(*high)
-                .checked_div(U64F64::from_num(2))
-                .unwrap_or(*high)
-        }
-    }
-}
-
 /// The TAO a subnet registration locks at block `now` (subtensor's `get_network_lock_cost`):
 /// the last lock, doubled, decayed since the last registration, floored at the minimum.
 pub fn network_lock_cost_at(s: &Storage, now: u64) -> u64 {
     let last_block = LastRateLimitedBlock::get(s, &RateLimitKey::NetworkLastRegistered);
-    let block_emission =
-        emission::block_emission_for_issuance(balances::total_issuance(s)).unwrap_or(1_000_000_000);
-    prices::network_lock_cost(
+    let block_emission = super::emission::block_emission_for_issuance(balances::total_issuance(s))
+        .unwrap_or(1_000_000_000);
+    super::costs::network_lock_cost(
         NetworkLastLockCost::get(s),
         NetworkMinLockCost::get(s),
         last_block,
-        prices::lock_reduction_interval(NetworkLockReductionInterval::get(s), block_emission),
+        super::costs::lock_reduction_interval(NetworkLockReductionInterval::get(s), block_emission),
         now,
     )
 }
@@ -136,34 +82,6 @@ pub fn next_netuid(s: &Storage) -> NetUid {
         netuid = netuid.saturating_add(1);
     }
     NetUid(netuid)
-}
-
-/// Whether a hotkey was ever associated with a coldkey.
-pub fn hotkey_account_exists(s: &Storage, hotkey: &AccountId32) -> bool {
-    Owner::contains_key(s, hotkey)
-}
-
-/// Associates `hotkey` with `coldkey` if it has no owner yet.
-pub fn create_account_if_non_existent(
-    s: &mut Storage,
-    coldkey: &AccountId32,
-    hotkey: &AccountId32,
-) -> Result<(), Error> {
-    if subnet_of_account(hotkey).is_some() {
-        return Err(Error::CannotUseSystemAccount);
-    }
-    if !hotkey_account_exists(s, hotkey) {
-        Owner::insert(s, hotkey, coldkey);
-        for list in [OwnedHotkeys::key(coldkey), StakingHotkeys::key(coldkey)] {
-            let mut keys: Vec<AccountId32> =
-                crate::storage::decode_or_none(&list, s.get(&list)).unwrap_or_default();
-            if !keys.contains(hotkey) {
-                keys.push(*hotkey);
-                s.set(list, keys.encode());
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Writes a new subnet's defaults (subtensor's `init_new_network`).
@@ -191,42 +109,6 @@ pub fn init_new_network(s: &mut Storage, netuid: NetUid, tempo: u16, now: u64) {
     // Materialize the defaults clients read, as subtensor does.
     let kappa = Kappa::get(s, &netuid);
     Kappa::insert(s, &netuid, &kappa);
-}
-
-/// Adds `hotkey` at the next uid of `netuid` (subtensor's `append_neuron`). Returns the uid.
-pub fn append_neuron(s: &mut Storage, netuid: NetUid, hotkey: &AccountId32, block: u64) -> u16 {
-    let uid = SubnetworkN::get(s, &netuid);
-    SubnetworkN::insert(s, &netuid, &uid.saturating_add(1));
-    push(s, Active::key(&netuid), true);
-    push(s, Emission::key(&netuid), 0u64);
-    push(s, Consensus::key(&netuid), 0u16);
-    for mecid in 0..MechanismCountCurrent::get(s, &netuid) {
-        let index = mechanism_index(netuid, mecid);
-        push(s, Incentive::key(&index), 0u16);
-        let mut last = LastUpdate::get(s, &index);
-        if last.len() <= usize::from(uid) {
-            last.resize(usize::from(uid).saturating_add(1), 0);
-        }
-        if let Some(cell) = last.get_mut(usize::from(uid)) {
-            *cell = block;
-        }
-        LastUpdate::insert(s, &index, &last);
-    }
-    push(s, Dividends::key(&netuid), 0u16);
-    push(s, ValidatorTrust::key(&netuid), 0u16);
-    push(s, ValidatorPermit::key(&netuid), false);
-    Keys::insert(s, &netuid, &uid, hotkey);
-    Uids::insert(s, &netuid, hotkey, &uid);
-    BlockAtRegistration::insert(s, &netuid, &uid, &block);
-    IsNetworkMember::insert(s, hotkey, &netuid, &true);
-    uid
-}
-
-/// Appends `value` to the SCALE vector stored at `key`.
-fn push<T: codec::Codec>(s: &mut Storage, key: Vec<u8>, value: T) {
-    let mut v: Vec<T> = crate::storage::decode_or_none(&key, s.get(&key)).unwrap_or_default();
-    v.push(value);
-    s.set(key, v.encode());
 }
 
 /// Registers a new dynamic subnet owned by `coldkey` with `hotkey` as its uid 0.
@@ -355,6 +237,8 @@ mod tests {
     use super::*;
     use crate::balances::mint_into;
     use crate::config::PALLETS;
+    use crate::subtensor::pool::pool;
+    use crate::subtensor::storage::Keys;
     use crate::test_support::acct;
 
     fn funded(amount: u64) -> Storage {

@@ -8,7 +8,13 @@
 
 use super::errors::Error;
 use super::events::Event;
-use super::storage::*;
+use super::schedule::current_epoch_with_lookahead;
+use super::storage::{
+    CommitRevealWeightsEnabled, LastUpdate, MechanismCountCurrent, MinAllowedWeights,
+    NetworksAdded, RevealPeriodEpochs, StakeThreshold, SubnetOwnerHotkey, SubnetworkN, TaoWeight,
+    TotalHotkeyAlpha, Uids, ValidatorPermit, WeightCommits, Weights, WeightsSetRateLimit,
+    WeightsVersionKey, mechanism_index,
+};
 use crate::storage::Storage;
 use codec::{Compact, Encode};
 use cortex_primitives::hashing::blake2_256;
@@ -17,36 +23,6 @@ use cortex_yuma::max_upscale_u16;
 
 /// Most unrevealed commits a hotkey may hold per mechanism.
 pub const MAX_PENDING_COMMITS: usize = 10;
-/// The longest an epoch may be overdue before it runs regardless of tempo.
-pub const MAX_TEMPO: u64 = 50_400;
-
-/// Whether `netuid`'s epoch runs in `block` (dynamic tempo: a pending manual trigger, the
-/// safety net after `MAX_TEMPO` blocks, or `tempo` blocks since the last epoch; never at tempo 0).
-pub fn should_run_epoch(s: &Storage, netuid: NetUid, block: u64) -> bool {
-    let tempo = Tempo::get(s, &netuid);
-    if tempo == 0 {
-        return false;
-    }
-    let pending = PendingEpochAt::get(s, &netuid);
-    if pending > 0 && block >= pending {
-        return true;
-    }
-    if BlocksSinceLastStep::get(s, &netuid) > MAX_TEMPO {
-        return true;
-    }
-    block.saturating_sub(LastEpochBlock::get(s, &netuid)) >= u64::from(tempo)
-}
-
-/// The epoch a commit or reveal in `block` belongs to: `SubnetEpochIndex`, plus one if an
-/// epoch is due in this block (it runs before the block's extrinsics).
-pub fn current_epoch_with_lookahead(s: &Storage, netuid: NetUid, block: u64) -> u64 {
-    let index = SubnetEpochIndex::get(s, &netuid);
-    if should_run_epoch(s, netuid, block) {
-        index.saturating_add(1)
-    } else {
-        index
-    }
-}
 
 /// The hash `commit_weights` expects: BLAKE2b-256 of SCALE
 /// `(hotkey, netuid_index, uids, values, salt, version_key)`.
@@ -445,7 +421,9 @@ pub fn batch_reveal_weights(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::subtensor::neurons::burned_register;
+    use crate::subtensor::registration::burned_register;
+    use crate::subtensor::schedule::should_run_epoch;
+    use crate::subtensor::storage::{LastEpochBlock, PendingEpochAt, SubnetEpochIndex, Tempo};
     use crate::test_support::{TAO, acct, funded};
 
     /// A subnet with the owner at uid 0 and two more neurons (uids 1, 2) registered at block 2.

@@ -1,93 +1,29 @@
-//! Neuron registration: `burned_register` (and `register`, which does the same), uid
-//! assignment, and pruning the weakest neuron of a full subnet.
-//!
-//! Registering costs the subnet's burn: the TAO goes into the pool to buy alpha, and the bought
-//! alpha is destroyed, so registration raises the alpha price; then the burn rises by
-//! `BurnIncreaseMult`. A full subnet replaces its lowest-emission neuron, sparing the owner's
-//! hotkey and, while enough others are outside it, neurons still in their immunity period.
-//! Source: `spec/economy.md` §5.
+//! Registration: a neuron's burned registration (`burned_register`, `register_limit`) and
+//! root's (`root_register`), the per-block and per-interval registration limits, and which uid
+//! a new registration replaces (the lowest-emission neuron out of immunity, owners' immune
+//! hotkeys and `MinNonImmuneUids` aside). Source: `spec/economy.md` §4.
 
 use super::errors::Error;
 use super::events::Event;
 use super::storage::*;
-use super::subnets::{
-    RAORecycledForRegistration, append_neuron, create_account_if_non_existent, pool, subnet_account,
-};
 use crate::balances::{self, Existence};
-use crate::prices;
 use crate::storage::Storage;
 use crate::storage_map;
-use crate::swap::{MAX_PRICE, Side, SwapError};
-use crate::swap::{PalSwapInitialized, SwapBalancer};
+use crate::support::DispatchError;
+use codec::Encode;
 use cortex_primitives::{AccountId32, NetUid};
 use substrate_fixed::types::U64F64;
 
+use super::delegation::create_account_if_non_existent;
+use super::pool::{subnet_account, swap_tao_for_alpha};
+use super::subnets::RAORecycledForRegistration;
+use crate::swap::MAX_PRICE;
+
 storage_map!(/// Non-immune neurons a subnet keeps before immune ones may be pruned.
     "SubtensorModule", MinNonImmuneUids: Identity(NetUid) => u16 = 10);
+
 storage_map!(/// Registrations in the current block.
     "SubtensorModule", RegistrationsThisBlock: Identity(NetUid) => u16 = 0);
-storage_map!(/// TAO swapped through each pool.
-    "SubtensorModule", SubnetVolume: Identity(NetUid) => u128 = 0);
-
-/// A refused swap, as SubtensorModule reports it. (On chain the swap pallet reports its own
-/// errors; they join the runtime's error type with dispatch.)
-impl From<SwapError> for Error {
-    fn from(e: SwapError) -> Error {
-        match e {
-            SwapError::SwapInputTooLarge | SwapError::InsufficientLiquidity => {
-                Error::InsufficientLiquidity
-            }
-            SwapError::ReservesTooLow | SwapError::ReservesOutOfBalance => {
-                Error::InsufficientLiquidity
-            }
-            SwapError::PriceLimitExceeded => Error::SlippageTooHigh,
-        }
-    }
-}
-
-/// The result of buying alpha with TAO from a subnet's pool.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Bought {
-    /// TAO swapped (net of the fee).
-    pub tao_in: u64,
-    /// Alpha received.
-    pub alpha_out: u64,
-    /// Fee, in TAO.
-    pub fee: u64,
-}
-
-/// Buys alpha with `tao` (already in the subnet account) at most at `limit` TAO per alpha,
-/// and moves the pool: `SubnetAlphaIn −= out`, `SubnetAlphaOut += out`, `SubnetTAO += in`,
-/// `TotalStake += tao`, `SubnetVolume += tao` (subtensor's `swap_tao_for_alpha`).
-pub fn swap_tao_for_alpha(
-    s: &mut Storage,
-    netuid: NetUid,
-    tao: u64,
-    limit: U64F64,
-    drop_fees: bool,
-) -> Result<Bought, Error> {
-    let p = pool(s, netuid);
-    let r = p.swap(Side::Buy, tao, limit, drop_fees)?;
-    if p.mechanism == 1 && !PalSwapInitialized::get(s, &netuid) {
-        SwapBalancer::insert(s, &netuid, &r.balancer);
-        PalSwapInitialized::insert(s, &netuid, &true);
-    }
-    let alpha_in = SubnetAlphaIn::get(s, &netuid).saturating_sub(r.paid_out);
-    SubnetAlphaIn::insert(s, &netuid, &alpha_in);
-    let alpha_out = SubnetAlphaOut::get(s, &netuid).saturating_add(r.paid_out);
-    SubnetAlphaOut::insert(s, &netuid, &alpha_out);
-    let reserve = SubnetTAO::get(s, &netuid).saturating_add(r.paid_in);
-    SubnetTAO::insert(s, &netuid, &reserve);
-    let stake = TotalStake::get(s).saturating_add(tao);
-    TotalStake::put(s, &stake);
-    let volume = SubnetVolume::get(s, &netuid).saturating_add(u128::from(tao));
-    SubnetVolume::insert(s, &netuid, &volume);
-    Ok(Bought {
-        tao_in: r.paid_in,
-        alpha_out: r.paid_out,
-        fee: r.fee,
-    })
-}
 
 /// Whether `uid` is still in its immunity period at `now`.
 pub fn is_immune(s: &Storage, netuid: NetUid, uid: u16, now: u64) -> bool {
@@ -311,7 +247,7 @@ pub fn burned_register(
         }
         None => append_neuron(s, netuid, hotkey, now),
     };
-    let burn = prices::burn_after_registration(
+    let burn = super::costs::burn_after_registration(
         cost,
         BurnIncreaseMult::get(s, &netuid),
         MinBurn::get(s, &netuid),
@@ -326,100 +262,144 @@ pub fn burned_register(
     Ok(uid)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::test_support::{TAO, acct, funded};
-
-    fn subnet() -> (Storage, NetUid) {
-        let mut s = funded(&[(1, 10_000 * TAO), (50, 10_000 * TAO)]);
-        let netuid = crate::test_support::subnet(&mut s, true);
-        (s, netuid)
+// ---- Registration with a price limit -------------------------------------------------------------------
+/// `register_limit(netuid, hotkey, limit_price)` signed by `coldkey` at block `now`: a burned
+/// registration refused with `RegistrationPriceLimitExceeded` when the burn exceeds
+/// `limit_price` (rao). Returns the uid.
+pub fn register_limit(
+    s: &mut Storage,
+    now: u64,
+    coldkey: &AccountId32,
+    netuid: NetUid,
+    hotkey: &AccountId32,
+    limit_price_rao: u64,
+    events: &mut Vec<Event>,
+) -> Result<u16, DispatchError> {
+    if netuid.is_root() {
+        return Err(Error::RegistrationNotPermittedOnRootSubnet.into());
     }
-
-    #[test]
-    fn registration_burns_and_raises_the_price() {
-        let (mut s, netuid) = subnet();
-        let price_before = pool(&s, netuid).price();
-        let out_before = SubnetAlphaOut::get(&s, &netuid);
-        let mut ev = Vec::new();
-        let uid = burned_register(&mut s, 5, &acct(50), netuid, &acct(51), &mut ev).unwrap();
-        assert_eq!(uid, 1);
-        assert_eq!(balances::free_balance(&s, &acct(50)), 10_000 * TAO - TAO);
-        // The burn went into the pool; the alpha it bought was destroyed.
-        assert_eq!(SubnetAlphaOut::get(&s, &netuid), out_before);
-        assert!(pool(&s, netuid).price() > price_before);
-        assert_eq!(Burn::get(&s, &netuid), 1_260_000_000);
-        assert_eq!(ev, vec![Event::NeuronRegistered(netuid, 1, acct(51))]);
-        assert_eq!(Keys::get(&s, &netuid, &1), acct(51));
-        assert_eq!(
-            LastUpdate::get(&s, &0u16.saturating_add(netuid.0)),
-            vec![1, 5]
-        );
-        // Twice on one subnet is refused; so is root, an unknown subnet, or too little TAO.
-        assert_eq!(
-            burned_register(&mut s, 5, &acct(50), netuid, &acct(51), &mut ev),
-            Err(Error::HotKeyAlreadyRegisteredInSubNet)
-        );
-        assert_eq!(
-            burned_register(&mut s, 5, &acct(50), NetUid::ROOT, &acct(52), &mut ev),
-            Err(Error::RegistrationNotPermittedOnRootSubnet)
-        );
-        assert_eq!(
-            burned_register(&mut s, 5, &acct(50), NetUid(7), &acct(52), &mut ev),
-            Err(Error::SubnetNotExists)
-        );
-        assert_eq!(
-            burned_register(&mut s, 5, &acct(60), netuid, &acct(61), &mut ev),
-            Err(Error::NotEnoughBalanceToStake)
-        );
-        // Another coldkey's hotkey.
-        assert_eq!(
-            burned_register(&mut s, 5, &acct(1), netuid, &acct(51), &mut ev),
-            Err(Error::HotKeyAlreadyRegisteredInSubNet)
-        );
+    if !NetworksAdded::get(s, &netuid) {
+        return Err(Error::SubnetNotExists.into());
     }
-
-    #[test]
-    fn a_full_subnet_replaces_its_weakest_neuron() {
-        let (mut s, netuid) = subnet();
-        MaxAllowedUids::insert(&mut s, &netuid, &3);
-        MinNonImmuneUids::insert(&mut s, &netuid, &0);
-        ImmunityPeriod::insert(&mut s, &netuid, &10);
-        for (i, hk) in [51u8, 52].into_iter().enumerate() {
-            burned_register(
-                &mut s,
-                2 + i as u64,
-                &acct(50),
-                netuid,
-                &acct(hk),
-                &mut Vec::new(),
-            )
-            .unwrap();
-        }
-        Emission::insert(&mut s, &netuid, &vec![0, 100, 50]);
-        Weights::insert(&mut s, &netuid.0, &1, &vec![(2, 65_535), (0, 10)]);
-        // At block 5 everyone is immune: the weakest immune non-owner (uid 2) goes.
-        assert_eq!(neuron_to_prune(&s, netuid, 5), Some(2));
-        // Later, uid 2 is the weakest non-immune; the owner's uid 0 (emission 0) is never taken.
-        let uid =
-            burned_register(&mut s, 100, &acct(50), netuid, &acct(53), &mut Vec::new()).unwrap();
-        assert_eq!(uid, 2);
-        assert_eq!(Keys::get(&s, &netuid, &2), acct(53));
-        assert!(Uids::try_get(&s, &netuid, &acct(52)).is_none());
-        assert_eq!(BlockAtRegistration::get(&s, &netuid, &2), 100);
-        // Weights pointing at the replaced uid are zeroed, not removed.
-        assert_eq!(Weights::get(&s, &netuid.0, &1), vec![(2, 0), (0, 10)]);
-        assert_eq!(SubnetworkN::get(&s, &netuid), 3);
+    if Burn::get(s, &netuid) > limit_price_rao {
+        return Err(Error::RegistrationPriceLimitExceeded.into());
     }
-
-    #[test]
-    fn owner_keys_are_immortal() {
-        let (mut s, netuid) = subnet();
-        // The owner registers a second hotkey; with the limit at 1 only the owner hotkey is kept.
-        burned_register(&mut s, 3, &acct(1), netuid, &acct(3), &mut Vec::new()).unwrap();
-        assert_eq!(immune_owner_hotkeys(&s, netuid), vec![acct(2)]);
-        ImmuneOwnerUidsLimit::insert(&mut s, &netuid, &2);
-        assert_eq!(immune_owner_hotkeys(&s, netuid), vec![acct(2), acct(3)]);
-    }
+    Ok(burned_register(s, now, coldkey, netuid, hotkey, events)?)
 }
+
+/// Adds `hotkey` at the next uid of `netuid` (subtensor's `append_neuron`). Returns the uid.
+pub fn append_neuron(s: &mut Storage, netuid: NetUid, hotkey: &AccountId32, block: u64) -> u16 {
+    let uid = SubnetworkN::get(s, &netuid);
+    SubnetworkN::insert(s, &netuid, &uid.saturating_add(1));
+    push(s, Active::key(&netuid), true);
+    push(s, Emission::key(&netuid), 0u64);
+    push(s, Consensus::key(&netuid), 0u16);
+    for mecid in 0..MechanismCountCurrent::get(s, &netuid) {
+        let index = mechanism_index(netuid, mecid);
+        push(s, Incentive::key(&index), 0u16);
+        let mut last = LastUpdate::get(s, &index);
+        if last.len() <= usize::from(uid) {
+            last.resize(usize::from(uid).saturating_add(1), 0);
+        }
+        if let Some(cell) = last.get_mut(usize::from(uid)) {
+            *cell = block;
+        }
+        LastUpdate::insert(s, &index, &last);
+    }
+    push(s, Dividends::key(&netuid), 0u16);
+    push(s, ValidatorTrust::key(&netuid), 0u16);
+    push(s, ValidatorPermit::key(&netuid), false);
+    Keys::insert(s, &netuid, &uid, hotkey);
+    Uids::insert(s, &netuid, hotkey, &uid);
+    BlockAtRegistration::insert(s, &netuid, &uid, &block);
+    IsNetworkMember::insert(s, hotkey, &netuid, &true);
+    uid
+}
+
+/// Appends `value` to the SCALE vector stored at `key`.
+fn push<T: codec::Codec>(s: &mut Storage, key: Vec<u8>, value: T) {
+    let mut v: Vec<T> = crate::storage::decode_or_none(&key, s.get(&key)).unwrap_or_default();
+    v.push(value);
+    s.set(key, v.encode());
+}
+
+storage_map!(/// Most registrations per block.
+    "SubtensorModule", MaxRegistrationsPerBlock: Identity(NetUid) => u16 = 1);
+
+storage_map!(/// Registrations targeted per interval (root admits three times as many per epoch).
+    "SubtensorModule", TargetRegistrationsPerInterval: Identity(NetUid) => u16 = 2);
+
+storage_map!(/// Registrations in the current interval (root's resets at each root epoch).
+    "SubtensorModule", RegistrationsThisInterval: Identity(NetUid) => u16 = 0);
+
+/// The root take every root member starts with (18 %).
+pub const ROOT_MEMBER_TAKE: u16 = 11_796;
+
+// ---- Root registration ------------------------------------------------------------------------------
+/// `root_register(hotkey)` signed by `coldkey` at `now`: puts `hotkey` on root. Returns its uid.
+///
+/// Checks in subtensor's order: root exists (`RootNetworkDoesNotExist`), fewer than
+/// `MaxRegistrationsPerBlock[0]` root registrations this block (`TooManyRegistrationsThisBlock`)
+/// and fewer than three times `TargetRegistrationsPerInterval[0]` this interval
+/// (`TooManyRegistrationsThisInterval`), the hotkey not on root yet
+/// (`HotKeyAlreadyRegisteredInSubNet`). The hotkey is associated with the coldkey if it has no
+/// owner (an owned hotkey is registered whoever its owner is, as in subtensor). A full root
+/// replaces the member with the least root stake (the first such uid in key order), only if the
+/// newcomer has strictly more (`StakeTooLowForRoot`). Members become delegates at 18 % unless
+/// they already have a take. Must run inside a storage transaction (dispatch does).
+pub fn root_register(
+    s: &mut Storage,
+    now: u64,
+    coldkey: &AccountId32,
+    hotkey: &AccountId32,
+    events: &mut Vec<Event>,
+) -> Result<u16, Error> {
+    let root = NetUid::ROOT;
+    if !NetworksAdded::get(s, &root) {
+        return Err(Error::RootNetworkDoesNotExist);
+    }
+    if RegistrationsThisBlock::get(s, &root) >= MaxRegistrationsPerBlock::get(s, &root) {
+        return Err(Error::TooManyRegistrationsThisBlock);
+    }
+    let interval_cap = TargetRegistrationsPerInterval::get(s, &root).saturating_mul(3);
+    if RegistrationsThisInterval::get(s, &root) >= interval_cap {
+        return Err(Error::TooManyRegistrationsThisInterval);
+    }
+    if Uids::contains_key(s, &root, hotkey) {
+        return Err(Error::HotKeyAlreadyRegisteredInSubNet);
+    }
+    create_account_if_non_existent(s, coldkey, hotkey)?;
+    let members = SubnetworkN::get(s, &root);
+    let uid = if members < MaxAllowedUids::get(s, &root) {
+        append_neuron(s, root, hotkey, now)
+    } else {
+        let mut lowest: Option<(u64, u16)> = None;
+        for (uid, member) in Keys::iter_prefix(s, &root) {
+            let stake = TotalHotkeyAlpha::get(s, &member, &root);
+            if lowest.is_none_or(|(low, _)| stake < low) {
+                lowest = Some((stake, uid));
+            }
+        }
+        let (lowest_stake, lowest_uid) = lowest.unwrap_or((u64::MAX, 0));
+        if !Keys::contains_key(s, &root, &lowest_uid) {
+            return Err(Error::HotKeyNotRegisteredInSubNet);
+        }
+        if lowest_stake >= TotalHotkeyAlpha::get(s, hotkey, &root) {
+            return Err(Error::StakeTooLowForRoot);
+        }
+        replace_neuron(s, root, lowest_uid, hotkey, now);
+        lowest_uid
+    };
+    if !Delegates::contains_key(s, hotkey) {
+        Delegates::insert(s, hotkey, &ROOT_MEMBER_TAKE);
+    }
+    let interval = RegistrationsThisInterval::get(s, &root).saturating_add(1);
+    RegistrationsThisInterval::insert(s, &root, &interval);
+    let block = RegistrationsThisBlock::get(s, &root).saturating_add(1);
+    RegistrationsThisBlock::insert(s, &root, &block);
+    events.push(Event::NeuronRegistered(root, uid, *hotkey));
+    Ok(uid)
+}
+
+#[cfg(test)]
+mod tests;
