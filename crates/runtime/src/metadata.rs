@@ -317,8 +317,12 @@ pub const PATHS: &[(&str, &str)] = &[
     ),
     // Cortex's own types, at the paths spec 425 published for them before they moved module.
     (
-        "cortex_runtime::subtensor::owner::Hyperparameter",
+        "cortex_runtime::subtensor::rate_limits::Hyperparameter",
         "cortex_runtime::admin::Hyperparameter",
+    ),
+    (
+        "cortex_runtime::subtensor::rate_limits::RateLimitKey",
+        "cortex_runtime::subtensor::subnets::RateLimitKey",
     ),
     (
         "cortex_runtime::swap::balancer::Balancer",
@@ -838,10 +842,10 @@ pub fn storage_entries() -> Vec<(&'static str, StorageEntryMetadata)> {
         subtensor::storage::OwnedHotkeys,
         subtensor::storage::Delegates,
         subtensor::storage::WeightCommits,
-        subtensor::subnets::LastRateLimitedBlock,
+        subtensor::rate_limits::LastRateLimitedBlock,
         subtensor::subnets::NetworkRegistrationStartBlock,
         subtensor::subnets::RegisteredSubnetCounter,
-        subtensor::subnets::RAORecycledForRegistration,
+        subtensor::storage::RAORecycledForRegistration,
         subtensor::subnets::StartCallDelay,
         commitments::TimelockedIndex,
         commitments::CommitmentOf,

@@ -26,17 +26,18 @@ use crate::subtensor::errors::Error;
 use crate::subtensor::events::Event;
 use crate::subtensor::owner::OwnerRateLimit::{self, Hyperparam};
 use crate::subtensor::owner::{
-    AdminFreezeWindow, Hyperparameter, OwnerHyperparamRateLimit, apply_tempo_with_cycle_reset,
+    AdminFreezeWindow, OwnerHyperparamRateLimit, apply_tempo_with_cycle_reset,
     ensure_admin_window_open, ensure_subnet_owner_or_root, gate, record,
 };
 use crate::subtensor::pool::subnet_of_account;
+use crate::subtensor::rate_limits::Hyperparameter;
 use crate::subtensor::registration::MinNonImmuneUids;
 use crate::subtensor::stake_moves::TransferToggle;
 use crate::subtensor::staking::{
     NominatorMinRequiredStake, clear_small_nominations, nominator_min_required_stake,
 };
 use crate::subtensor::storage::*;
-use crate::subtensor::subnets::{RAORecycledForRegistration, StartCallDelay};
+use crate::subtensor::subnets::StartCallDelay;
 use crate::support::{BlockContext, Deposit, DispatchClass, DispatchError, Origin, Pays, Weight};
 use codec::{Decode, Encode};
 use cortex_primitives::{AccountId32, NetUid};

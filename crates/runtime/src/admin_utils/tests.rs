@@ -5,11 +5,12 @@ use super::*;
 use crate::balances;
 use crate::call::{RuntimeCall, SubtensorCall};
 use crate::event::RuntimeEvent;
-use crate::subtensor::owner::transaction_key_last_block;
 use crate::subtensor::pool::subnet_account;
+use crate::subtensor::rate_limits::{
+    LastRateLimitedBlock, RateLimitKey, transaction_key_last_block,
+};
 use crate::subtensor::shares::stake_of;
 use crate::subtensor::staking;
-use crate::subtensor::subnets::{LastRateLimitedBlock, RateLimitKey};
 use crate::test_support::{TAO, acct, funded, subnet};
 use AdminUtilsCall as C;
 

@@ -12,7 +12,7 @@ use codec::Encode;
 use cortex_primitives::{AccountId32, NetUid};
 
 use super::pool::subnet_of_account;
-use super::subnets::{LastRateLimitedBlock, RateLimitKey};
+use super::rate_limits::{LastRateLimitedBlock, RateLimitKey};
 
 storage_value!(/// Highest delegate take, u16 proportion (18 %).
     "SubtensorModule", MaxDelegateTake: u16 = 11_796);

@@ -11,11 +11,11 @@
 use super::events::Event;
 use super::pool::{moving_alpha_price, subnet_account};
 use super::shares::{TotalHotkeySharesV2, stake_of};
+use super::storage::RAORecycledForRegistration;
 use super::storage::{
     Keys, NetworkImmunityPeriod, NetworkRegisteredAt, NetworksAdded, SubnetAlphaIn,
     SubnetProtocolAlpha, SubnetTAO, TotalHotkeyAlpha, TotalNetworks, TotalStake,
 };
-use super::subnets::RAORecycledForRegistration;
 use crate::balances::{self, Existence};
 use crate::storage::{__prefix, Storage};
 use codec::Encode;

@@ -14,6 +14,7 @@ pub mod events;
 pub mod identity;
 pub mod owner;
 pub mod pool;
+pub mod rate_limits;
 pub mod registration;
 pub mod schedule;
 pub mod serving;

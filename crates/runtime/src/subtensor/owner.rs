@@ -7,15 +7,16 @@
 
 use super::errors::Error;
 use super::events::Event;
+use super::rate_limits::{
+    Hyperparameter, LastRateLimitedBlock, RateLimitKey, transaction_key_last_block,
+};
 use super::schedule::{MAX_TEMPO, blocks_until_next_auto_epoch};
 use super::storage::{
     CommitRevealWeightsEnabled, LastEpochBlock, PendingEpochAt, SubnetOwner, Tempo,
 };
-use super::subnets::{LastRateLimitedBlock, RateLimitKey};
 use crate::storage::Storage;
 use crate::storage_value;
 use crate::support::{DispatchError, Origin};
-use codec::{Decode, Encode};
 use cortex_primitives::{AccountId32, NetUid};
 
 /// Shortest tempo an owner may set.
@@ -32,74 +33,6 @@ storage_value!(/// Tempos between two changes of one hyperparameter by a subnet 
 
 storage_value!(/// Tempos between two changes of the weights version key by a subnet owner.
     "SubtensorModule", WeightsVersionKeyRateLimit: u64 = 5);
-
-/// `TransactionKeyLastBlock`: the block of the last rate-limited transaction per
-/// `(key, netuid, transaction type)`; a storage N-map (Blake2_128Concat, Identity, Identity), so
-/// its key is built here by hand.
-pub mod transaction_key_last_block {
-    use super::*;
-    use cortex_primitives::hashing::StorageHasher;
-
-    /// The storage key of `(key, netuid, tx_type)`.
-    pub fn key(who: &AccountId32, netuid: NetUid, tx_type: u16) -> Vec<u8> {
-        let mut key =
-            crate::storage::__prefix("SubtensorModule", "TransactionKeyLastBlock").to_vec();
-        StorageHasher::Blake2_128Concat.hash_into(&who.encode(), &mut key);
-        StorageHasher::Identity.hash_into(&netuid.encode(), &mut key);
-        StorageHasher::Identity.hash_into(&tx_type.encode(), &mut key);
-        key
-    }
-
-    /// The last block (0: never).
-    pub fn get(s: &Storage, who: &AccountId32, netuid: NetUid, tx_type: u16) -> u64 {
-        let k = key(who, netuid, tx_type);
-        crate::storage::decode_or_none(&k, s.get(&k)).unwrap_or(0)
-    }
-
-    /// Records `block`.
-    pub fn insert(s: &mut Storage, who: &AccountId32, netuid: NetUid, tx_type: u16, block: u64) {
-        s.set(key(who, netuid, tx_type), block.encode());
-    }
-}
-
-/// Subtensor's `Hyperparameter`: which owner setter a rate-limit entry belongs to (encoded as
-/// its discriminant in `LastRateLimitedBlock` keys).
-#[allow(missing_docs)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
-pub enum Hyperparameter {
-    Unknown = 0,
-    ServingRateLimit = 1,
-    MaxDifficulty = 2,
-    AdjustmentAlpha = 3,
-    MaxWeightLimit = 4,
-    ImmunityPeriod = 5,
-    MinAllowedWeights = 6,
-    Kappa = 7,
-    Rho = 8,
-    ActivityCutoff = 9,
-    PowRegistrationAllowed = 10,
-    MinBurn = 11,
-    MaxBurn = 12,
-    BondsMovingAverage = 13,
-    BondsPenalty = 14,
-    CommitRevealEnabled = 15,
-    LiquidAlphaEnabled = 16,
-    AlphaValues = 17,
-    WeightCommitInterval = 18,
-    TransferEnabled = 19,
-    AlphaSigmoidSteepness = 20,
-    Yuma3Enabled = 21,
-    BondsResetEnabled = 22,
-    ImmuneNeuronLimit = 23,
-    RecycleOrBurn = 24,
-    MaxAllowedUids = 25,
-    BurnHalfLife = 26,
-    BurnIncreaseMult = 27,
-    SubnetEmissionEnabled = 28,
-    MinChildkeyTake = 29,
-    ActivityCutoffFactorMilli = 30,
-    TriggerEpoch = 31,
-}
 
 /// The owner rate limits (subtensor's `TransactionType`s that apply to subnet owners).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

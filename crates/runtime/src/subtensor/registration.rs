@@ -16,7 +16,7 @@ use substrate_fixed::types::U64F64;
 
 use super::delegation::create_account_if_non_existent;
 use super::pool::{subnet_account, swap_tao_for_alpha};
-use super::subnets::RAORecycledForRegistration;
+use super::storage::RAORecycledForRegistration;
 use crate::swap::MAX_PRICE;
 
 storage_map!(/// Non-immune neurons a subnet keeps before immune ones may be pruned.

@@ -250,6 +250,7 @@ mod tests {
         increase_take, last_take_change, set_coldkey_auto_stake_hotkey, try_associate_hotkey,
     };
     use crate::subtensor::pool::subnet_account;
+    use crate::subtensor::rate_limits::{LastRateLimitedBlock, RateLimitKey};
     use crate::subtensor::registration::{
         MinNonImmuneUids, RegistrationsThisBlock, RegistrationsThisInterval,
         TargetRegistrationsPerInterval, burned_register, root_register,
@@ -258,7 +259,6 @@ mod tests {
         Delegates, Keys, LastEpochBlock, MaxAllowedUids, NetworksAdded, OwnedHotkeys, Owner,
         SubnetworkN, Tempo, TotalHotkeyAlpha,
     };
-    use crate::subtensor::subnets::{LastRateLimitedBlock, RateLimitKey};
     use crate::test_support::{TAO, acct, funded, subnet};
 
     fn axon(netuid: NetUid) -> ServeAxon {

@@ -336,6 +336,9 @@ storage_map!(/// Absolute activity cutoff in blocks (deprecated: the epoch reads
 storage_value!(/// Lowest absolute activity cutoff.
     "SubtensorModule", MinActivityCutoff: u16 = 360);
 
+storage_map!(/// TAO recycled by a subnet's registration.
+    "SubtensorModule", RAORecycledForRegistration: Identity(NetUid) => u64 = 0);
+
 #[cfg(test)]
 mod tests {
     use super::*;

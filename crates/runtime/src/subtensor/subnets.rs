@@ -9,9 +9,10 @@
 use super::delegation::{create_account_if_non_existent, hotkey_account_exists};
 use super::errors::Error;
 use super::events::Event;
-use super::owner::Hyperparameter;
 use super::pool::{median_subnet_alpha_price, subnet_account, subnet_of_account};
+use super::rate_limits::{LastRateLimitedBlock, RateLimitKey};
 use super::registration::append_neuron;
+use super::storage::RAORecycledForRegistration;
 use super::storage::{
     Burn, CommitRevealWeightsEnabled, FirstEmissionBlockNumber, ImmunityPeriod,
     InitialCommitReveal, InitialTempo, Kappa, LastEpochBlock, MaxAllowedUids, MaxAllowedValidators,
@@ -24,38 +25,14 @@ use super::storage::{
 use crate::balances::{self, Existence};
 use crate::storage::Storage;
 use crate::{storage_map, storage_value};
-use codec::Encode;
 use cortex_primitives::{AccountId32, NetUid};
 use substrate_fixed::types::U64F64;
-
-/// Rate-limit keys of `LastRateLimitedBlock` (subtensor's `RateLimitKey`, SCALE-encoded).
-#[derive(Clone, Debug, PartialEq, Eq, Encode, codec::Decode, scale_info::TypeInfo)]
-pub enum RateLimitKey {
-    /// Last change of a subnet's owner hotkey (index 0).
-    #[codec(index = 0)]
-    SetSNOwnerHotkey(NetUid),
-    /// Last change of a hyperparameter by a subnet's owner (index 1).
-    #[codec(index = 1)]
-    OwnerHyperparamUpdate(NetUid, Hyperparameter),
-    /// Last subnet registration (index 2).
-    #[codec(index = 2)]
-    NetworkLastRegistered,
-    /// Last delegate-take change of a hotkey (index 5).
-    #[codec(index = 5)]
-    LastTxBlockDelegateTake(AccountId32),
-}
-
-storage_map!(/// Blocks of rate-limited actions.
-    "SubtensorModule", LastRateLimitedBlock: Identity(RateLimitKey) => u64 = 0);
 
 storage_value!(/// Registrations of subnets are refused before this block.
     "SubtensorModule", NetworkRegistrationStartBlock: u64 = 0);
 
 storage_map!(/// Registrations of each netuid so far.
     "SubtensorModule", RegisteredSubnetCounter: Identity(NetUid) => u64 = 0);
-
-storage_map!(/// TAO recycled by a subnet's registration.
-    "SubtensorModule", RAORecycledForRegistration: Identity(NetUid) => u64 = 0);
 
 storage_value!(/// Blocks after registration before `start_call` is allowed.
     "SubtensorModule", StartCallDelay: u64 = 0);
