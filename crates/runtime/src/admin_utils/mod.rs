@@ -18,6 +18,7 @@
 #![allow(non_camel_case_types)]
 
 use crate::storage::Storage;
+use crate::subtensor::Ctx;
 use crate::subtensor::coinbase::{
     EMAPriceHalvingBlocks, OwnerCutEnabled, RecycleOrBurn, RecycleOrBurnEnum, SubnetMovingAlpha,
 };
@@ -639,7 +640,7 @@ pub fn dispatch<E: Deposit<Event> + Deposit<AdminUtilsEvent>>(
             NominatorMinRequiredStake::put(s, min_stake);
             if *min_stake > previous {
                 let mut st = Vec::new();
-                clear_small_nominations(s, ctx.author.as_ref(), &mut st);
+                clear_small_nominations(&mut Ctx::new(s, now, ctx.author.as_ref(), &mut st));
                 for e in st {
                     ev.deposit(e);
                 }

@@ -1215,8 +1215,22 @@ fn raising_the_nominator_minimum_clears_small_nominations() {
     let (mut s, n) = setup();
     let ev = &mut Vec::new();
     // acct(10) nominates 0.005 TAO, acct(11) 1 TAO, to the owner's hotkey acct(2).
-    staking::add_stake(&mut s, &acct(10), &acct(2), n, 5_000_000, None, ev).unwrap();
-    staking::add_stake(&mut s, &acct(11), &acct(2), n, TAO, None, ev).unwrap();
+    staking::add_stake(
+        &mut Ctx::new(&mut s, 0, None, ev),
+        &acct(10),
+        &acct(2),
+        n,
+        5_000_000,
+    )
+    .unwrap();
+    staking::add_stake(
+        &mut Ctx::new(&mut s, 0, None, ev),
+        &acct(11),
+        &acct(2),
+        n,
+        TAO,
+    )
+    .unwrap();
     let small = stake_of(&s, &acct(2), &acct(10), n);
     let big = stake_of(&s, &acct(2), &acct(11), n);
     assert!(small > 0 && big > 0);

@@ -226,6 +226,7 @@ pub fn get_neuron(s: &Storage, netuid: u16, uid: u16) -> Option<NeuronInfo> {
 mod tests {
     use super::*;
     use crate::runtime_api::call;
+    use crate::subtensor::Ctx;
     use crate::subtensor::registration::burned_register;
     use crate::subtensor::staking::add_stake;
     use crate::test_support::{TAO, acct, funded, subnet};
@@ -238,13 +239,11 @@ mod tests {
             burned_register(&mut s, 2, &acct(10), netuid, &acct(11), &mut Vec::new()).unwrap();
         assert_eq!(uid, 1);
         let alpha = add_stake(
-            &mut s,
+            &mut Ctx::new(&mut s, 0, None, &mut Vec::new()),
             &acct(10),
             &acct(11),
             netuid,
             5 * TAO,
-            None,
-            &mut Vec::new(),
         )
         .unwrap();
         let axon = AxonInfo {

@@ -105,6 +105,7 @@ pub fn get_stake_info_for_hotkey_coldkey_netuid(
 mod tests {
     use super::*;
     use crate::runtime_api::call;
+    use crate::subtensor::Ctx;
     use crate::subtensor::staking::add_stake;
     use crate::test_support::{TAO, acct, funded, subnet};
 
@@ -114,13 +115,11 @@ mod tests {
         let netuid = subnet(&mut s, true);
         AlphaDividendsPerSubnet::insert(&mut s, &netuid, &acct(2), &77);
         let alpha = add_stake(
-            &mut s,
+            &mut Ctx::new(&mut s, 0, None, &mut Vec::new()),
             &acct(10),
             &acct(2),
             netuid,
             10 * TAO,
-            None,
-            &mut Vec::new(),
         )
         .unwrap();
         let expected = StakeInfo {

@@ -123,6 +123,7 @@ mod tests {
     use super::*;
     use crate::genesis::GenesisConfig;
     use crate::runtime_api::call;
+    use crate::subtensor::Ctx;
     use crate::subtensor::staking::{add_stake, remove_stake};
     use crate::subtensor::storage::{NetworkLastLockCost, SubnetTAO};
     use crate::test_support::{TAO, acct, funded, subnet};
@@ -181,13 +182,11 @@ mod tests {
         assert_eq!((buy.alpha_fee, buy.tao_slippage), (0, 0));
         let tao_before = SubnetTAO::get(&s, &netuid);
         let alpha = add_stake(
-            &mut s,
+            &mut Ctx::new(&mut s, 0, None, &mut Vec::new()),
             &acct(10),
             &acct(2),
             netuid,
             10 * TAO,
-            None,
-            &mut Vec::new(),
         )
         .unwrap();
         assert_eq!(buy.alpha_amount, alpha);
@@ -200,13 +199,11 @@ mod tests {
         assert_eq!(sell.alpha_amount, alpha - sell.alpha_fee);
         assert!(sell.tao_slippage > 0);
         let tao = remove_stake(
-            &mut s,
+            &mut Ctx::new(&mut s, 0, None, &mut Vec::new()),
             &acct(10),
             &acct(2),
             netuid,
             alpha,
-            None,
-            &mut Vec::new(),
         )
         .unwrap();
         assert_eq!(sell.tao_amount, tao);

@@ -5,6 +5,7 @@
 //! implementation does its own checks and returns subtensor's error on failure. The executive
 //! wraps every call in a storage transaction, so a failure changes nothing.
 
+use super::Ctx;
 use super::events::Event;
 use super::identity::{ChainIdentityV2, SubnetIdentityV3};
 use super::serving::ServeAxon;
@@ -346,8 +347,7 @@ pub fn dispatch(
     call: &SubtensorCall,
     events: &mut Vec<Event>,
 ) -> Result<(), DispatchError> {
-    let now = ctx.block;
-    let author = ctx.author.as_ref();
+    let cx = &mut Ctx::new(s, ctx.block, ctx.author.as_ref(), events);
     match call {
         SubtensorCall::set_weights {
             netuid,
@@ -356,17 +356,7 @@ pub fn dispatch(
             version_key,
         } => {
             let hotkey = origin.signed()?;
-            weights::set_weights(
-                s,
-                now,
-                &hotkey,
-                *netuid,
-                dests,
-                weights,
-                *version_key,
-                false,
-                events,
-            )?;
+            weights::set_weights(cx, &hotkey, *netuid, dests, weights, *version_key, false)?;
         }
         SubtensorCall::batch_set_weights {
             netuids,
@@ -374,14 +364,14 @@ pub fn dispatch(
             version_keys,
         } => {
             let hotkey = origin.signed()?;
-            weights::batch_set_weights(s, now, &hotkey, netuids, weights, version_keys, events)?;
+            weights::batch_set_weights(cx, &hotkey, netuids, weights, version_keys)?;
         }
         SubtensorCall::batch_commit_weights {
             netuids,
             commit_hashes,
         } => {
             let hotkey = origin.signed()?;
-            weights::batch_commit_weights(s, now, &hotkey, netuids, commit_hashes, events)?;
+            weights::batch_commit_weights(cx, &hotkey, netuids, commit_hashes)?;
         }
         SubtensorCall::batch_reveal_weights {
             netuid,
@@ -392,15 +382,13 @@ pub fn dispatch(
         } => {
             let hotkey = origin.signed()?;
             weights::batch_reveal_weights(
-                s,
-                now,
+                cx,
                 &hotkey,
                 *netuid,
                 uids_list,
                 values_list,
                 salts_list,
                 version_keys,
-                events,
             )?;
         }
         SubtensorCall::set_mechanism_weights {
@@ -411,21 +399,11 @@ pub fn dispatch(
             version_key,
         } => {
             let hotkey = origin.signed()?;
-            if super::storage::CommitRevealWeightsEnabled::get(s, netuid) {
+            if super::storage::CommitRevealWeightsEnabled::get(cx.s, netuid) {
                 return Err(super::errors::Error::CommitRevealEnabled.into());
             }
-            weights::ensure_mechanism(s, *netuid, *mecid)?;
-            weights::set_weights(
-                s,
-                now,
-                &hotkey,
-                *netuid,
-                dests,
-                values,
-                *version_key,
-                false,
-                events,
-            )?;
+            weights::ensure_mechanism(cx.s, *netuid, *mecid)?;
+            weights::set_weights(cx, &hotkey, *netuid, dests, values, *version_key, false)?;
         }
         SubtensorCall::commit_mechanism_weights {
             netuid,
@@ -433,8 +411,8 @@ pub fn dispatch(
             commit_hash,
         } => {
             let hotkey = origin.signed()?;
-            weights::ensure_mechanism(s, *netuid, *mecid)?;
-            weights::commit_weights(s, now, &hotkey, *netuid, *commit_hash, events)?;
+            weights::ensure_mechanism(cx.s, *netuid, *mecid)?;
+            weights::commit_weights(cx, &hotkey, *netuid, *commit_hash)?;
         }
         SubtensorCall::reveal_mechanism_weights {
             netuid,
@@ -445,26 +423,16 @@ pub fn dispatch(
             version_key,
         } => {
             let hotkey = origin.signed()?;
-            weights::ensure_mechanism(s, *netuid, *mecid)?;
-            weights::reveal_weights(
-                s,
-                now,
-                &hotkey,
-                *netuid,
-                uids,
-                values,
-                salt,
-                *version_key,
-                events,
-            )?;
+            weights::ensure_mechanism(cx.s, *netuid, *mecid)?;
+            weights::reveal_weights(cx, &hotkey, *netuid, uids, values, salt, *version_key)?;
         }
         SubtensorCall::dissolve_network { netuid, .. }
         | SubtensorCall::root_dissolve_network { netuid } => {
             origin.root()?;
-            if netuid.is_root() || !super::storage::NetworksAdded::get(s, netuid) {
+            if netuid.is_root() || !super::storage::NetworksAdded::get(cx.s, netuid) {
                 return Err(super::errors::Error::SubnetNotExists.into());
             }
-            super::dissolve::dissolve_network(s, *netuid, hooks, events);
+            super::dissolve::dissolve_network(cx.s, *netuid, hooks, cx.events);
         }
         SubtensorCall::add_stake {
             hotkey,
@@ -472,7 +440,7 @@ pub fn dispatch(
             amount_staked,
         } => {
             let coldkey = origin.signed()?;
-            staking::add_stake(s, &coldkey, hotkey, *netuid, *amount_staked, author, events)?;
+            staking::add_stake(cx, &coldkey, hotkey, *netuid, *amount_staked)?;
         }
         SubtensorCall::remove_stake {
             hotkey,
@@ -480,35 +448,27 @@ pub fn dispatch(
             amount_unstaked,
         } => {
             let coldkey = origin.signed()?;
-            staking::remove_stake(
-                s,
-                &coldkey,
-                hotkey,
-                *netuid,
-                *amount_unstaked,
-                author,
-                events,
-            )?;
+            staking::remove_stake(cx, &coldkey, hotkey, *netuid, *amount_unstaked)?;
         }
         SubtensorCall::register { netuid, hotkey, .. }
         | SubtensorCall::burned_register { netuid, hotkey } => {
             let coldkey = origin.signed()?;
-            registration::burned_register(s, now, &coldkey, *netuid, hotkey, events)?;
+            registration::burned_register(cx.s, cx.block, &coldkey, *netuid, hotkey, cx.events)?;
         }
         SubtensorCall::register_network { hotkey } => {
             let coldkey = origin.signed()?;
-            subnets::register_network(s, now, hooks, &coldkey, hotkey, events)?;
+            subnets::register_network(cx.s, cx.block, hooks, &coldkey, hotkey, cx.events)?;
         }
         SubtensorCall::start_call { netuid } => {
             let coldkey = origin.signed()?;
-            subnets::start_call(s, now, &coldkey, *netuid, events)?;
+            subnets::start_call(cx.s, cx.block, &coldkey, *netuid, cx.events)?;
         }
         SubtensorCall::commit_weights {
             netuid,
             commit_hash,
         } => {
             let hotkey = origin.signed()?;
-            weights::commit_weights(s, now, &hotkey, *netuid, *commit_hash, events)?;
+            weights::commit_weights(cx, &hotkey, *netuid, *commit_hash)?;
         }
         SubtensorCall::reveal_weights {
             netuid,
@@ -518,17 +478,7 @@ pub fn dispatch(
             version_key,
         } => {
             let hotkey = origin.signed()?;
-            weights::reveal_weights(
-                s,
-                now,
-                &hotkey,
-                *netuid,
-                uids,
-                values,
-                salt,
-                *version_key,
-                events,
-            )?;
+            weights::reveal_weights(cx, &hotkey, *netuid, uids, values, salt, *version_key)?;
         }
         SubtensorCall::serve_axon {
             netuid,
@@ -551,7 +501,7 @@ pub fn dispatch(
                 placeholder1: *placeholder1,
                 placeholder2: *placeholder2,
             };
-            serving::serve_axon(s, now, &hotkey, &args, None, events)?;
+            serving::serve_axon(cx, &hotkey, &args, None)?;
         }
         SubtensorCall::serve_axon_tls {
             netuid,
@@ -575,7 +525,7 @@ pub fn dispatch(
                 placeholder1: *placeholder1,
                 placeholder2: *placeholder2,
             };
-            serving::serve_axon(s, now, &hotkey, &args, Some(certificate), events)?;
+            serving::serve_axon(cx, &hotkey, &args, Some(certificate))?;
         }
         SubtensorCall::serve_prometheus {
             netuid,
@@ -585,21 +535,19 @@ pub fn dispatch(
             ip_type,
         } => {
             let hotkey = origin.signed()?;
-            serving::serve_prometheus(
-                s, now, &hotkey, *netuid, *version, *ip, *port, *ip_type, events,
-            )?;
+            serving::serve_prometheus(cx, &hotkey, *netuid, *version, *ip, *port, *ip_type)?;
         }
         SubtensorCall::root_register { hotkey } => {
             let coldkey = origin.signed()?;
-            registration::root_register(s, now, &coldkey, hotkey, events)?;
+            registration::root_register(cx.s, cx.block, &coldkey, hotkey, cx.events)?;
         }
         SubtensorCall::decrease_take { hotkey, take } => {
             let coldkey = origin.signed()?;
-            delegation::decrease_take(s, now, &coldkey, hotkey, *take, events)?;
+            delegation::decrease_take(cx.s, cx.block, &coldkey, hotkey, *take, cx.events)?;
         }
         SubtensorCall::increase_take { hotkey, take } => {
             let coldkey = origin.signed()?;
-            delegation::increase_take(s, now, &coldkey, hotkey, *take, events)?;
+            delegation::increase_take(cx.s, cx.block, &coldkey, hotkey, *take, cx.events)?;
         }
         SubtensorCall::set_identity {
             name,
@@ -620,7 +568,7 @@ pub fn dispatch(
                 description: description.clone(),
                 additional: additional.clone(),
             };
-            identity::set_identity(s, &coldkey, id, events)?;
+            identity::set_identity(cx.s, &coldkey, id, cx.events)?;
         }
         SubtensorCall::set_subnet_identity {
             netuid,
@@ -644,7 +592,7 @@ pub fn dispatch(
                 logo_url: logo_url.clone(),
                 additional: additional.clone(),
             };
-            identity::set_subnet_identity(s, &coldkey, *netuid, id, events)?;
+            identity::set_subnet_identity(cx.s, &coldkey, *netuid, id, cx.events)?;
         }
         SubtensorCall::register_network_with_identity {
             hotkey,
@@ -652,33 +600,33 @@ pub fn dispatch(
         } => {
             let coldkey = origin.signed()?;
             identity::register_network_with_identity(
-                s,
-                now,
+                cx.s,
+                cx.block,
                 hooks,
                 &coldkey,
                 hotkey,
                 id.clone(),
-                events,
+                cx.events,
             )?;
         }
         SubtensorCall::try_associate_hotkey { hotkey } => {
             let coldkey = origin.signed()?;
-            delegation::try_associate_hotkey(s, &coldkey, hotkey)?;
+            delegation::try_associate_hotkey(cx.s, &coldkey, hotkey)?;
         }
         SubtensorCall::update_symbol { netuid, symbol } => {
-            symbols::update_symbol(s, origin, *netuid, symbol, events)?;
+            symbols::update_symbol(cx.s, origin, *netuid, symbol, cx.events)?;
         }
         SubtensorCall::set_coldkey_auto_stake_hotkey { netuid, hotkey } => {
             let coldkey = origin.signed()?;
-            delegation::set_coldkey_auto_stake_hotkey(s, &coldkey, *netuid, hotkey, events)?;
+            delegation::set_coldkey_auto_stake_hotkey(cx.s, &coldkey, *netuid, hotkey, cx.events)?;
         }
         SubtensorCall::unstake_all { hotkey } => {
             let coldkey = origin.signed()?;
-            staking::unstake_all(s, &coldkey, hotkey, false, author, events)?;
+            staking::unstake_all(cx, &coldkey, hotkey, false)?;
         }
         SubtensorCall::unstake_all_alpha { hotkey } => {
             let coldkey = origin.signed()?;
-            staking::unstake_all(s, &coldkey, hotkey, true, author, events)?;
+            staking::unstake_all(cx, &coldkey, hotkey, true)?;
         }
         SubtensorCall::move_stake {
             origin_hotkey,
@@ -689,15 +637,13 @@ pub fn dispatch(
         } => {
             let coldkey = origin.signed()?;
             stake_moves::move_stake(
-                s,
+                cx,
                 &coldkey,
                 origin_hotkey,
                 destination_hotkey,
                 *origin_netuid,
                 *destination_netuid,
                 *alpha_amount,
-                author,
-                events,
             )?;
         }
         SubtensorCall::transfer_stake {
@@ -709,15 +655,13 @@ pub fn dispatch(
         } => {
             let coldkey = origin.signed()?;
             stake_moves::transfer_stake(
-                s,
+                cx,
                 &coldkey,
                 destination_coldkey,
                 hotkey,
                 *origin_netuid,
                 *destination_netuid,
                 *alpha_amount,
-                author,
-                events,
             )?;
         }
         SubtensorCall::swap_stake {
@@ -728,15 +672,13 @@ pub fn dispatch(
         } => {
             let coldkey = origin.signed()?;
             stake_moves::swap_stake(
-                s,
+                cx,
                 &coldkey,
                 hotkey,
                 *origin_netuid,
                 *destination_netuid,
                 *alpha_amount,
                 None,
-                author,
-                events,
             )?;
         }
         SubtensorCall::swap_stake_limit {
@@ -749,15 +691,13 @@ pub fn dispatch(
         } => {
             let coldkey = origin.signed()?;
             stake_moves::swap_stake(
-                s,
+                cx,
                 &coldkey,
                 hotkey,
                 *origin_netuid,
                 *destination_netuid,
                 *alpha_amount,
                 Some((*limit_price, *allow_partial)),
-                author,
-                events,
             )?;
         }
         SubtensorCall::add_stake_limit {
@@ -769,15 +709,13 @@ pub fn dispatch(
         } => {
             let coldkey = origin.signed()?;
             staking::add_stake_limit(
-                s,
+                cx,
                 &coldkey,
                 hotkey,
                 *netuid,
                 *amount_staked,
                 *limit_price,
                 *allow_partial,
-                author,
-                events,
             )?;
         }
         SubtensorCall::remove_stake_limit {
@@ -789,15 +727,13 @@ pub fn dispatch(
         } => {
             let coldkey = origin.signed()?;
             staking::remove_stake_limit(
-                s,
+                cx,
                 &coldkey,
                 hotkey,
                 *netuid,
                 *amount_unstaked,
                 *limit_price,
                 *allow_partial,
-                author,
-                events,
             )?;
         }
         SubtensorCall::remove_stake_full_limit {
@@ -806,15 +742,7 @@ pub fn dispatch(
             limit_price,
         } => {
             let coldkey = origin.signed()?;
-            staking::remove_stake_full_limit(
-                s,
-                &coldkey,
-                hotkey,
-                *netuid,
-                *limit_price,
-                author,
-                events,
-            )?;
+            staking::remove_stake_full_limit(cx, &coldkey, hotkey, *netuid, *limit_price)?;
         }
         SubtensorCall::recycle_alpha {
             hotkey,
@@ -822,7 +750,7 @@ pub fn dispatch(
             netuid,
         } => {
             let coldkey = origin.signed()?;
-            staking::destroy_alpha(s, &coldkey, hotkey, *amount, *netuid, true, events)?;
+            staking::destroy_alpha(cx, &coldkey, hotkey, *amount, *netuid, true)?;
         }
         SubtensorCall::burn_alpha {
             hotkey,
@@ -830,7 +758,7 @@ pub fn dispatch(
             netuid,
         } => {
             let coldkey = origin.signed()?;
-            staking::destroy_alpha(s, &coldkey, hotkey, *amount, *netuid, false, events)?;
+            staking::destroy_alpha(cx, &coldkey, hotkey, *amount, *netuid, false)?;
         }
         SubtensorCall::add_stake_burn {
             hotkey,
@@ -839,9 +767,7 @@ pub fn dispatch(
             limit,
         } => {
             let coldkey = origin.signed()?;
-            staking::add_stake_burn(
-                s, &coldkey, hotkey, *netuid, *amount, *limit, author, events,
-            )?;
+            staking::add_stake_burn(cx, &coldkey, hotkey, *netuid, *amount, *limit)?;
         }
         SubtensorCall::register_limit {
             netuid,
@@ -849,13 +775,21 @@ pub fn dispatch(
             limit_price,
         } => {
             let coldkey = origin.signed()?;
-            registration::register_limit(s, now, &coldkey, *netuid, hotkey, *limit_price, events)?;
+            registration::register_limit(
+                cx.s,
+                cx.block,
+                &coldkey,
+                *netuid,
+                hotkey,
+                *limit_price,
+                cx.events,
+            )?;
         }
         SubtensorCall::set_tempo { netuid, tempo } => {
-            super::owner::set_tempo(s, now, origin, *netuid, *tempo, events)?;
+            super::owner::set_tempo(cx.s, cx.block, origin, *netuid, *tempo, cx.events)?;
         }
         SubtensorCall::trigger_epoch { netuid } => {
-            super::owner::trigger_epoch(s, now, origin, *netuid, events)?;
+            super::owner::trigger_epoch(cx.s, cx.block, origin, *netuid, cx.events)?;
         }
     }
     Ok(())

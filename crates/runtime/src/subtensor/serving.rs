@@ -10,6 +10,7 @@
 //! 'Delegate take', §5.4; subtensor's `subnets/serving.rs`, `staking/increase_take.rs`,
 //! `staking/decrease_take.rs` and `coinbase/root.rs`.
 
+use super::Ctx;
 use super::errors::Error;
 use super::events::Event;
 use super::storage::{ServingRateLimit, Uids};
@@ -149,15 +150,13 @@ pub struct ServeAxon {
 /// (`InvalidIpAddress`, 0 allowed), the rate limit (`ServingRateLimitExceeded`), the port
 /// (`InvalidPort`). A certificate that does not parse is ignored; a valid one is stored.
 pub fn serve_axon(
-    s: &mut Storage,
-    now: u64,
+    cx: &mut Ctx<'_>,
     hotkey: &AccountId32,
     args: &ServeAxon,
     certificate: Option<&[u8]>,
-    events: &mut Vec<Event>,
 ) -> Result<(), Error> {
     let netuid = args.netuid;
-    if !Uids::contains_key(s, &netuid, hotkey) {
+    if !Uids::contains_key(cx.s, &netuid, hotkey) {
         return Err(Error::HotKeyNotRegisteredInNetwork);
     }
     if !is_valid_ip_type(args.ip_type) {
@@ -166,18 +165,18 @@ pub fn serve_axon(
     if !is_valid_ip_address(args.ip_type, args.ip, true) {
         return Err(Error::InvalidIpAddress);
     }
-    let previous = Axons::try_get(s, &netuid, hotkey).unwrap_or_default();
-    if !passes_serving_rate_limit(s, netuid, previous.block, now) {
+    let previous = Axons::try_get(cx.s, &netuid, hotkey).unwrap_or_default();
+    if !passes_serving_rate_limit(cx.s, netuid, previous.block, cx.block) {
         return Err(Error::ServingRateLimitExceeded);
     }
     if args.port == 0 {
         return Err(Error::InvalidPort);
     }
     if let Some(cert) = certificate.and_then(NeuronCertificate::from_bytes) {
-        NeuronCertificates::insert(s, &netuid, hotkey, &cert);
+        NeuronCertificates::insert(cx.s, &netuid, hotkey, &cert);
     }
     let axon = AxonInfo {
-        block: now,
+        block: cx.block,
         version: args.version,
         ip: args.ip,
         port: args.port,
@@ -186,8 +185,8 @@ pub fn serve_axon(
         placeholder1: args.placeholder1,
         placeholder2: args.placeholder2,
     };
-    Axons::insert(s, &netuid, hotkey, &axon);
-    events.push(Event::AxonServed(netuid, *hotkey));
+    Axons::insert(cx.s, &netuid, hotkey, &axon);
+    cx.events.push(Event::AxonServed(netuid, *hotkey));
     Ok(())
 }
 
@@ -195,17 +194,14 @@ pub fn serve_axon(
 ///
 /// Checks in subtensor's order, which differs from the axon's: the IP type and address (0 not
 /// allowed) first, then registration, the rate limit and the port.
-#[allow(clippy::too_many_arguments)]
 pub fn serve_prometheus(
-    s: &mut Storage,
-    now: u64,
+    cx: &mut Ctx<'_>,
     hotkey: &AccountId32,
     netuid: NetUid,
     version: u32,
     ip: u128,
     port: u16,
     ip_type: u8,
-    events: &mut Vec<Event>,
 ) -> Result<(), Error> {
     if !is_valid_ip_type(ip_type) {
         return Err(Error::InvalidIpType);
@@ -213,25 +209,25 @@ pub fn serve_prometheus(
     if !is_valid_ip_address(ip_type, ip, false) {
         return Err(Error::InvalidIpAddress);
     }
-    if !Uids::contains_key(s, &netuid, hotkey) {
+    if !Uids::contains_key(cx.s, &netuid, hotkey) {
         return Err(Error::HotKeyNotRegisteredInNetwork);
     }
-    let previous = Prometheus::try_get(s, &netuid, hotkey).unwrap_or_default();
-    if !passes_serving_rate_limit(s, netuid, previous.block, now) {
+    let previous = Prometheus::try_get(cx.s, &netuid, hotkey).unwrap_or_default();
+    if !passes_serving_rate_limit(cx.s, netuid, previous.block, cx.block) {
         return Err(Error::ServingRateLimitExceeded);
     }
     if port == 0 {
         return Err(Error::InvalidPort);
     }
     let info = PrometheusInfo {
-        block: now,
+        block: cx.block,
         version,
         ip,
         port,
         ip_type,
     };
-    Prometheus::insert(s, &netuid, hotkey, &info);
-    events.push(Event::PrometheusServed(netuid, *hotkey));
+    Prometheus::insert(cx.s, &netuid, hotkey, &info);
+    cx.events.push(Event::PrometheusServed(netuid, *hotkey));
     Ok(())
 }
 
@@ -358,31 +354,31 @@ mod tests {
         let mut ev = Vec::new();
         let mut a = axon(netuid);
         assert_eq!(
-            serve_axon(&mut s, 10, &acct(9), &a, None, &mut ev),
+            serve_axon(&mut Ctx::new(&mut s, 10, None, &mut ev), &acct(9), &a, None),
             Err(Error::HotKeyNotRegisteredInNetwork)
         );
         a.ip_type = 5;
         a.port = 0;
         assert_eq!(
-            serve_axon(&mut s, 10, &hk, &a, None, &mut ev),
+            serve_axon(&mut Ctx::new(&mut s, 10, None, &mut ev), &hk, &a, None),
             Err(Error::InvalidIpType)
         );
         a.ip_type = 4;
         a.ip = 0x7f00_0001;
         assert_eq!(
-            serve_axon(&mut s, 10, &hk, &a, None, &mut ev),
+            serve_axon(&mut Ctx::new(&mut s, 10, None, &mut ev), &hk, &a, None),
             Err(Error::InvalidIpAddress)
         );
         a.ip = 0;
         assert_eq!(
-            serve_axon(&mut s, 10, &hk, &a, None, &mut ev),
+            serve_axon(&mut Ctx::new(&mut s, 10, None, &mut ev), &hk, &a, None),
             Err(Error::InvalidPort)
         );
         assert!(ev.is_empty());
         assert_eq!(Axons::try_get(&s, &netuid, &hk), None);
 
         let a = axon(netuid);
-        serve_axon(&mut s, 10, &hk, &a, None, &mut ev).unwrap();
+        serve_axon(&mut Ctx::new(&mut s, 10, None, &mut ev), &hk, &a, None).unwrap();
         assert_eq!(
             Axons::try_get(&s, &netuid, &hk),
             Some(AxonInfo {
@@ -400,10 +396,16 @@ mod tests {
         assert_eq!(NeuronCertificates::try_get(&s, &netuid, &hk), None);
         // Rate limit: 50 blocks from the stored block.
         assert_eq!(
-            serve_axon(&mut s, 59, &hk, &a, None, &mut ev),
+            serve_axon(&mut Ctx::new(&mut s, 59, None, &mut ev), &hk, &a, None),
             Err(Error::ServingRateLimitExceeded)
         );
-        serve_axon(&mut s, 60, &hk, &a, Some(&[1, 0xaa, 0xbb]), &mut ev).unwrap();
+        serve_axon(
+            &mut Ctx::new(&mut s, 60, None, &mut ev),
+            &hk,
+            &a,
+            Some(&[1, 0xaa, 0xbb]),
+        )
+        .unwrap();
         assert_eq!(Axons::get(&s, &netuid, &hk).block, 60);
         assert_eq!(
             NeuronCertificates::try_get(&s, &netuid, &hk),
@@ -414,7 +416,7 @@ mod tests {
         );
         // Without a limit, every block.
         ServingRateLimit::insert(&mut s, &netuid, &0);
-        serve_axon(&mut s, 61, &hk, &a, Some(&[]), &mut ev).unwrap();
+        serve_axon(&mut Ctx::new(&mut s, 61, None, &mut ev), &hk, &a, Some(&[])).unwrap();
         assert_eq!(Axons::get(&s, &netuid, &hk).block, 61);
         // An unparsable certificate leaves the stored one.
         assert_eq!(
@@ -430,22 +432,63 @@ mod tests {
         let mut ev = Vec::new();
         // The IP is checked before registration, and 0 is refused.
         assert_eq!(
-            serve_prometheus(&mut s, 10, &acct(9), netuid, 1, 0, 9090, 4, &mut ev),
+            serve_prometheus(
+                &mut Ctx::new(&mut s, 10, None, &mut ev),
+                &acct(9),
+                netuid,
+                1,
+                0,
+                9090,
+                4
+            ),
             Err(Error::InvalidIpAddress)
         );
         assert_eq!(
-            serve_prometheus(&mut s, 10, &acct(9), netuid, 1, 5, 9090, 7, &mut ev),
+            serve_prometheus(
+                &mut Ctx::new(&mut s, 10, None, &mut ev),
+                &acct(9),
+                netuid,
+                1,
+                5,
+                9090,
+                7
+            ),
             Err(Error::InvalidIpType)
         );
         assert_eq!(
-            serve_prometheus(&mut s, 10, &acct(9), netuid, 1, 5, 9090, 4, &mut ev),
+            serve_prometheus(
+                &mut Ctx::new(&mut s, 10, None, &mut ev),
+                &acct(9),
+                netuid,
+                1,
+                5,
+                9090,
+                4
+            ),
             Err(Error::HotKeyNotRegisteredInNetwork)
         );
         assert_eq!(
-            serve_prometheus(&mut s, 10, &hk, netuid, 1, 5, 0, 6, &mut ev),
+            serve_prometheus(
+                &mut Ctx::new(&mut s, 10, None, &mut ev),
+                &hk,
+                netuid,
+                1,
+                5,
+                0,
+                6
+            ),
             Err(Error::InvalidPort)
         );
-        serve_prometheus(&mut s, 10, &hk, netuid, 1, 5, 9090, 6, &mut ev).unwrap();
+        serve_prometheus(
+            &mut Ctx::new(&mut s, 10, None, &mut ev),
+            &hk,
+            netuid,
+            1,
+            5,
+            9090,
+            6,
+        )
+        .unwrap();
         assert_eq!(
             Prometheus::try_get(&s, &netuid, &hk),
             Some(PrometheusInfo {
@@ -458,11 +501,25 @@ mod tests {
         );
         assert_eq!(ev, vec![Event::PrometheusServed(netuid, hk)]);
         assert_eq!(
-            serve_prometheus(&mut s, 20, &hk, netuid, 1, 5, 9090, 6, &mut ev),
+            serve_prometheus(
+                &mut Ctx::new(&mut s, 20, None, &mut ev),
+                &hk,
+                netuid,
+                1,
+                5,
+                9090,
+                6
+            ),
             Err(Error::ServingRateLimitExceeded)
         );
         // The axon's rate limit is separate.
-        serve_axon(&mut s, 20, &hk, &axon(netuid), None, &mut ev).unwrap();
+        serve_axon(
+            &mut Ctx::new(&mut s, 20, None, &mut ev),
+            &hk,
+            &axon(netuid),
+            None,
+        )
+        .unwrap();
         clear_endpoints(&mut s, netuid, &hk);
         assert_eq!(Prometheus::try_get(&s, &netuid, &hk), None);
         assert_eq!(Axons::try_get(&s, &netuid, &hk), None);
@@ -476,15 +533,22 @@ mod tests {
         MinNonImmuneUids::insert(&mut s, &netuid, &0);
         burned_register(&mut s, 2, &acct(50), netuid, &acct(51), &mut Vec::new()).unwrap();
         serve_axon(
-            &mut s,
-            3,
+            &mut Ctx::new(&mut s, 3, None, &mut Vec::new()),
             &acct(51),
             &axon(netuid),
             Some(&[1, 2]),
-            &mut Vec::new(),
         )
         .unwrap();
-        serve_prometheus(&mut s, 3, &acct(51), netuid, 1, 5, 9090, 4, &mut Vec::new()).unwrap();
+        serve_prometheus(
+            &mut Ctx::new(&mut s, 3, None, &mut Vec::new()),
+            &acct(51),
+            netuid,
+            1,
+            5,
+            9090,
+            4,
+        )
+        .unwrap();
         burned_register(&mut s, 4, &acct(50), netuid, &acct(52), &mut Vec::new()).unwrap();
         assert_eq!(Keys::get(&s, &netuid, &1), acct(52));
         assert_eq!(Axons::try_get(&s, &netuid, &acct(51)), None);

@@ -7,6 +7,7 @@
 //! staked on the other side; only one side pays a swap fee (the sell, unless it is root's, whose
 //! pool is fee-free anyway, in which case the buy pays).
 
+use super::Ctx;
 use super::errors::Error;
 use super::events::Event;
 use super::storage::*;
@@ -120,29 +121,28 @@ fn validate_stake_transition(
 /// minimum stake. Emits `StakeRemoved` and `StakeAdded` with that value and no fee. Returns the
 /// value in TAO.
 fn transfer_stake_within_subnet(
-    s: &mut Storage,
+    cx: &mut Ctx<'_>,
     t: &Transition<'_>,
     alpha: u64,
-    events: &mut Vec<Event>,
 ) -> Result<u64, Error> {
     let netuid = t.origin_netuid;
     // Moving shares does not move the price, so the value can be checked first.
-    let tao = pool(s, netuid)
+    let tao = pool(cx.s, netuid)
         .price()
         .saturating_mul(U64F64::saturating_from_num(alpha))
         .saturating_to_num::<u64>();
     if tao < DEFAULT_MIN_STAKE {
         return Err(Error::AmountTooLow);
     }
-    decrease_stake(s, t.origin_hotkey, t.origin_coldkey, netuid, alpha);
+    decrease_stake(cx.s, t.origin_hotkey, t.origin_coldkey, netuid, alpha);
     increase_stake_for_hotkey_and_coldkey(
-        s,
+        cx.s,
         t.destination_hotkey,
         t.destination_coldkey,
         netuid,
         alpha,
     );
-    events.push(Event::StakeRemoved(
+    cx.events.push(Event::StakeRemoved(
         *t.origin_coldkey,
         *t.origin_hotkey,
         tao,
@@ -150,7 +150,7 @@ fn transfer_stake_within_subnet(
         netuid,
         0,
     ));
-    events.push(Event::StakeAdded(
+    cx.events.push(Event::StakeAdded(
         *t.destination_coldkey,
         *t.destination_hotkey,
         tao,
@@ -166,59 +166,53 @@ fn transfer_stake_within_subnet(
 /// on the destination (the buy is skipped when the sale paid less than the minimum stake; the
 /// TAO then stays with the destination coldkey). Returns the TAO value moved.
 fn transition_stake(
-    s: &mut Storage,
+    cx: &mut Ctx<'_>,
     t: &Transition<'_>,
     alpha: u64,
-    author: Option<&AccountId32>,
-    events: &mut Vec<Event>,
 ) -> Result<u64, DispatchError> {
     let alpha = alpha.min(stake_of(
-        s,
+        cx.s,
         t.origin_hotkey,
         t.origin_coldkey,
         t.origin_netuid,
     ));
     let max_amount = match t.limit_price {
         Some(limit) if t.cross_subnet() => {
-            get_max_amount_move(s, t.origin_netuid, t.destination_netuid, limit)?
+            get_max_amount_move(cx.s, t.origin_netuid, t.destination_netuid, limit)?
         }
         _ => alpha,
     };
-    validate_stake_transition(s, t, alpha, max_amount)?;
+    validate_stake_transition(cx.s, t, alpha, max_amount)?;
     let amount = alpha.min(max_amount);
     if !t.cross_subnet() {
-        return Ok(transfer_stake_within_subnet(s, t, amount, events)?);
+        return Ok(transfer_stake_within_subnet(cx, t, amount)?);
     }
     // Only one side pays a swap fee: the sell, unless it is root's (fee-free anyway).
     let drop_fee_origin = t.origin_netuid.is_root();
     let tao = unstake_from_subnet(
-        s,
+        cx,
         t.origin_coldkey,
         t.origin_hotkey,
         t.origin_netuid,
         amount,
         limit_price(MIN_PRICE),
         drop_fee_origin,
-        author,
-        events,
     )?;
     if t.origin_coldkey != t.destination_coldkey {
-        transfer_tao(s, t.origin_coldkey, t.destination_coldkey, tao)?;
+        transfer_tao(cx.s, t.origin_coldkey, t.destination_coldkey, tao)?;
     }
     if tao >= DEFAULT_MIN_STAKE {
-        if Owner::get(s, t.destination_hotkey) != *t.destination_coldkey {
-            maybe_become_delegate(s, t.destination_hotkey);
+        if Owner::get(cx.s, t.destination_hotkey) != *t.destination_coldkey {
+            maybe_become_delegate(cx.s, t.destination_hotkey);
         }
         stake_into_subnet(
-            s,
+            cx,
             t.destination_coldkey,
             t.destination_hotkey,
             t.destination_netuid,
             tao,
             limit_price(MAX_PRICE),
             !drop_fee_origin,
-            author,
-            events,
         )?;
     }
     Ok(tao)
@@ -227,17 +221,14 @@ fn transition_stake(
 /// `move_stake(origin_hotkey, destination_hotkey, origin_netuid, destination_netuid,
 /// alpha_amount)` signed by `coldkey`: moves its stake to another hotkey and/or subnet. Emits
 /// `StakeMoved` with the TAO value moved.
-#[allow(clippy::too_many_arguments)]
 pub fn move_stake(
-    s: &mut Storage,
+    cx: &mut Ctx<'_>,
     coldkey: &AccountId32,
     origin_hotkey: &AccountId32,
     destination_hotkey: &AccountId32,
     origin_netuid: NetUid,
     destination_netuid: NetUid,
     alpha: u64,
-    author: Option<&AccountId32>,
-    events: &mut Vec<Event>,
 ) -> Result<u64, DispatchError> {
     let t = Transition {
         origin_coldkey: coldkey,
@@ -250,8 +241,8 @@ pub fn move_stake(
         allow_partial: None,
         check_transfer_toggle: false,
     };
-    let tao = transition_stake(s, &t, alpha, author, events)?;
-    events.push(Event::StakeMoved(
+    let tao = transition_stake(cx, &t, alpha)?;
+    cx.events.push(Event::StakeMoved(
         *coldkey,
         *origin_hotkey,
         origin_netuid,
@@ -265,17 +256,14 @@ pub fn move_stake(
 /// `transfer_stake(destination_coldkey, hotkey, origin_netuid, destination_netuid,
 /// alpha_amount)` signed by `coldkey`: gives its stake on `hotkey` to another coldkey (on the
 /// same or another subnet). Needs `TransferToggle` on both subnets. Emits `StakeTransferred`.
-#[allow(clippy::too_many_arguments)]
 pub fn transfer_stake(
-    s: &mut Storage,
+    cx: &mut Ctx<'_>,
     coldkey: &AccountId32,
     destination_coldkey: &AccountId32,
     hotkey: &AccountId32,
     origin_netuid: NetUid,
     destination_netuid: NetUid,
     alpha: u64,
-    author: Option<&AccountId32>,
-    events: &mut Vec<Event>,
 ) -> Result<u64, DispatchError> {
     let t = Transition {
         origin_coldkey: coldkey,
@@ -288,8 +276,8 @@ pub fn transfer_stake(
         allow_partial: None,
         check_transfer_toggle: true,
     };
-    let tao = transition_stake(s, &t, alpha, author, events)?;
-    events.push(Event::StakeTransferred(
+    let tao = transition_stake(cx, &t, alpha)?;
+    cx.events.push(Event::StakeTransferred(
         *coldkey,
         *destination_coldkey,
         *hotkey,
@@ -303,17 +291,14 @@ pub fn transfer_stake(
 /// `swap_stake(hotkey, origin_netuid, destination_netuid, alpha_amount)` signed by `coldkey`
 /// (and `swap_stake_limit` with `limit = Some((limit_price, allow_partial))`): moves its stake on
 /// `hotkey` to another subnet. Emits `StakeSwapped`.
-#[allow(clippy::too_many_arguments)]
 pub fn swap_stake(
-    s: &mut Storage,
+    cx: &mut Ctx<'_>,
     coldkey: &AccountId32,
     hotkey: &AccountId32,
     origin_netuid: NetUid,
     destination_netuid: NetUid,
     alpha: u64,
     limit: Option<(u64, bool)>,
-    author: Option<&AccountId32>,
-    events: &mut Vec<Event>,
 ) -> Result<u64, DispatchError> {
     let t = Transition {
         origin_coldkey: coldkey,
@@ -326,8 +311,8 @@ pub fn swap_stake(
         allow_partial: limit.map(|(_, partial)| partial),
         check_transfer_toggle: false,
     };
-    let tao = transition_stake(s, &t, alpha, author, events)?;
-    events.push(Event::StakeSwapped(
+    let tao = transition_stake(cx, &t, alpha)?;
+    cx.events.push(Event::StakeSwapped(
         *coldkey,
         *hotkey,
         origin_netuid,

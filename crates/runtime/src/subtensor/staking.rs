@@ -18,6 +18,7 @@
 //! root-claim bookkeeping, TAO-flow records, `LastColdkeyHotkeyStakeBlock` and pending
 //! childkeys.
 
+use super::Ctx;
 use super::coinbase::{all_netuids, increase_stake_for_hotkey_and_coldkey, recycle_subnet_alpha};
 use super::delegation::{hotkey_account_exists, maybe_become_delegate};
 use super::errors::Error;
@@ -44,58 +45,50 @@ pub const DEFAULT_MIN_STAKE: u64 = 2_000_000;
 /// `add_stake(hotkey, netuid, tao)` signed by `coldkey`; `author` is the block author, who
 /// receives the swap fee. Returns the alpha staked.
 pub fn add_stake(
-    s: &mut Storage,
+    cx: &mut Ctx<'_>,
     coldkey: &AccountId32,
     hotkey: &AccountId32,
     netuid: NetUid,
     tao: u64,
-    author: Option<&AccountId32>,
-    events: &mut Vec<Event>,
 ) -> Result<u64, Error> {
-    ensure_add_stake_input_within_swap_limit(s, netuid, tao)?;
-    validate_add_stake(s, coldkey, hotkey, netuid, tao, tao, false)?;
+    ensure_add_stake_input_within_swap_limit(cx.s, netuid, tao)?;
+    validate_add_stake(cx.s, coldkey, hotkey, netuid, tao, tao, false)?;
     stake_into_subnet(
-        s,
+        cx,
         coldkey,
         hotkey,
         netuid,
         tao,
         limit_price(MAX_PRICE),
         false,
-        author,
-        events,
     )
 }
 
 /// `remove_stake(hotkey, netuid, alpha)` signed by `coldkey` (at most the stake held is
 /// removed). Returns the TAO received.
 pub fn remove_stake(
-    s: &mut Storage,
+    cx: &mut Ctx<'_>,
     coldkey: &AccountId32,
     hotkey: &AccountId32,
     netuid: NetUid,
     alpha: u64,
-    author: Option<&AccountId32>,
-    events: &mut Vec<Event>,
 ) -> Result<u64, Error> {
-    if !SubtokenEnabled::get(s, &netuid) {
+    if !SubtokenEnabled::get(cx.s, &netuid) {
         return Err(Error::SubtokenDisabled);
     }
-    let alpha = alpha.min(stake_of(s, hotkey, coldkey, netuid));
-    ensure_remove_stake_input_within_swap_limit(s, netuid, alpha)?;
-    validate_remove_stake(s, coldkey, hotkey, netuid, alpha, alpha, false)?;
+    let alpha = alpha.min(stake_of(cx.s, hotkey, coldkey, netuid));
+    ensure_remove_stake_input_within_swap_limit(cx.s, netuid, alpha)?;
+    validate_remove_stake(cx.s, coldkey, hotkey, netuid, alpha, alpha, false)?;
     let tao = unstake_from_subnet(
-        s,
+        cx,
         coldkey,
         hotkey,
         netuid,
         alpha,
         limit_price(MIN_PRICE),
         false,
-        author,
-        events,
     )?;
-    clear_small_nomination_if_required(s, hotkey, coldkey, netuid, author, events);
+    clear_small_nomination_if_required(cx, hotkey, coldkey, netuid);
     Ok(tao)
 }
 
@@ -190,29 +183,26 @@ pub(crate) fn validate_add_stake(
 /// `stake_into_subnet`): moves the TAO (keeping the coldkey's existential deposit) into the
 /// subnet account, buys alpha, credits it, pays the fee to `author` (burned without one) and
 /// emits `StakeAdded`. Returns the alpha staked.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn stake_into_subnet(
-    s: &mut Storage,
+    cx: &mut Ctx<'_>,
     coldkey: &AccountId32,
     hotkey: &AccountId32,
     netuid: NetUid,
     tao: u64,
     limit: U64F64,
     drop_fees: bool,
-    author: Option<&AccountId32>,
-    events: &mut Vec<Event>,
 ) -> Result<u64, Error> {
     let staked = if tao == 0 {
         0
     } else {
         let keep_alive =
-            balances::free_balance(s, coldkey).saturating_sub(balances::EXISTENTIAL_DEPOSIT);
+            balances::free_balance(cx.s, coldkey).saturating_sub(balances::EXISTENTIAL_DEPOSIT);
         let amount = tao.min(keep_alive);
         if amount == 0 {
             return Err(Error::InsufficientBalance);
         }
         balances::transfer(
-            s,
+            cx.s,
             coldkey,
             &subnet_account(netuid),
             amount,
@@ -222,23 +212,23 @@ pub(crate) fn stake_into_subnet(
         .map_err(|_| Error::BalanceWithdrawalError)?;
         amount
     };
-    let bought = swap_tao_for_alpha(s, netuid, staked, limit, drop_fees)?;
+    let bought = swap_tao_for_alpha(cx.s, netuid, staked, limit, drop_fees)?;
     if bought.alpha_out == 0 {
         return Err(Error::AmountTooLow);
     }
-    if !HotkeyPool::new(s, *hotkey, netuid).can_add_for_one(bought.alpha_out) {
+    if !HotkeyPool::new(cx.s, *hotkey, netuid).can_add_for_one(bought.alpha_out) {
         return Err(Error::InsufficientLiquidity);
     }
-    increase_stake_for_hotkey_and_coldkey(s, hotkey, coldkey, netuid, bought.alpha_out);
-    match author {
-        Some(author) => transfer_from_subnet(s, netuid, author, bought.fee)?,
+    increase_stake_for_hotkey_and_coldkey(cx.s, hotkey, coldkey, netuid, bought.alpha_out);
+    match cx.author {
+        Some(author) => transfer_from_subnet(cx.s, netuid, &author, bought.fee)?,
         None if bought.fee > 0 => {
             // Burning the fee is best effort, as on chain.
-            let _ = transfer_from_subnet(s, netuid, &burn_account(), bought.fee);
+            let _ = transfer_from_subnet(cx.s, netuid, &burn_account(), bought.fee);
         }
         None => {}
     }
-    events.push(Event::StakeAdded(
+    cx.events.push(Event::StakeAdded(
         *coldkey,
         *hotkey,
         staked,
@@ -288,36 +278,33 @@ pub(crate) fn validate_remove_stake(
 /// `unstake_from_subnet`): unswapped alpha (a limit hit) goes back to the stake, the TAO to the
 /// coldkey; the fee alpha is sold again fee-free for `author`, or burned without one (it leaves
 /// the stake while `SubnetAlphaOut` keeps counting it). Emits `StakeRemoved`. Returns the TAO.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn unstake_from_subnet(
-    s: &mut Storage,
+    cx: &mut Ctx<'_>,
     coldkey: &AccountId32,
     hotkey: &AccountId32,
     netuid: NetUid,
     alpha: u64,
     limit: U64F64,
     drop_fees: bool,
-    author: Option<&AccountId32>,
-    events: &mut Vec<Event>,
 ) -> Result<u64, Error> {
-    decrease_stake(s, hotkey, coldkey, netuid, alpha);
-    let r = swap_alpha_for_tao(s, netuid, alpha, limit, drop_fees)?;
+    decrease_stake(cx.s, hotkey, coldkey, netuid, alpha);
+    let r = swap_alpha_for_tao(cx.s, netuid, alpha, limit, drop_fees)?;
     let refund = alpha.saturating_sub(r.paid_in.saturating_add(r.fee));
     if refund > 0 {
-        increase_stake_for_hotkey_and_coldkey(s, hotkey, coldkey, netuid, refund);
+        increase_stake_for_hotkey_and_coldkey(cx.s, hotkey, coldkey, netuid, refund);
     }
-    transfer_from_subnet(s, netuid, coldkey, r.paid_out)?;
-    if let Some(author) = author {
+    transfer_from_subnet(cx.s, netuid, coldkey, r.paid_out)?;
+    if let Some(author) = cx.author {
         let fee = swap_alpha_for_tao(
-            s,
+            cx.s,
             netuid,
             r.fee_to_block_author,
             limit_price(MIN_PRICE),
             true,
         )?;
-        transfer_from_subnet(s, netuid, author, fee.paid_out)?;
+        transfer_from_subnet(cx.s, netuid, &author, fee.paid_out)?;
     }
-    events.push(Event::StakeRemoved(
+    cx.events.push(Event::StakeRemoved(
         *coldkey, *hotkey, r.paid_out, r.paid_in, netuid, r.fee,
     ));
     Ok(r.paid_out)
@@ -338,36 +325,32 @@ pub fn nominator_min_required_stake(s: &Storage) -> u64 {
 /// `clear_small_nomination_if_required`, which ignores the failure but keeps its partial writes,
 /// as this does).
 pub(crate) fn clear_small_nomination_if_required(
-    s: &mut Storage,
+    cx: &mut Ctx<'_>,
     hotkey: &AccountId32,
     coldkey: &AccountId32,
     netuid: NetUid,
-    author: Option<&AccountId32>,
-    events: &mut Vec<Event>,
 ) {
-    if hotkey_account_exists(s, hotkey) && Owner::get(s, hotkey) == *coldkey {
+    if hotkey_account_exists(cx.s, hotkey) && Owner::get(cx.s, hotkey) == *coldkey {
         return;
     }
-    let stake = stake_of(s, hotkey, coldkey, netuid);
-    let min_alpha = U64F64::saturating_from_num(nominator_min_required_stake(s))
-        .checked_div(pool(s, netuid).price())
+    let stake = stake_of(cx.s, hotkey, coldkey, netuid);
+    let min_alpha = U64F64::saturating_from_num(nominator_min_required_stake(cx.s))
+        .checked_div(pool(cx.s, netuid).price())
         .unwrap_or_default()
         .saturating_to_num::<u64>();
     if stake > 0 && stake < min_alpha {
         let sold = unstake_from_subnet(
-            s,
+            cx,
             coldkey,
             hotkey,
             netuid,
             stake,
             limit_price(MIN_PRICE),
             false,
-            author,
-            events,
         );
         if sold.is_err() {
-            let left = stake_of(s, hotkey, coldkey, netuid);
-            decrease_stake(s, hotkey, coldkey, netuid, left);
+            let left = stake_of(cx.s, hotkey, coldkey, netuid);
+            decrease_stake(cx.s, hotkey, coldkey, netuid, left);
         }
     }
 }
@@ -375,35 +358,38 @@ pub(crate) fn clear_small_nomination_if_required(
 /// `add_stake_limit(hotkey, netuid, amount_staked, limit_price, allow_partial)` signed by
 /// `coldkey`: a stake that buys no higher than `limit_price` (rao per alpha). A coldkey staking
 /// to a hotkey it does not own makes the hotkey a delegate. Returns the alpha staked.
-#[allow(clippy::too_many_arguments)]
 pub fn add_stake_limit(
-    s: &mut Storage,
+    cx: &mut Ctx<'_>,
     coldkey: &AccountId32,
     hotkey: &AccountId32,
     netuid: NetUid,
     tao: u64,
     limit_price_rao: u64,
     allow_partial: bool,
-    author: Option<&AccountId32>,
-    events: &mut Vec<Event>,
 ) -> Result<u64, DispatchError> {
-    ensure_add_stake_input_within_swap_limit(s, netuid, tao)?;
-    let max_amount = get_max_amount_add(s, netuid, limit_price_rao)?;
+    ensure_add_stake_input_within_swap_limit(cx.s, netuid, tao)?;
+    let max_amount = get_max_amount_add(cx.s, netuid, limit_price_rao)?;
     let possible = tao.min(max_amount);
-    validate_add_stake(s, coldkey, hotkey, netuid, tao, max_amount, allow_partial)?;
-    if Owner::get(s, hotkey) != *coldkey {
-        maybe_become_delegate(s, hotkey);
+    validate_add_stake(
+        cx.s,
+        coldkey,
+        hotkey,
+        netuid,
+        tao,
+        max_amount,
+        allow_partial,
+    )?;
+    if Owner::get(cx.s, hotkey) != *coldkey {
+        maybe_become_delegate(cx.s, hotkey);
     }
     Ok(stake_into_subnet(
-        s,
+        cx,
         coldkey,
         hotkey,
         netuid,
         possible,
         limit_price(limit_price_rao),
         false,
-        author,
-        events,
     )?)
 }
 
@@ -411,56 +397,53 @@ pub fn add_stake_limit(
 /// `coldkey`: an unstake that sells no lower than `limit_price`. Unlike `remove_stake` it is
 /// allowed while the subtoken is disabled and does not cut the amount to the stake held.
 /// Returns the TAO received.
-#[allow(clippy::too_many_arguments)]
 pub fn remove_stake_limit(
-    s: &mut Storage,
+    cx: &mut Ctx<'_>,
     coldkey: &AccountId32,
     hotkey: &AccountId32,
     netuid: NetUid,
     alpha: u64,
     limit_price_rao: u64,
     allow_partial: bool,
-    author: Option<&AccountId32>,
-    events: &mut Vec<Event>,
 ) -> Result<u64, DispatchError> {
-    ensure_remove_stake_input_within_swap_limit(s, netuid, alpha)?;
-    let max_amount = get_max_amount_remove(s, netuid, limit_price_rao)?;
+    ensure_remove_stake_input_within_swap_limit(cx.s, netuid, alpha)?;
+    let max_amount = get_max_amount_remove(cx.s, netuid, limit_price_rao)?;
     let possible = alpha.min(max_amount);
-    validate_remove_stake(s, coldkey, hotkey, netuid, alpha, max_amount, allow_partial)?;
+    validate_remove_stake(
+        cx.s,
+        coldkey,
+        hotkey,
+        netuid,
+        alpha,
+        max_amount,
+        allow_partial,
+    )?;
     let tao = unstake_from_subnet(
-        s,
+        cx,
         coldkey,
         hotkey,
         netuid,
         possible,
         limit_price(limit_price_rao),
         false,
-        author,
-        events,
     )?;
-    clear_small_nomination_if_required(s, hotkey, coldkey, netuid, author, events);
+    clear_small_nomination_if_required(cx, hotkey, coldkey, netuid);
     Ok(tao)
 }
 
 /// `remove_stake_full_limit(hotkey, netuid, limit_price)` signed by `coldkey`: unstakes the
 /// whole stake, fill-or-kill at `limit_price` if given, at market otherwise.
 pub fn remove_stake_full_limit(
-    s: &mut Storage,
+    cx: &mut Ctx<'_>,
     coldkey: &AccountId32,
     hotkey: &AccountId32,
     netuid: NetUid,
     limit_price_rao: Option<u64>,
-    author: Option<&AccountId32>,
-    events: &mut Vec<Event>,
 ) -> Result<u64, DispatchError> {
-    let alpha = stake_of(s, hotkey, coldkey, netuid);
+    let alpha = stake_of(cx.s, hotkey, coldkey, netuid);
     match limit_price_rao {
-        Some(limit) => remove_stake_limit(
-            s, coldkey, hotkey, netuid, alpha, limit, false, author, events,
-        ),
-        None => Ok(remove_stake(
-            s, coldkey, hotkey, netuid, alpha, author, events,
-        )?),
+        Some(limit) => remove_stake_limit(cx, coldkey, hotkey, netuid, alpha, limit, false),
+        None => Ok(remove_stake(cx, coldkey, hotkey, netuid, alpha)?),
     }
 }
 
@@ -471,50 +454,44 @@ pub fn remove_stake_full_limit(
 /// and stakes the TAO received on root for the same hotkey (which fails with `AmountTooLow`
 /// when nothing was sold).
 pub fn unstake_all(
-    s: &mut Storage,
+    cx: &mut Ctx<'_>,
     coldkey: &AccountId32,
     hotkey: &AccountId32,
     only_alpha: bool,
-    author: Option<&AccountId32>,
-    events: &mut Vec<Event>,
 ) -> Result<(), DispatchError> {
-    if !hotkey_account_exists(s, hotkey) {
+    if !hotkey_account_exists(cx.s, hotkey) {
         return Err(Error::HotKeyAccountNotExists.into());
     }
     let mut total_tao = 0u64;
-    for netuid in subnet_netuids(s) {
-        if !SubtokenEnabled::get(s, &netuid) || (only_alpha && netuid.is_root()) {
+    for netuid in subnet_netuids(cx.s) {
+        if !SubtokenEnabled::get(cx.s, &netuid) || (only_alpha && netuid.is_root()) {
             continue;
         }
-        let alpha = stake_of(s, hotkey, coldkey, netuid);
-        if validate_remove_stake(s, coldkey, hotkey, netuid, alpha, alpha, false).is_err() {
+        let alpha = stake_of(cx.s, hotkey, coldkey, netuid);
+        if validate_remove_stake(cx.s, coldkey, hotkey, netuid, alpha, alpha, false).is_err() {
             continue;
         }
         let tao = unstake_from_subnet(
-            s,
+            cx,
             coldkey,
             hotkey,
             netuid,
             alpha,
             limit_price(MIN_PRICE),
             false,
-            author,
-            events,
         )?;
         total_tao = total_tao.saturating_add(tao);
-        clear_small_nomination_if_required(s, hotkey, coldkey, netuid, author, events);
+        clear_small_nomination_if_required(cx, hotkey, coldkey, netuid);
     }
     if only_alpha {
         stake_into_subnet(
-            s,
+            cx,
             coldkey,
             hotkey,
             NetUid::ROOT,
             total_tao,
             limit_price(MAX_PRICE),
             false,
-            author,
-            events,
         )?;
     }
     Ok(())
@@ -525,38 +502,38 @@ pub fn unstake_all(
 /// by `coldkey`: destroys up to `amount` of its own stake (never on root). Recycling lowers
 /// `SubnetAlphaOut` (alpha issuance) and emits `AlphaRecycled`; burning leaves it and emits
 /// `AlphaBurned`. Returns the alpha destroyed.
-#[allow(clippy::too_many_arguments)]
 pub fn destroy_alpha(
-    s: &mut Storage,
+    cx: &mut Ctx<'_>,
     coldkey: &AccountId32,
     hotkey: &AccountId32,
     amount: u64,
     netuid: NetUid,
     recycle: bool,
-    events: &mut Vec<Event>,
 ) -> Result<u64, DispatchError> {
-    if !subnet_exists(s, netuid) {
+    if !subnet_exists(cx.s, netuid) {
         return Err(Error::SubnetNotExists.into());
     }
     if netuid.is_root() {
         return Err(Error::CannotBurnOrRecycleOnRootSubnet.into());
     }
-    if !SubtokenEnabled::get(s, &netuid) {
+    if !SubtokenEnabled::get(cx.s, &netuid) {
         return Err(Error::SubtokenDisabled.into());
     }
-    if !hotkey_account_exists(s, hotkey) {
+    if !hotkey_account_exists(cx.s, hotkey) {
         return Err(Error::HotKeyAccountNotExists.into());
     }
-    let amount = amount.min(stake_of(s, hotkey, coldkey, netuid));
-    if SubnetAlphaOut::get(s, &netuid) < amount {
+    let amount = amount.min(stake_of(cx.s, hotkey, coldkey, netuid));
+    if SubnetAlphaOut::get(cx.s, &netuid) < amount {
         return Err(Error::InsufficientLiquidity.into());
     }
-    decrease_stake(s, hotkey, coldkey, netuid, amount);
+    decrease_stake(cx.s, hotkey, coldkey, netuid, amount);
     if recycle {
-        recycle_subnet_alpha(s, netuid, amount);
-        events.push(Event::AlphaRecycled(*coldkey, *hotkey, amount, netuid));
+        recycle_subnet_alpha(cx.s, netuid, amount);
+        cx.events
+            .push(Event::AlphaRecycled(*coldkey, *hotkey, amount, netuid));
     } else {
-        events.push(Event::AlphaBurned(*coldkey, *hotkey, amount, netuid));
+        cx.events
+            .push(Event::AlphaBurned(*coldkey, *hotkey, amount, netuid));
     }
     Ok(amount)
 }
@@ -565,25 +542,20 @@ pub fn destroy_alpha(
 /// fill-or-kill limit order if `limit` is given) and burns the alpha bought, emitting
 /// `AddStakeBurn`. Returns the alpha burned. Must run in a storage transaction (dispatch does):
 /// a failed burn undoes the stake.
-#[allow(clippy::too_many_arguments)]
 pub fn add_stake_burn(
-    s: &mut Storage,
+    cx: &mut Ctx<'_>,
     coldkey: &AccountId32,
     hotkey: &AccountId32,
     netuid: NetUid,
     amount: u64,
     limit: Option<u64>,
-    author: Option<&AccountId32>,
-    events: &mut Vec<Event>,
 ) -> Result<u64, DispatchError> {
     let alpha = match limit {
-        Some(limit) => add_stake_limit(
-            s, coldkey, hotkey, netuid, amount, limit, false, author, events,
-        )?,
-        None => add_stake(s, coldkey, hotkey, netuid, amount, author, events)?,
+        Some(limit) => add_stake_limit(cx, coldkey, hotkey, netuid, amount, limit, false)?,
+        None => add_stake(cx, coldkey, hotkey, netuid, amount)?,
     };
-    destroy_alpha(s, coldkey, hotkey, alpha, netuid, false, events)?;
-    events.push(Event::AddStakeBurn {
+    destroy_alpha(cx, coldkey, hotkey, alpha, netuid, false)?;
+    cx.events.push(Event::AddStakeBurn {
         netuid,
         hotkey: *hotkey,
         amount,
@@ -595,48 +567,48 @@ pub fn add_stake_burn(
 /// Unstakes every nomination (stake of a coldkey on a hotkey it does not own) worth less than
 /// the nominator minimum at the subnet's current price; if the sale fails, the alpha is simply
 /// removed. In storage order, as subtensor's `clear_small_nominations`.
-pub fn clear_small_nominations(
-    s: &mut Storage,
-    author: Option<&AccountId32>,
-    events: &mut Vec<Event>,
-) {
+pub fn clear_small_nominations(cx: &mut Ctx<'_>) {
     let prefix = crate::storage::__prefix("SubtensorModule", "AlphaV2");
-    let keys: Vec<Vec<u8>> = s.iter_prefix(&prefix).into_iter().map(|(k, _)| k).collect();
-    let min_stake = U64F64::saturating_from_num(nominator_min_required_stake(s));
+    let keys: Vec<Vec<u8>> =
+        cx.s.iter_prefix(&prefix)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+    let min_stake = U64F64::saturating_from_num(nominator_min_required_stake(cx.s));
     for key in keys {
         let Some((hotkey, coldkey, netuid)) = super::shares::alpha_v2::parse_key(&key) else {
             continue;
         };
-        if Owner::try_get(s, &hotkey) == Some(coldkey) {
+        if Owner::try_get(cx.s, &hotkey) == Some(coldkey) {
             continue;
         }
-        let alpha = stake_of(s, &hotkey, &coldkey, netuid);
+        let alpha = stake_of(cx.s, &hotkey, &coldkey, netuid);
         let min_alpha = min_stake
-            .checked_div(pool(s, netuid).price())
+            .checked_div(pool(cx.s, netuid).price())
             .unwrap_or_default()
             .saturating_to_num::<u64>();
         if alpha == 0 || alpha >= min_alpha {
             continue;
         }
         let mut ev = Vec::new();
-        let sold = s.transactional(|s| {
+        let (block, author) = (cx.block, cx.author);
+        let sold = cx.s.transactional(|s| {
+            let cx = &mut Ctx::new(s, block, author.as_ref(), &mut ev);
             unstake_from_subnet(
-                s,
+                cx,
                 &coldkey,
                 &hotkey,
                 netuid,
                 alpha,
                 limit_price(MIN_PRICE),
                 false,
-                author,
-                &mut ev,
             )
         });
         match sold {
-            Ok(_) => events.append(&mut ev),
+            Ok(_) => cx.events.append(&mut ev),
             Err(_) => {
-                let left = stake_of(s, &hotkey, &coldkey, netuid);
-                HotkeyPool::new(s, hotkey, netuid).update_for_one(
+                let left = stake_of(cx.s, &hotkey, &coldkey, netuid);
+                HotkeyPool::new(cx.s, hotkey, netuid).update_for_one(
                     &coldkey,
                     i64::try_from(left).unwrap_or(i64::MAX).saturating_neg(),
                 );

@@ -6,6 +6,7 @@
 //! committed as a hash first and revealed in the epoch `RevealPeriodEpochs` later, so that
 //! copiers only ever see stale weights.
 
+use super::Ctx;
 use super::errors::Error;
 use super::events::Event;
 use super::schedule::current_epoch_with_lookahead;
@@ -58,20 +59,17 @@ fn set_last_update(s: &mut Storage, index: u16, uid: u16, block: u64) {
 /// `set_weights(netuid, dests, weights, version_key)` signed by `hotkey` at `block`
 /// (mechanism 0). With `from_reveal`, the commit-reveal and rate-limit checks are skipped, as
 /// for weights applied by `reveal_weights`. (The argument list mirrors the call's.)
-#[allow(clippy::too_many_arguments)]
 pub fn set_weights(
-    s: &mut Storage,
-    block: u64,
+    cx: &mut Ctx<'_>,
     hotkey: &AccountId32,
     netuid: NetUid,
     uids: &[u16],
     values: &[u16],
     version_key: u64,
     from_reveal: bool,
-    events: &mut Vec<Event>,
 ) -> Result<(), Error> {
     let index = mechanism_index(netuid, 0);
-    let commit_reveal = CommitRevealWeightsEnabled::get(s, &netuid);
+    let commit_reveal = CommitRevealWeightsEnabled::get(cx.s, &netuid);
     if commit_reveal && !from_reveal {
         return Err(Error::CommitRevealEnabled);
     }
@@ -81,33 +79,33 @@ pub fn set_weights(
     if uids.len() != values.len() {
         return Err(Error::WeightVecNotEqualSize);
     }
-    if !NetworksAdded::get(s, &netuid) {
+    if !NetworksAdded::get(cx.s, &netuid) {
         return Err(Error::MechanismDoesNotExist);
     }
-    let n = SubnetworkN::get(s, &netuid);
+    let n = SubnetworkN::get(cx.s, &netuid);
     if uids.len() > usize::from(n) {
         return Err(Error::UidsLengthExceedUidsInSubNet);
     }
-    let uid = Uids::try_get(s, &netuid, hotkey).ok_or(Error::HotKeyNotRegisteredInSubNet)?;
-    let is_owner = SubnetOwnerHotkey::try_get(s, &netuid) == Some(*hotkey);
+    let uid = Uids::try_get(cx.s, &netuid, hotkey).ok_or(Error::HotKeyNotRegisteredInSubNet)?;
+    let is_owner = SubnetOwnerHotkey::try_get(cx.s, &netuid) == Some(*hotkey);
     if !is_owner {
-        let alpha = TotalHotkeyAlpha::get(s, hotkey, &netuid);
-        let tao = TotalHotkeyAlpha::get(s, hotkey, &NetUid::ROOT);
+        let alpha = TotalHotkeyAlpha::get(cx.s, hotkey, &netuid);
+        let tao = TotalHotkeyAlpha::get(cx.s, hotkey, &NetUid::ROOT);
         let stake =
-            cortex_yuma::total_stake(alpha, tao, TaoWeight::get(s)).saturating_to_num::<u64>();
-        if stake < StakeThreshold::get(s) {
+            cortex_yuma::total_stake(alpha, tao, TaoWeight::get(cx.s)).saturating_to_num::<u64>();
+        if stake < StakeThreshold::get(cx.s) {
             return Err(Error::NotEnoughStakeToSetWeights);
         }
     }
-    let required = WeightsVersionKey::get(s, &netuid);
+    let required = WeightsVersionKey::get(cx.s, &netuid);
     if required != 0 && version_key < required {
         return Err(Error::IncorrectWeightVersionKey);
     }
-    if !commit_reveal && !passes_rate_limit(s, netuid, index, uid, block) {
+    if !commit_reveal && !passes_rate_limit(cx.s, netuid, index, uid, cx.block) {
         return Err(Error::SettingWeightsTooFast);
     }
     let self_weight = uids.len() == 1 && uids.first() == Some(&uid);
-    let permitted = ValidatorPermit::get(s, &netuid)
+    let permitted = ValidatorPermit::get(cx.s, &netuid)
         .get(usize::from(uid))
         .copied()
         .unwrap_or(false);
@@ -121,44 +119,42 @@ pub fn set_weights(
     if uids.iter().any(|u| *u >= n) {
         return Err(Error::UidVecContainInvalidOne);
     }
-    let min = MinAllowedWeights::get(s, &netuid).min(n);
+    let min = MinAllowedWeights::get(cx.s, &netuid).min(n);
     if !self_weight && uids.len() < usize::from(min) {
         return Err(Error::WeightVecLengthIsLow);
     }
     let row: Vec<(u16, u16)> = uids.iter().copied().zip(max_upscale_u16(values)).collect();
-    Weights::insert(s, &index, &uid, &row);
+    Weights::insert(cx.s, &index, &uid, &row);
     if !commit_reveal {
-        set_last_update(s, index, uid, block);
+        set_last_update(cx.s, index, uid, cx.block);
     }
-    events.push(Event::WeightsSet(index, uid));
+    cx.events.push(Event::WeightsSet(index, uid));
     Ok(())
 }
 
 /// `commit_weights(netuid, hash)` signed by `hotkey` at `block` (mechanism 0).
 pub fn commit_weights(
-    s: &mut Storage,
-    block: u64,
+    cx: &mut Ctx<'_>,
     hotkey: &AccountId32,
     netuid: NetUid,
     hash: [u8; 32],
-    events: &mut Vec<Event>,
 ) -> Result<(), Error> {
-    if !NetworksAdded::get(s, &netuid) {
+    if !NetworksAdded::get(cx.s, &netuid) {
         return Err(Error::MechanismDoesNotExist);
     }
     let index = mechanism_index(netuid, 0);
-    if !CommitRevealWeightsEnabled::get(s, &netuid) {
+    if !CommitRevealWeightsEnabled::get(cx.s, &netuid) {
         return Err(Error::CommitRevealDisabled);
     }
-    let uid = Uids::try_get(s, &netuid, hotkey).ok_or(Error::HotKeyNotRegisteredInSubNet)?;
-    if !passes_rate_limit(s, netuid, index, uid, block) {
+    let uid = Uids::try_get(cx.s, &netuid, hotkey).ok_or(Error::HotKeyNotRegisteredInSubNet)?;
+    if !passes_rate_limit(cx.s, netuid, index, uid, cx.block) {
         return Err(Error::CommittingWeightsTooFast);
     }
-    let epoch = current_epoch_with_lookahead(s, netuid, block);
+    let epoch = current_epoch_with_lookahead(cx.s, netuid, cx.block);
     let expired = |commit_epoch: u64| {
-        epoch > commit_epoch.saturating_add(RevealPeriodEpochs::get(s, &netuid))
+        epoch > commit_epoch.saturating_add(RevealPeriodEpochs::get(cx.s, &netuid))
     };
-    let mut commits = WeightCommits::try_get(s, &index, hotkey).unwrap_or_default();
+    let mut commits = WeightCommits::try_get(cx.s, &index, hotkey).unwrap_or_default();
     let keep_from = commits
         .iter()
         .position(|(_, e, _, _)| !expired(*e))
@@ -167,36 +163,34 @@ pub fn commit_weights(
     if commits.len() >= MAX_PENDING_COMMITS {
         return Err(Error::TooManyUnrevealedCommits);
     }
-    commits.push((hash, epoch, block, 0));
-    WeightCommits::insert(s, &index, hotkey, &commits);
-    events.push(Event::WeightsCommitted(*hotkey, index, hash));
-    set_last_update(s, index, uid, block);
+    commits.push((hash, epoch, cx.block, 0));
+    WeightCommits::insert(cx.s, &index, hotkey, &commits);
+    cx.events
+        .push(Event::WeightsCommitted(*hotkey, index, hash));
+    set_last_update(cx.s, index, uid, cx.block);
     Ok(())
 }
 
 /// `reveal_weights(netuid, uids, values, salt, version_key)` signed by `hotkey` at `block`:
 /// the commit must be pending and the current epoch exactly its reveal epoch; then it and every
 /// older commit are removed and the weights applied through [`set_weights`].
-#[allow(clippy::too_many_arguments)]
 pub fn reveal_weights(
-    s: &mut Storage,
-    block: u64,
+    cx: &mut Ctx<'_>,
     hotkey: &AccountId32,
     netuid: NetUid,
     uids: &[u16],
     values: &[u16],
     salt: &[u16],
     version_key: u64,
-    events: &mut Vec<Event>,
 ) -> Result<(), Error> {
     let index = mechanism_index(netuid, 0);
-    if !CommitRevealWeightsEnabled::get(s, &netuid) {
+    if !CommitRevealWeightsEnabled::get(cx.s, &netuid) {
         return Err(Error::CommitRevealDisabled);
     }
     let mut commits =
-        WeightCommits::try_get(s, &index, hotkey).ok_or(Error::NoWeightsCommitFound)?;
-    let epoch = current_epoch_with_lookahead(s, netuid, block);
-    let period = RevealPeriodEpochs::get(s, &netuid);
+        WeightCommits::try_get(cx.s, &index, hotkey).ok_or(Error::NoWeightsCommitFound)?;
+    let epoch = current_epoch_with_lookahead(cx.s, netuid, cx.block);
+    let period = RevealPeriodEpochs::get(cx.s, &netuid);
     let keep_from = commits
         .iter()
         .position(|(_, e, _, _)| epoch <= e.saturating_add(period))
@@ -218,22 +212,12 @@ pub fn reveal_weights(
     }
     commits.drain(..=position);
     if commits.is_empty() {
-        WeightCommits::remove(s, &index, hotkey);
+        WeightCommits::remove(cx.s, &index, hotkey);
     } else {
-        WeightCommits::insert(s, &index, hotkey, &commits);
+        WeightCommits::insert(cx.s, &index, hotkey, &commits);
     }
-    set_weights(
-        s,
-        block,
-        hotkey,
-        netuid,
-        uids,
-        values,
-        version_key,
-        true,
-        events,
-    )?;
-    events.push(Event::WeightsRevealed(*hotkey, index, hash));
+    set_weights(cx, hotkey, netuid, uids, values, version_key, true)?;
+    cx.events.push(Event::WeightsRevealed(*hotkey, index, hash));
     Ok(())
 }
 
@@ -253,13 +237,11 @@ pub fn ensure_mechanism(s: &Storage, netuid: NetUid, mecid: u8) -> Result<(), Er
 /// item changes nothing and is reported (`BatchCompletedWithErrors` once, then
 /// `BatchWeightItemFailed` per failure); the batch itself succeeds.
 pub fn batch_set_weights(
-    s: &mut Storage,
-    block: u64,
+    cx: &mut Ctx<'_>,
     hotkey: &AccountId32,
     netuids: &[Compact<u16>],
     weights: &[Vec<(Compact<u16>, Compact<u16>)>],
     version_keys: &[Compact<u64>],
-    events: &mut Vec<Event>,
 ) -> Result<(), Error> {
     if netuids.len() != weights.len() || netuids.len() != version_keys.len() {
         return Err(Error::InputLengthsUnequal);
@@ -270,40 +252,30 @@ pub fn batch_set_weights(
         let uids: Vec<u16> = w.iter().map(|(u, _)| u.0).collect();
         let values: Vec<u16> = w.iter().map(|(_, v)| v.0).collect();
         let mut item_events = Vec::new();
-        let result = s.transactional(|s| {
+        let block = cx.block;
+        let result = cx.s.transactional(|s| {
             if CommitRevealWeightsEnabled::get(s, &netuid) {
                 return Err(Error::CommitRevealEnabled);
             }
-            set_weights(
-                s,
-                block,
-                hotkey,
-                netuid,
-                &uids,
-                &values,
-                version_key.0,
-                false,
-                &mut item_events,
-            )
+            let cx = &mut Ctx::new(s, block, None, &mut item_events);
+            set_weights(cx, hotkey, netuid, &uids, &values, version_key.0, false)
         });
         match result {
-            Ok(()) => events.append(&mut item_events),
+            Ok(()) => cx.events.append(&mut item_events),
             Err(e) => failures.push((netuid, e)),
         }
     }
-    report_batch(hotkey, netuids, failures, events);
+    report_batch(hotkey, netuids, failures, cx.events);
     Ok(())
 }
 
 /// `batch_commit_weights(netuids, commit_hashes)`: `commit_weights` on each subnet, failures
 /// reported as in [`batch_set_weights`].
 pub fn batch_commit_weights(
-    s: &mut Storage,
-    block: u64,
+    cx: &mut Ctx<'_>,
     hotkey: &AccountId32,
     netuids: &[Compact<u16>],
     hashes: &[[u8; 32]],
-    events: &mut Vec<Event>,
 ) -> Result<(), Error> {
     if netuids.len() != hashes.len() {
         return Err(Error::InputLengthsUnequal);
@@ -312,13 +284,20 @@ pub fn batch_commit_weights(
     for (netuid, hash) in netuids.iter().zip(hashes) {
         let netuid = NetUid(netuid.0);
         let mut item_events = Vec::new();
-        match s.transactional(|s| commit_weights(s, block, hotkey, netuid, *hash, &mut item_events))
-        {
-            Ok(()) => events.append(&mut item_events),
+        let block = cx.block;
+        match cx.s.transactional(|s| {
+            commit_weights(
+                &mut Ctx::new(s, block, None, &mut item_events),
+                hotkey,
+                netuid,
+                *hash,
+            )
+        }) {
+            Ok(()) => cx.events.append(&mut item_events),
             Err(e) => failures.push((netuid, e)),
         }
     }
-    report_batch(hotkey, netuids, failures, events);
+    report_batch(hotkey, netuids, failures, cx.events);
     Ok(())
 }
 
@@ -340,30 +319,27 @@ fn report_batch(
 /// `batch_reveal_weights(netuid, uids_list, values_list, salts_list, version_keys)`: reveals
 /// several commits at once. Expired commits are dropped first; every reveal must match a live
 /// commit in its reveal epoch, else nothing is applied; each matched commit alone is removed.
-#[allow(clippy::too_many_arguments)]
 pub fn batch_reveal_weights(
-    s: &mut Storage,
-    block: u64,
+    cx: &mut Ctx<'_>,
     hotkey: &AccountId32,
     netuid: NetUid,
     uids_list: &[Vec<u16>],
     values_list: &[Vec<u16>],
     salts_list: &[Vec<u16>],
     version_keys: &[u64],
-    events: &mut Vec<Event>,
 ) -> Result<(), Error> {
     let index = mechanism_index(netuid, 0);
     let n = uids_list.len();
     if n != values_list.len() || n != salts_list.len() || n != version_keys.len() {
         return Err(Error::InputLengthsUnequal);
     }
-    if !CommitRevealWeightsEnabled::get(s, &netuid) {
+    if !CommitRevealWeightsEnabled::get(cx.s, &netuid) {
         return Err(Error::CommitRevealDisabled);
     }
     let mut commits =
-        WeightCommits::try_get(s, &index, hotkey).ok_or(Error::NoWeightsCommitFound)?;
-    let epoch = current_epoch_with_lookahead(s, netuid, block);
-    let period = RevealPeriodEpochs::get(s, &netuid);
+        WeightCommits::try_get(cx.s, &index, hotkey).ok_or(Error::NoWeightsCommitFound)?;
+    let epoch = current_epoch_with_lookahead(cx.s, netuid, cx.block);
+    let period = RevealPeriodEpochs::get(cx.s, &netuid);
     let keep_from = commits
         .iter()
         .position(|(_, e, _, _)| epoch <= e.saturating_add(period))
@@ -406,15 +382,16 @@ pub fn batch_reveal_weights(
             .position(|(h, _, _, _)| *h == hash)
             .ok_or_else(|| missing(&hash))?;
         commits.remove(position);
-        set_weights(s, block, hotkey, netuid, uids, values, key, true, events)?;
+        set_weights(cx, hotkey, netuid, uids, values, key, true)?;
         revealed.push(hash);
     }
     if commits.is_empty() {
-        WeightCommits::remove(s, &index, hotkey);
+        WeightCommits::remove(cx.s, &index, hotkey);
     } else {
-        WeightCommits::insert(s, &index, hotkey, &commits);
+        WeightCommits::insert(cx.s, &index, hotkey, &commits);
     }
-    events.push(Event::WeightsBatchRevealed(*hotkey, netuid, revealed));
+    cx.events
+        .push(Event::WeightsBatchRevealed(*hotkey, netuid, revealed));
     Ok(())
 }
 
@@ -442,7 +419,15 @@ mod tests {
         let (mut s, netuid) = subnet();
         let ev = &mut Vec::new();
         let sw = |s: &mut Storage, block, hk: u8, uids: &[u16], vals: &[u16], ev: &mut Vec<_>| {
-            set_weights(s, block, &acct(hk), netuid, uids, vals, 0, false, ev)
+            set_weights(
+                &mut Ctx::new(s, block, None, ev),
+                &acct(hk),
+                netuid,
+                uids,
+                vals,
+                0,
+                false,
+            )
         };
         assert_eq!(
             sw(&mut s, 200, 3, &[0, 1], &[1], ev),
@@ -496,7 +481,15 @@ mod tests {
         );
         StakeThreshold::put(&mut s, &1);
         assert_eq!(
-            set_weights(&mut s, 400, &acct(3), netuid, &[1], &[1], 5, false, ev),
+            set_weights(
+                &mut Ctx::new(&mut s, 400, None, ev),
+                &acct(3),
+                netuid,
+                &[1],
+                &[1],
+                5,
+                false
+            ),
             Err(Error::NotEnoughStakeToSetWeights)
         );
         // With commit-reveal on, plain set_weights is refused.
@@ -517,23 +510,29 @@ mod tests {
         let ev = &mut Vec::new();
         let (uids, values, salt) = ([1u16, 2], [5u16, 10], [9u16, 9]);
         let hash = commit_hash(&acct(2), netuid.0, &uids, &values, &salt, 0);
-        commit_weights(&mut s, 200, &acct(2), netuid, hash, ev).unwrap();
+        commit_weights(&mut Ctx::new(&mut s, 200, None, ev), &acct(2), netuid, hash).unwrap();
         let reveal = |s: &mut Storage, block, ev: &mut Vec<_>| {
-            reveal_weights(s, block, &acct(2), netuid, &uids, &values, &salt, 0, ev)
+            reveal_weights(
+                &mut Ctx::new(s, block, None, ev),
+                &acct(2),
+                netuid,
+                &uids,
+                &values,
+                &salt,
+                0,
+            )
         };
         // Same epoch: too early. A wrong salt does not match.
         assert_eq!(reveal(&mut s, 300, ev), Err(Error::RevealTooEarly));
         assert_eq!(
             reveal_weights(
-                &mut s,
-                300,
+                &mut Ctx::new(&mut s, 300, None, ev),
                 &acct(2),
                 netuid,
                 &uids,
                 &values,
                 &[1, 1],
-                0,
-                ev
+                0
             ),
             Err(Error::InvalidRevealCommitHashNotMatch)
         );
@@ -548,7 +547,13 @@ mod tests {
         assert!(WeightCommits::try_get(&s, &netuid.0, &acct(2)).is_none());
         assert_eq!(reveal(&mut s, 1_300, ev), Err(Error::NoWeightsCommitFound));
         // A commit left past its reveal epoch expires.
-        commit_weights(&mut s, 1_400, &acct(2), netuid, hash, ev).unwrap();
+        commit_weights(
+            &mut Ctx::new(&mut s, 1_400, None, ev),
+            &acct(2),
+            netuid,
+            hash,
+        )
+        .unwrap();
         SubnetEpochIndex::insert(&mut s, &netuid, &3);
         assert_eq!(reveal(&mut s, 1_500, ev), Err(Error::ExpiredWeightCommit));
     }
@@ -573,8 +578,7 @@ mod tests {
         let mut ev = Vec::new();
         // Owner (uid 0) sets weights on its subnet and on a subnet that does not exist.
         batch_set_weights(
-            &mut s,
-            200,
+            &mut Ctx::new(&mut s, 200, None, &mut ev),
             &acct(2),
             &[Compact(netuid.0), Compact(9)],
             &[
@@ -582,7 +586,6 @@ mod tests {
                 vec![(Compact(0), Compact(1))],
             ],
             &[Compact(0), Compact(0)],
-            &mut ev,
         )
         .unwrap();
         assert!(ev.contains(&Event::WeightsSet(netuid.0, 0)));
@@ -597,7 +600,13 @@ mod tests {
         );
         assert!(!Weights::get(&s, &netuid.0, &0).is_empty());
         assert_eq!(
-            batch_set_weights(&mut s, 200, &acct(2), &[Compact(1)], &[], &[], &mut ev),
+            batch_set_weights(
+                &mut Ctx::new(&mut s, 200, None, &mut ev),
+                &acct(2),
+                &[Compact(1)],
+                &[],
+                &[]
+            ),
             Err(Error::InputLengthsUnequal)
         );
     }
@@ -611,8 +620,13 @@ mod tests {
         let h2 = commit_hash(&acct(2), index, &[2], &[5], &[2], 0);
         let mut ev = Vec::new();
         for (block, h) in [(200, h1), (300, h2)] {
-            batch_commit_weights(&mut s, block, &acct(2), &[Compact(netuid.0)], &[h], &mut ev)
-                .unwrap();
+            batch_commit_weights(
+                &mut Ctx::new(&mut s, block, None, &mut ev),
+                &acct(2),
+                &[Compact(netuid.0)],
+                &[h],
+            )
+            .unwrap();
         }
         assert!(!ev.contains(&Event::BatchCompletedWithErrors()));
         // Move to the reveal epoch.
@@ -624,29 +638,25 @@ mod tests {
         let before = s.root();
         let bad = s.transactional(|s| {
             batch_reveal_weights(
-                s,
-                600,
+                &mut Ctx::new(s, 600, None, &mut Vec::new()),
                 &acct(2),
                 netuid,
                 &[vec![1], vec![2]],
                 &[vec![5], vec![5]],
                 &[vec![1], vec![9]],
                 &[0, 0],
-                &mut Vec::new(),
             )
         });
         assert_eq!(bad, Err(Error::InvalidRevealCommitHashNotMatch));
         assert_eq!(s.root(), before);
         batch_reveal_weights(
-            &mut s,
-            600,
+            &mut Ctx::new(&mut s, 600, None, &mut ev),
             &acct(2),
             netuid,
             &[vec![1], vec![2]],
             &[vec![5], vec![5]],
             &[vec![1], vec![2]],
             &[0, 0],
-            &mut ev,
         )
         .unwrap();
         assert!(WeightCommits::try_get(&s, &index, &acct(2)).is_none());

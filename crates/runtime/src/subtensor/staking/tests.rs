@@ -27,19 +27,23 @@ fn stake_and_unstake_round_trip_through_the_pool() {
     let (mut s, netuid) = subnet();
     let mut ev = Vec::new();
     assert_eq!(
-        add_stake(&mut s, &acct(10), &acct(2), netuid, 10 * TAO, None, &mut ev),
+        add_stake(
+            &mut Ctx::new(&mut s, 0, None, &mut ev),
+            &acct(10),
+            &acct(2),
+            netuid,
+            10 * TAO
+        ),
         Err(Error::SubtokenDisabled)
     );
     start_call(&mut s, 2, &acct(1), netuid, &mut Vec::new()).unwrap();
     let issuance = balances::total_issuance(&s);
     let alpha = add_stake(
-        &mut s,
+        &mut Ctx::new(&mut s, 0, Some(&acct(99)), &mut ev),
         &acct(10),
         &acct(2),
         netuid,
         10 * TAO,
-        Some(&acct(99)),
-        &mut ev,
     )
     .unwrap();
     // 10 TAO into a 1 000/1 000 pool: a little under 10 alpha (price impact and fee).
@@ -54,13 +58,11 @@ fn stake_and_unstake_round_trip_through_the_pool() {
     assert_eq!(StakingHotkeys::get(&s, &acct(10)), vec![acct(2)]);
     // Unstake everything (asking for more is clamped to the stake).
     let tao = remove_stake(
-        &mut s,
+        &mut Ctx::new(&mut s, 0, Some(&acct(99)), &mut ev),
         &acct(10),
         &acct(2),
         netuid,
         u64::MAX,
-        Some(&acct(99)),
-        &mut ev,
     )
     .unwrap();
     assert!(tao < 10 * TAO && tao > 9_980_000_000, "{tao}");
@@ -76,23 +78,53 @@ fn refusals() {
     start_call(&mut s, 2, &acct(1), netuid, &mut Vec::new()).unwrap();
     let ev = &mut Vec::new();
     assert_eq!(
-        add_stake(&mut s, &acct(10), &acct(2), netuid, 1_000, None, ev),
+        add_stake(
+            &mut Ctx::new(&mut s, 0, None, ev),
+            &acct(10),
+            &acct(2),
+            netuid,
+            1_000
+        ),
         Err(Error::AmountTooLow)
     );
     assert_eq!(
-        add_stake(&mut s, &acct(10), &acct(2), netuid, 200 * TAO, None, ev),
+        add_stake(
+            &mut Ctx::new(&mut s, 0, None, ev),
+            &acct(10),
+            &acct(2),
+            netuid,
+            200 * TAO
+        ),
         Err(Error::NotEnoughBalanceToStake)
     );
     assert_eq!(
-        add_stake(&mut s, &acct(10), &acct(77), netuid, TAO, None, ev),
+        add_stake(
+            &mut Ctx::new(&mut s, 0, None, ev),
+            &acct(10),
+            &acct(77),
+            netuid,
+            TAO
+        ),
         Err(Error::HotKeyAccountNotExists)
     );
     assert_eq!(
-        remove_stake(&mut s, &acct(10), &acct(2), netuid, TAO, None, ev),
+        remove_stake(
+            &mut Ctx::new(&mut s, 0, None, ev),
+            &acct(10),
+            &acct(2),
+            netuid,
+            TAO
+        ),
         Err(Error::AmountTooLow)
     );
     assert_eq!(
-        add_stake(&mut s, &acct(10), &acct(2), NetUid(9), TAO, None, ev),
+        add_stake(
+            &mut Ctx::new(&mut s, 0, None, ev),
+            &acct(10),
+            &acct(2),
+            NetUid(9),
+            TAO
+        ),
         Err(Error::SubnetNotExists)
     );
 }
@@ -130,13 +162,11 @@ fn world() -> Storage {
 
 fn stake(s: &mut Storage, coldkey: u8, hotkey: u8, netuid: NetUid, tao: u64) -> u64 {
     add_stake(
-        s,
+        &mut Ctx::new(s, 0, author(), &mut Vec::new()),
         &acct(coldkey),
         &acct(hotkey),
         netuid,
         tao,
-        author(),
-        &mut Vec::new(),
     )
     .unwrap()
 }
@@ -332,15 +362,13 @@ fn add_stake_limit_fills_or_kills() {
     assert!(!Delegates::contains_key(&s, &acct(2)));
     let (r, ev) = call(&mut s, |s, ev| {
         add_stake_limit(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             A,
             10 * TAO,
             2 * TAO,
             false,
-            author(),
-            ev,
         )
     });
     let alpha = r.unwrap();
@@ -361,30 +389,26 @@ fn add_stake_limit_fills_or_kills() {
     assert!(max > 4 * TAO && max < 6 * TAO, "{max}");
     let (r, _) = call(&mut s, |s, ev| {
         add_stake_limit(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             A,
             10 * TAO,
             limit,
             false,
-            author(),
-            ev,
         )
     });
     assert_eq!(r, Err(err(Error::SlippageTooHigh)));
     let before = free(&s, 10);
     let (r, ev) = call(&mut s, |s, ev| {
         add_stake_limit(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             A,
             10 * TAO,
             limit,
             true,
-            author(),
-            ev,
         )
     });
     r.unwrap();
@@ -399,21 +423,27 @@ fn add_stake_limit_fills_or_kills() {
     // A limit at or below the price is the swap pallet's refusal.
     let at = (pool(&s, A).price() * U64F64::from_num(TAO)).to_num::<u64>();
     let (r, _) = call(&mut s, |s, ev| {
-        add_stake_limit(s, &acct(10), &acct(2), A, TAO, at, true, author(), ev)
+        add_stake_limit(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            A,
+            TAO,
+            at,
+            true,
+        )
     });
     assert_eq!(r, Err(price_limit_exceeded()));
     // More than 1000 × the TAO reserve.
     let (r, _) = call(&mut s, |s, ev| {
         add_stake_limit(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             A,
             u64::MAX / 2,
             u64::MAX,
             true,
-            author(),
-            ev,
         )
     });
     assert_eq!(r, Err(err(Error::InsufficientLiquidity)));
@@ -424,34 +454,38 @@ fn add_stake_limit_on_root() {
     let mut s = world();
     let (r, _) = call(&mut s, |s, ev| {
         add_stake_limit(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             ROOT,
             TAO,
             999_999_999,
             false,
-            author(),
-            ev,
         )
     });
     assert_eq!(r, Err(err(Error::SlippageTooHigh)));
     let (r, _) = call(&mut s, |s, ev| {
         add_stake_limit(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             ROOT,
             TAO,
             999_999_999,
             true,
-            author(),
-            ev,
         )
     });
     assert_eq!(r, Err(err(Error::AmountTooLow)));
     let (r, ev) = call(&mut s, |s, ev| {
-        add_stake_limit(s, &acct(10), &acct(2), ROOT, TAO, TAO, false, author(), ev)
+        add_stake_limit(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            ROOT,
+            TAO,
+            TAO,
+            false,
+        )
     });
     assert_eq!(r, Ok(TAO));
     assert_eq!(
@@ -461,15 +495,13 @@ fn add_stake_limit_on_root() {
     assert_eq!(SubnetTAO::get(&s, &ROOT), TAO);
     let (r, _) = call(&mut s, |s, ev| {
         add_stake_limit(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             NetUid(9),
             TAO,
             TAO,
             false,
-            author(),
-            ev,
         )
     });
     assert_eq!(r, Err(err(Error::SubnetNotExists)));
@@ -482,7 +514,15 @@ fn remove_stake_limit_fills_or_kills() {
     let p = pool(&s, A).price();
     let above = (p * U64F64::from_num(TAO)).to_num::<u64>() + 1;
     let (r, _) = call(&mut s, |s, ev| {
-        remove_stake_limit(s, &acct(10), &acct(2), A, TAO, above, true, author(), ev)
+        remove_stake_limit(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            A,
+            TAO,
+            above,
+            true,
+        )
     });
     assert_eq!(r, Err(price_limit_exceeded()));
     // 1 % below the price admits about 5 alpha.
@@ -491,30 +531,26 @@ fn remove_stake_limit_fills_or_kills() {
     assert!(max > 4 * TAO && max < 6 * TAO, "{max}");
     let (r, _) = call(&mut s, |s, ev| {
         remove_stake_limit(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             A,
             50 * TAO,
             limit,
             false,
-            author(),
-            ev,
         )
     });
     assert_eq!(r, Err(err(Error::SlippageTooHigh)));
     let before = free(&s, 10);
     let (r, ev) = call(&mut s, |s, ev| {
         remove_stake_limit(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             A,
             50 * TAO,
             limit,
             true,
-            author(),
-            ev,
         )
     });
     let tao = r.unwrap();
@@ -528,17 +564,39 @@ fn remove_stake_limit_fills_or_kills() {
     // Not cut to the stake held, unlike remove_stake.
     let held = of(&s, 2, 10, A);
     let (r, _) = call(&mut s, |s, ev| {
-        remove_stake_limit(s, &acct(10), &acct(2), A, held + 1, 0, true, author(), ev)
+        remove_stake_limit(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            A,
+            held + 1,
+            0,
+            true,
+        )
     });
     assert_eq!(r, Err(err(Error::NotEnoughStakeToWithdraw)));
     // Allowed with the subtoken disabled, where remove_stake is not.
     SubtokenEnabled::insert(&mut s, &A, &false);
     let (r, _) = call(&mut s, |s, ev| {
-        Ok(remove_stake(s, &acct(10), &acct(2), A, held, author(), ev)?)
+        Ok(remove_stake(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            A,
+            held,
+        )?)
     });
     assert_eq!(r, Err(err(Error::SubtokenDisabled)));
     let (r, _) = call(&mut s, |s, ev| {
-        remove_stake_limit(s, &acct(10), &acct(2), A, held, 0, false, author(), ev)
+        remove_stake_limit(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            A,
+            held,
+            0,
+            false,
+        )
     });
     r.unwrap();
     assert_eq!(of(&s, 2, 10, A), 0);
@@ -550,24 +608,48 @@ fn remove_stake_full_limit_removes_everything() {
     let alpha = stake(&mut s, 10, 2, A, 100 * TAO);
     let high = 10 * TAO;
     let (r, _) = call(&mut s, |s, ev| {
-        remove_stake_full_limit(s, &acct(10), &acct(2), A, Some(high), author(), ev)
+        remove_stake_full_limit(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            A,
+            Some(high),
+        )
     });
     assert_eq!(r, Err(price_limit_exceeded()));
     let (r, ev) = call(&mut s, |s, ev| {
-        remove_stake_full_limit(s, &acct(10), &acct(2), A, Some(MIN_PRICE), author(), ev)
+        remove_stake_full_limit(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            A,
+            Some(MIN_PRICE),
+        )
     });
     r.unwrap();
     assert_eq!(of(&s, 2, 10, A), 0);
     assert!(matches!(ev.as_slice(), [Event::StakeRemoved(_, _, _, a, ..)] if *a < alpha));
     stake(&mut s, 10, 2, A, 100 * TAO);
     let (r, _) = call(&mut s, |s, ev| {
-        remove_stake_full_limit(s, &acct(10), &acct(2), A, None, author(), ev)
+        remove_stake_full_limit(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            A,
+            None,
+        )
     });
     r.unwrap();
     assert_eq!(of(&s, 2, 10, A), 0);
     // Nothing left to remove.
     let (r, _) = call(&mut s, |s, ev| {
-        remove_stake_full_limit(s, &acct(10), &acct(2), A, None, author(), ev)
+        remove_stake_full_limit(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            A,
+            None,
+        )
     });
     assert_eq!(r, Err(err(Error::AmountTooLow)));
 }
@@ -590,15 +672,13 @@ fn move_stake_within_a_subnet_moves_shares() {
     let value = (pool(&s, A).price() * U64F64::from_num(10 * TAO)).to_num::<u64>();
     let (r, ev) = call(&mut s, |s, ev| {
         move_stake(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             &acct(4),
             A,
             A,
             10 * TAO,
-            author(),
-            ev,
         )
     });
     assert_eq!(r, Ok(value));
@@ -616,11 +696,27 @@ fn move_stake_within_a_subnet_moves_shares() {
     assert!(StakingHotkeys::get(&s, &acct(10)).contains(&acct(4)));
     // Worth less than the minimum stake.
     let (r, _) = call(&mut s, |s, ev| {
-        move_stake(s, &acct(10), &acct(2), &acct(4), A, A, 1_000, author(), ev)
+        move_stake(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            &acct(4),
+            A,
+            A,
+            1_000,
+        )
     });
     assert_eq!(r, Err(err(Error::AmountTooLow)));
     let (r, _) = call(&mut s, |s, ev| {
-        move_stake(s, &acct(10), &acct(2), &acct(2), A, A, TAO, author(), ev)
+        move_stake(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            &acct(2),
+            A,
+            A,
+            TAO,
+        )
     });
     assert_eq!(r, Err(err(Error::SameNetuid)));
 }
@@ -633,15 +729,13 @@ fn move_stake_across_subnets_sells_then_buys() {
     let author_before = free(&s, 99);
     let (r, ev) = call(&mut s, |s, ev| {
         move_stake(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             &acct(4),
             A,
             B,
             10 * TAO,
-            author(),
-            ev,
         )
     });
     let tao = r.unwrap();
@@ -682,15 +776,13 @@ fn move_stake_across_subnets_sells_then_buys() {
         let (o, d, on, dn, amount) = args;
         let (r, _) = call(&mut s, |s, ev| {
             move_stake(
-                s,
+                &mut Ctx::new(s, 0, author(), ev),
                 &acct(10),
                 &acct(o),
                 &acct(d),
                 on,
                 dn,
                 amount,
-                author(),
-                ev,
             )
         });
         assert_eq!(r, Err(err(e)), "{args:?}");
@@ -698,15 +790,13 @@ fn move_stake_across_subnets_sells_then_buys() {
     SubtokenEnabled::insert(&mut s, &B, &false);
     let (r, _) = call(&mut s, |s, ev| {
         move_stake(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             &acct(4),
             A,
             B,
             10 * TAO,
-            author(),
-            ev,
         )
     });
     assert_eq!(r, Err(err(Error::SubtokenDisabled)));
@@ -718,15 +808,13 @@ fn transfer_stake_gives_stake_to_another_coldkey() {
     let alpha = stake(&mut s, 10, 2, A, 100 * TAO);
     let (r, ev) = call(&mut s, |s, ev| {
         transfer_stake(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(11),
             &acct(2),
             A,
             A,
             10 * TAO,
-            author(),
-            ev,
         )
     });
     let value = r.unwrap();
@@ -748,15 +836,13 @@ fn transfer_stake_gives_stake_to_another_coldkey() {
     let balance = free(&s, 10);
     let (r, _) = call(&mut s, |s, ev| {
         transfer_stake(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(12),
             &acct(2),
             A,
             B,
             10 * TAO,
-            author(),
-            ev,
         )
     });
     let tao = r.unwrap();
@@ -768,34 +854,38 @@ fn transfer_stake_gives_stake_to_another_coldkey() {
     TransferToggle::insert(&mut s, &B, &false);
     let (r, _) = call(&mut s, |s, ev| {
         transfer_stake(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(11),
             &acct(2),
             A,
             B,
             10 * TAO,
-            author(),
-            ev,
         )
     });
     assert_eq!(r, Err(err(Error::TransferDisallowed)));
     let (r, _) = call(&mut s, |s, ev| {
-        transfer_stake(s, &acct(12), &acct(11), &acct(2), B, B, TAO, author(), ev)
+        transfer_stake(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(12),
+            &acct(11),
+            &acct(2),
+            B,
+            B,
+            TAO,
+        )
     });
     assert_eq!(r, Err(err(Error::TransferDisallowed)));
     // move_stake does not look at the toggle.
     let (r, _) = call(&mut s, |s, ev| {
         move_stake(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             &acct(2),
             A,
             B,
             10 * TAO,
-            author(),
-            ev,
         )
     });
     assert!(r.is_ok());
@@ -807,15 +897,13 @@ fn swap_stake_drops_the_fee_on_the_root_side() {
     stake(&mut s, 10, 2, ROOT, 50 * TAO);
     let (r, ev) = call(&mut s, |s, ev| {
         swap_stake(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             ROOT,
             A,
             20 * TAO,
             None,
-            author(),
-            ev,
         )
     });
     assert_eq!(r, Ok(20 * TAO));
@@ -838,7 +926,15 @@ fn swap_stake_drops_the_fee_on_the_root_side() {
     assert_eq!(of(&s, 2, 10, ROOT), 30 * TAO);
     let on_a = of(&s, 2, 10, A);
     let (r, ev) = call(&mut s, |s, ev| {
-        swap_stake(s, &acct(10), &acct(2), A, ROOT, on_a, None, author(), ev)
+        swap_stake(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            A,
+            ROOT,
+            on_a,
+            None,
+        )
     });
     let tao = r.unwrap();
     match ev.as_slice() {
@@ -854,7 +950,15 @@ fn swap_stake_drops_the_fee_on_the_root_side() {
     }
     assert_eq!(of(&s, 2, 10, ROOT), 30 * TAO + tao);
     let (r, _) = call(&mut s, |s, ev| {
-        swap_stake(s, &acct(10), &acct(2), ROOT, ROOT, TAO, None, author(), ev)
+        swap_stake(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            ROOT,
+            ROOT,
+            TAO,
+            None,
+        )
     });
     assert_eq!(r, Err(err(Error::SameNetuid)));
 }
@@ -870,29 +974,25 @@ fn swap_stake_limit_fills_or_kills() {
     assert!(max > TAO && max < 50 * TAO, "{max}");
     let (r, _) = call(&mut s, |s, ev| {
         swap_stake(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             A,
             B,
             50 * TAO,
             Some((limit, false)),
-            author(),
-            ev,
         )
     });
     assert_eq!(r, Err(err(Error::SlippageTooHigh)));
     let (r, ev) = call(&mut s, |s, ev| {
         swap_stake(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             A,
             B,
             50 * TAO,
             Some((limit, true)),
-            author(),
-            ev,
         )
     });
     r.unwrap();
@@ -903,15 +1003,13 @@ fn swap_stake_limit_fills_or_kills() {
     assert_eq!(get_max_amount_move(&s, A, B, above), Ok(0));
     let (r, _) = call(&mut s, |s, ev| {
         swap_stake(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             A,
             B,
             TAO,
             Some((above, false)),
-            author(),
-            ev,
         )
     });
     assert_eq!(r, Err(err(Error::SlippageTooHigh)));
@@ -926,13 +1024,23 @@ fn unstake_all_sells_every_subnet() {
     stake(&mut s, 10, 2, B, 50 * TAO);
     stake(&mut s, 10, 2, ROOT, 50 * TAO);
     let (r, _) = call(&mut s, |s, ev| {
-        unstake_all(s, &acct(10), &acct(77), false, author(), ev)
+        unstake_all(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(77),
+            false,
+        )
     });
     assert_eq!(r, Err(err(Error::HotKeyAccountNotExists)));
     // Closed subnets are skipped.
     SubtokenEnabled::insert(&mut s, &B, &false);
     let (r, ev) = call(&mut s, |s, ev| {
-        unstake_all(s, &acct(10), &acct(2), false, author(), ev)
+        unstake_all(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            false,
+        )
     });
     r.unwrap();
     let removed: Vec<NetUid> = ev
@@ -947,7 +1055,12 @@ fn unstake_all_sells_every_subnet() {
     assert!(of(&s, 2, 10, B) > 0);
     // Nothing left to sell: nothing happens.
     let (r, ev) = call(&mut s, |s, ev| {
-        unstake_all(s, &acct(10), &acct(2), false, author(), ev)
+        unstake_all(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            false,
+        )
     });
     assert_eq!((r, ev), (Ok(()), vec![]));
 }
@@ -960,7 +1073,7 @@ fn unstake_all_alpha_restakes_on_root() {
     stake(&mut s, 10, 2, ROOT, 10 * TAO);
     let balance = free(&s, 10);
     let (r, ev) = call(&mut s, |s, ev| {
-        unstake_all(s, &acct(10), &acct(2), true, author(), ev)
+        unstake_all(&mut Ctx::new(s, 0, author(), ev), &acct(10), &acct(2), true)
     });
     r.unwrap();
     assert_eq!((of(&s, 2, 10, A), of(&s, 2, 10, B)), (0, 0));
@@ -980,7 +1093,7 @@ fn unstake_all_alpha_restakes_on_root() {
     );
     // Nothing sold: staking nothing on root is refused.
     let (r, _) = call(&mut s, |s, ev| {
-        unstake_all(s, &acct(10), &acct(2), true, author(), ev)
+        unstake_all(&mut Ctx::new(s, 0, author(), ev), &acct(10), &acct(2), true)
     });
     assert_eq!(r, Err(err(Error::AmountTooLow)));
 }
@@ -995,13 +1108,11 @@ fn small_nominations_are_cleared_after_an_unstake() {
     let keep = 10_000_000;
     let (r, ev) = call(&mut s, |s, ev| {
         Ok(remove_stake(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             A,
             alpha - keep,
-            author(),
-            ev,
         )?)
     });
     r.unwrap();
@@ -1019,13 +1130,11 @@ fn small_nominations_are_cleared_after_an_unstake() {
     let alpha = stake(&mut s, 1, 2, A, TAO);
     let (r, ev) = call(&mut s, |s, ev| {
         Ok(remove_stake(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(1),
             &acct(2),
             A,
             alpha - keep,
-            author(),
-            ev,
         )?)
     });
     r.unwrap();
@@ -1041,7 +1150,14 @@ fn recycle_lowers_issuance_and_burn_does_not() {
     let alpha = stake(&mut s, 10, 2, A, 100 * TAO);
     let out = SubnetAlphaOut::get(&s, &A);
     let (r, ev) = call(&mut s, |s, ev| {
-        destroy_alpha(s, &acct(10), &acct(2), 10 * TAO, A, true, ev)
+        destroy_alpha(
+            &mut Ctx::new(s, 0, None, ev),
+            &acct(10),
+            &acct(2),
+            10 * TAO,
+            A,
+            true,
+        )
     });
     assert_eq!(r, Ok(10 * TAO));
     assert_eq!(
@@ -1053,7 +1169,14 @@ fn recycle_lowers_issuance_and_burn_does_not() {
     // Burning more than held burns what is held; issuance stays.
     let held = of(&s, 2, 10, A);
     let (r, ev) = call(&mut s, |s, ev| {
-        destroy_alpha(s, &acct(10), &acct(2), u64::MAX, A, false, ev)
+        destroy_alpha(
+            &mut Ctx::new(s, 0, None, ev),
+            &acct(10),
+            &acct(2),
+            u64::MAX,
+            A,
+            false,
+        )
     });
     assert_eq!(r, Ok(held));
     assert_eq!(ev, vec![Event::AlphaBurned(acct(10), acct(2), held, A)]);
@@ -1066,14 +1189,28 @@ fn recycle_lowers_issuance_and_burn_does_not() {
     ] {
         for recycle in [true, false] {
             let (r, _) = call(&mut s, |s, ev| {
-                destroy_alpha(s, &acct(10), &acct(hotkey), TAO, netuid, recycle, ev)
+                destroy_alpha(
+                    &mut Ctx::new(s, 0, None, ev),
+                    &acct(10),
+                    &acct(hotkey),
+                    TAO,
+                    netuid,
+                    recycle,
+                )
             });
             assert_eq!(r, Err(err(e)));
         }
     }
     SubtokenEnabled::insert(&mut s, &A, &false);
     let (r, _) = call(&mut s, |s, ev| {
-        destroy_alpha(s, &acct(10), &acct(2), TAO, A, true, ev)
+        destroy_alpha(
+            &mut Ctx::new(s, 0, None, ev),
+            &acct(10),
+            &acct(2),
+            TAO,
+            A,
+            true,
+        )
     });
     assert_eq!(r, Err(err(Error::SubtokenDisabled)));
 }
@@ -1083,7 +1220,14 @@ fn add_stake_burn_buys_and_burns() {
     let mut s = world();
     let out = SubnetAlphaOut::get(&s, &A);
     let (r, ev) = call(&mut s, |s, ev| {
-        add_stake_burn(s, &acct(10), &acct(2), A, 10 * TAO, None, author(), ev)
+        add_stake_burn(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            A,
+            10 * TAO,
+            None,
+        )
     });
     let alpha = r.unwrap();
     assert_eq!(of(&s, 2, 10, A), 0);
@@ -1107,19 +1251,24 @@ fn add_stake_burn_buys_and_burns() {
     // stake is undone.
     let at = (pool(&s, A).price() * U64F64::from_num(TAO)).to_num::<u64>();
     let (r, _) = call(&mut s, |s, ev| {
-        add_stake_burn(s, &acct(10), &acct(2), A, TAO, Some(at), author(), ev)
+        add_stake_burn(
+            &mut Ctx::new(s, 0, author(), ev),
+            &acct(10),
+            &acct(2),
+            A,
+            TAO,
+            Some(at),
+        )
     });
     assert_eq!(r, Err(price_limit_exceeded()));
     let (r, _) = call(&mut s, |s, ev| {
         add_stake_burn(
-            s,
+            &mut Ctx::new(s, 0, author(), ev),
             &acct(10),
             &acct(2),
             ROOT,
             TAO,
             Some(2 * TAO),
-            author(),
-            ev,
         )
     });
     assert_eq!(r, Err(err(Error::CannotBurnOrRecycleOnRootSubnet)));
@@ -1289,12 +1438,10 @@ proptest! {
             let root = s.root();
             let mut ev = Vec::new();
             let r = s.transactional(|s| match kind {
-                0 => move_stake(s, &coldkey, &hk1, &hk2, on, dn, amount, author(), &mut ev),
-                1 => transfer_stake(s, &coldkey, &other, &hk1, on, dn, amount, author(), &mut ev),
-                2 => swap_stake(s, &coldkey, &hk1, on, dn, amount, None, author(), &mut ev),
-                _ => swap_stake(
-                    s, &coldkey, &hk1, on, dn, amount, Some((limit, partial)), author(), &mut ev,
-                ),
+                0 => move_stake(&mut Ctx::new(s, 0, author(), &mut ev), &coldkey, &hk1, &hk2, on, dn, amount),
+                1 => transfer_stake(&mut Ctx::new(s, 0, author(), &mut ev), &coldkey, &other, &hk1, on, dn, amount),
+                2 => swap_stake(&mut Ctx::new(s, 0, author(), &mut ev), &coldkey, &hk1, on, dn, amount, None),
+                _ => swap_stake(&mut Ctx::new(s, 0, author(), &mut ev), &coldkey, &hk1, on, dn, amount, Some((limit, partial))),
             });
             if r.is_err() {
                 prop_assert_eq!(s.root(), root);
