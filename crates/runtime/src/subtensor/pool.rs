@@ -231,6 +231,35 @@ pub(crate) fn sim_swap(
     pool(s, netuid).swap(side, amount, limit_price(market), false)
 }
 
+/// What `coldkey` can pay into a subnet: its free balance above the existential deposit.
+pub fn spendable(s: &Storage, coldkey: &AccountId32) -> u64 {
+    balances::free_balance(s, coldkey).saturating_sub(balances::EXISTENTIAL_DEPOSIT)
+}
+
+/// Moves up to `amount` of `coldkey`'s TAO into the subnet account of `netuid`, keeping the
+/// coldkey alive (TAO staked, burned for a registration or locked for a subnet all go this way).
+/// Returns what was moved: `amount`, or the spendable balance when that is less.
+pub fn pay_into_subnet(
+    s: &mut Storage,
+    coldkey: &AccountId32,
+    netuid: NetUid,
+    amount: u64,
+) -> Result<u64, Error> {
+    let paid = amount.min(spendable(s, coldkey));
+    if paid > 0 {
+        balances::transfer(
+            s,
+            coldkey,
+            &subnet_account(netuid),
+            paid,
+            Existence::KeepAlive,
+            &mut Vec::new(),
+        )
+        .map_err(|_| Error::BalanceWithdrawalError)?;
+    }
+    Ok(paid)
+}
+
 /// Pays `amount` out of the subnet account of `netuid` (subtensor's `transfer_tao_from_subnet`).
 pub(crate) fn transfer_from_subnet(
     s: &mut Storage,

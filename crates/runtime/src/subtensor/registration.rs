@@ -6,16 +6,14 @@
 use super::errors::Error;
 use super::events::Event;
 use super::storage::*;
-use crate::balances::{self, Existence};
 use crate::storage::Storage;
 use crate::storage_map;
 use crate::support::DispatchError;
 use codec::Encode;
 use cortex_primitives::{AccountId32, NetUid};
-use substrate_fixed::types::U64F64;
 
 use super::delegation::create_account_if_non_existent;
-use super::pool::{subnet_account, swap_tao_for_alpha};
+use super::pool::{limit_price, pay_into_subnet, spendable, swap_tao_for_alpha};
 use super::storage::RAORecycledForRegistration;
 use crate::swap::MAX_PRICE;
 
@@ -202,9 +200,7 @@ pub fn burned_register(
         return Err(Error::HotKeyAlreadyRegisteredInSubNet);
     }
     let cost = Burn::get(s, &netuid);
-    let spendable =
-        balances::free_balance(s, coldkey).saturating_sub(balances::EXISTENTIAL_DEPOSIT);
-    if spendable < cost {
+    if spendable(s, coldkey) < cost {
         return Err(Error::NotEnoughBalanceToStake);
     }
     create_account_if_non_existent(s, coldkey, hotkey)?;
@@ -221,22 +217,8 @@ pub fn burned_register(
     } else {
         None
     };
-    let paid = cost.min(spendable);
-    if paid > 0 {
-        balances::transfer(
-            s,
-            coldkey,
-            &subnet_account(netuid),
-            paid,
-            Existence::KeepAlive,
-            &mut Vec::new(),
-        )
-        .map_err(|_| Error::BalanceWithdrawalError)?;
-    }
-    let market = U64F64::saturating_from_num(MAX_PRICE)
-        .checked_div(U64F64::saturating_from_num(1_000_000_000u64))
-        .unwrap_or_default();
-    let bought = swap_tao_for_alpha(s, netuid, paid, market, false)?;
+    let paid = pay_into_subnet(s, coldkey, netuid, cost)?;
+    let bought = swap_tao_for_alpha(s, netuid, paid, limit_price(MAX_PRICE), false)?;
     // The bought alpha is destroyed: it leaves the pool but nobody holds it.
     let alpha_out = SubnetAlphaOut::get(s, &netuid).saturating_sub(bought.alpha_out);
     SubnetAlphaOut::insert(s, &netuid, &alpha_out);

@@ -23,15 +23,15 @@ use super::coinbase::{all_netuids, increase_stake_for_hotkey_and_coldkey, recycl
 use super::delegation::{hotkey_account_exists, maybe_become_delegate};
 use super::errors::Error;
 use super::events::Event;
+use super::pool::pay_into_subnet;
 use super::pool::{
     burn_account, ensure_add_stake_input_within_swap_limit,
     ensure_remove_stake_input_within_swap_limit, get_max_amount_add, get_max_amount_remove,
-    limit_price, pool, sim_swap, subnet_account, swap_alpha_for_tao, swap_tao_for_alpha,
-    transfer_from_subnet,
+    limit_price, pool, sim_swap, swap_alpha_for_tao, swap_tao_for_alpha, transfer_from_subnet,
 };
 use super::shares::{HotkeyPool, stake_of};
 use super::storage::{NetworksAdded, Owner, SubnetAlphaOut, SubtokenEnabled};
-use crate::balances::{self, Existence};
+use crate::balances::{self};
 use crate::storage::Storage;
 use crate::storage_value;
 use crate::support::DispatchError;
@@ -195,22 +195,10 @@ pub(crate) fn stake_into_subnet(
     let staked = if tao == 0 {
         0
     } else {
-        let keep_alive =
-            balances::free_balance(cx.s, coldkey).saturating_sub(balances::EXISTENTIAL_DEPOSIT);
-        let amount = tao.min(keep_alive);
-        if amount == 0 {
-            return Err(Error::InsufficientBalance);
+        match pay_into_subnet(cx.s, coldkey, netuid, tao)? {
+            0 => return Err(Error::InsufficientBalance),
+            paid => paid,
         }
-        balances::transfer(
-            cx.s,
-            coldkey,
-            &subnet_account(netuid),
-            amount,
-            Existence::KeepAlive,
-            &mut Vec::new(),
-        )
-        .map_err(|_| Error::BalanceWithdrawalError)?;
-        amount
     };
     let bought = swap_tao_for_alpha(cx.s, netuid, staked, limit, drop_fees)?;
     if bought.alpha_out == 0 {

@@ -9,7 +9,8 @@
 use super::delegation::{create_account_if_non_existent, hotkey_account_exists};
 use super::errors::Error;
 use super::events::Event;
-use super::pool::{median_subnet_alpha_price, subnet_account, subnet_of_account};
+use super::pool::{median_subnet_alpha_price, subnet_of_account};
+use super::pool::{pay_into_subnet, spendable};
 use super::rate_limits::{LastRateLimitedBlock, RateLimitKey};
 use super::registration::append_neuron;
 use super::storage::RAORecycledForRegistration;
@@ -22,7 +23,7 @@ use super::storage::{
     SubnetMechanism, SubnetOwner, SubnetOwnerHotkey, SubnetTAO, SubnetworkN, SubtokenEnabled,
     Tempo, TokenSymbol, TotalNetworks, TotalStake, Yuma3On,
 };
-use crate::balances::{self, Existence};
+use crate::balances::{self};
 use crate::storage::Storage;
 use crate::{storage_map, storage_value};
 use cortex_primitives::{AccountId32, NetUid};
@@ -127,9 +128,7 @@ pub fn register_network(
         None
     };
     let lock = network_lock_cost_at(s, now);
-    let spendable =
-        balances::free_balance(s, coldkey).saturating_sub(balances::EXISTENTIAL_DEPOSIT);
-    if spendable < lock {
+    if spendable(s, coldkey) < lock {
         return Err(Error::CannotAffordLockCost);
     }
     if let Some(pruned) = prune {
@@ -138,19 +137,10 @@ pub fn register_network(
     let netuid = next_netuid(s);
     let median = median_subnet_alpha_price(s);
     init_new_network(s, netuid, InitialTempo::get(s), now);
-    let locked = lock.min(spendable);
+    let locked = pay_into_subnet(s, coldkey, netuid, lock)?;
     if locked == 0 {
         return Err(Error::InsufficientBalance);
     }
-    balances::transfer(
-        s,
-        coldkey,
-        &subnet_account(netuid),
-        locked,
-        Existence::KeepAlive,
-        &mut Vec::new(),
-    )
-    .map_err(|_| Error::BalanceWithdrawalError)?;
     NetworkLastLockCost::put(s, &locked);
     LastRateLimitedBlock::insert(s, &RateLimitKey::NetworkLastRegistered, &now);
     create_account_if_non_existent(s, coldkey, hotkey)?;
@@ -214,7 +204,7 @@ mod tests {
     use super::*;
     use crate::balances::mint_into;
     use crate::config::PALLETS;
-    use crate::subtensor::pool::pool;
+    use crate::subtensor::pool::{pool, subnet_account};
     use crate::subtensor::storage::Keys;
     use crate::test_support::acct;
 

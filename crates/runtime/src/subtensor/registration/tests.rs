@@ -1,6 +1,7 @@
 //! Registration: burned registrations, pruning, immunity and the per-block limits.
 
 use super::*;
+use crate::balances;
 use crate::subtensor::pool::pool;
 use crate::test_support::{TAO, acct, funded};
 

@@ -4,6 +4,7 @@
 use super::*;
 use crate::balances;
 use crate::config::PALLETS;
+use crate::subtensor::pool::subnet_account;
 use crate::subtensor::pool::{get_max_amount_move, swap_error};
 use crate::subtensor::registration::register_limit;
 use crate::subtensor::stake_moves::{TransferToggle, move_stake, swap_stake, transfer_stake};
