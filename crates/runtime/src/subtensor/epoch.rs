@@ -6,30 +6,14 @@ use super::storage::{
     Active, ActivityCutoffFactorMilli, AlphaSigmoidSteepness, AlphaValues, BlockAtRegistration,
     Bonds, BondsMovingAverage, BondsPenalty, BondsResetOn, CommitRevealWeightsEnabled, Consensus,
     Dividends, Emission, Incentive, Kappa, Keys, LastMechansimStepBlock, LastUpdate, LiquidAlphaOn,
-    MaxAllowedValidators, MechanismCountCurrent, RevealPeriodEpochs, StakeThreshold, StakeWeight,
-    SubnetEpochIndex, SubnetOwnerHotkey, SubnetworkN, TaoWeight, Tempo, TotalHotkeyAlpha, Uids,
-    ValidatorPermit, ValidatorTrust, WeightCommits, Weights, Yuma3On, mechanism_index,
+    MaxAllowedValidators, MechanismCountCurrent, StakeThreshold, StakeWeight, SubnetOwnerHotkey,
+    SubnetworkN, TaoWeight, Tempo, TotalHotkeyAlpha, Uids, ValidatorPermit, ValidatorTrust,
+    WeightCommits, Weights, Yuma3On, mechanism_index,
 };
+use super::weights::is_commit_expired;
 use crate::storage::Storage;
 use cortex_primitives::{AccountId32, NetUid};
 use cortex_yuma::{EpochInput, EpochOutput, EpochParams, run_epoch};
-
-/// The epoch index a commit is judged against: the subnet's `SubnetEpochIndex`, plus one when
-/// an epoch runs in this block (the epoch itself is about to advance it).
-fn current_epoch(s: &Storage, netuid: NetUid, epoch_due: bool) -> u64 {
-    let index = SubnetEpochIndex::get(s, &netuid);
-    if epoch_due {
-        index.saturating_add(1)
-    } else {
-        index
-    }
-}
-
-/// Whether a commit made in `commit_epoch` can no longer be revealed.
-pub fn is_commit_expired(s: &Storage, netuid: NetUid, commit_epoch: u64, epoch_due: bool) -> bool {
-    let period = RevealPeriodEpochs::get(s, &netuid);
-    current_epoch(s, netuid, epoch_due) > commit_epoch.saturating_add(period)
-}
 
 /// Assembles mechanism 0's epoch input for `netuid` at `block`, distributing `emission`.
 ///
@@ -161,6 +145,7 @@ pub fn reset_bonds(s: &mut Storage, netuid: NetUid, hotkey: &AccountId32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::subtensor::storage::{RevealPeriodEpochs, SubnetEpochIndex};
     use cortex_primitives::AccountId32;
     use cortex_yuma::{Expected, Scenario, max_upscale_u16};
 

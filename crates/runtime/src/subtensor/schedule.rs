@@ -30,15 +30,16 @@ pub fn should_run_epoch(s: &Storage, netuid: NetUid, block: u64) -> bool {
     block.saturating_sub(LastEpochBlock::get(s, &netuid)) >= u64::from(tempo)
 }
 
-/// The epoch a commit or reveal in `block` belongs to: `SubnetEpochIndex`, plus one if an
-/// epoch is due in this block (it runs before the block's extrinsics).
+/// The epoch index a commit or reveal is judged against: the subnet's `SubnetEpochIndex`, plus
+/// one when an epoch runs in this block (the epoch itself is about to advance it).
+pub fn epoch_index(s: &Storage, netuid: NetUid, epoch_due: bool) -> u64 {
+    SubnetEpochIndex::get(s, &netuid).saturating_add(u64::from(epoch_due))
+}
+
+/// The epoch a commit or reveal in `block` belongs to: [`epoch_index`], with the epoch due if it
+/// runs in this block (before the block's extrinsics).
 pub fn current_epoch_with_lookahead(s: &Storage, netuid: NetUid, block: u64) -> u64 {
-    let index = SubnetEpochIndex::get(s, &netuid);
-    if should_run_epoch(s, netuid, block) {
-        index.saturating_add(1)
-    } else {
-        index
-    }
+    epoch_index(s, netuid, should_run_epoch(s, netuid, block))
 }
 
 /// The blocks until the subnet's next automatic epoch: `LastEpochBlock + tempo − now`

@@ -79,17 +79,7 @@ pub fn remove_stake(
     let alpha = alpha.min(stake_of(cx.s, hotkey, coldkey, netuid));
     ensure_remove_stake_input_within_swap_limit(cx.s, netuid, alpha)?;
     validate_remove_stake(cx.s, coldkey, hotkey, netuid, alpha, alpha, false)?;
-    let tao = unstake_from_subnet(
-        cx,
-        coldkey,
-        hotkey,
-        netuid,
-        alpha,
-        limit_price(MIN_PRICE),
-        false,
-    )?;
-    clear_small_nomination_if_required(cx, hotkey, coldkey, netuid);
-    Ok(tao)
+    unstake(cx, coldkey, hotkey, netuid, alpha, limit_price(MIN_PRICE))
 }
 
 storage_value!(/// Smallest stake a nominator (a coldkey not owning the hotkey) may keep, as millionths
@@ -298,6 +288,22 @@ pub(crate) fn unstake_from_subnet(
     Ok(r.paid_out)
 }
 
+/// Sells `alpha` of `coldkey`'s stake on `hotkey` at no less than `limit`, then unstakes what is
+/// left of a nomination that fell below the nominator minimum: the sequence every unstaking call
+/// ends with. Returns the TAO received.
+fn unstake(
+    cx: &mut Ctx<'_>,
+    coldkey: &AccountId32,
+    hotkey: &AccountId32,
+    netuid: NetUid,
+    alpha: u64,
+    limit: U64F64,
+) -> Result<u64, Error> {
+    let tao = unstake_from_subnet(cx, coldkey, hotkey, netuid, alpha, limit, false)?;
+    clear_small_nomination_if_required(cx, hotkey, coldkey, netuid);
+    Ok(tao)
+}
+
 /// The smallest stake a nominator may keep, in TAO (rao): `DefaultMinStake ×
 /// NominatorMinRequiredStake / 10^6`.
 pub fn nominator_min_required_stake(s: &Storage) -> u64 {
@@ -406,17 +412,14 @@ pub fn remove_stake_limit(
         max_amount,
         allow_partial,
     )?;
-    let tao = unstake_from_subnet(
+    Ok(unstake(
         cx,
         coldkey,
         hotkey,
         netuid,
         possible,
         limit_price(limit_price_rao),
-        false,
-    )?;
-    clear_small_nomination_if_required(cx, hotkey, coldkey, netuid);
-    Ok(tao)
+    )?)
 }
 
 /// `remove_stake_full_limit(hotkey, netuid, limit_price)` signed by `coldkey`: unstakes the
@@ -459,17 +462,8 @@ pub fn unstake_all(
         if validate_remove_stake(cx.s, coldkey, hotkey, netuid, alpha, alpha, false).is_err() {
             continue;
         }
-        let tao = unstake_from_subnet(
-            cx,
-            coldkey,
-            hotkey,
-            netuid,
-            alpha,
-            limit_price(MIN_PRICE),
-            false,
-        )?;
+        let tao = unstake(cx, coldkey, hotkey, netuid, alpha, limit_price(MIN_PRICE))?;
         total_tao = total_tao.saturating_add(tao);
-        clear_small_nomination_if_required(cx, hotkey, coldkey, netuid);
     }
     if only_alpha {
         stake_into_subnet(

@@ -9,7 +9,7 @@
 use super::Ctx;
 use super::errors::Error;
 use super::events::Event;
-use super::schedule::current_epoch_with_lookahead;
+use super::schedule::{current_epoch_with_lookahead, epoch_index};
 use super::storage::{
     CommitRevealWeightsEnabled, LastUpdate, MechanismCountCurrent, MinAllowedWeights,
     NetworksAdded, RevealPeriodEpochs, StakeThreshold, SubnetOwnerHotkey, SubnetworkN, TaoWeight,
@@ -24,6 +24,37 @@ use cortex_yuma::max_upscale_u16;
 
 /// Most unrevealed commits a hotkey may hold per mechanism.
 pub const MAX_PENDING_COMMITS: usize = 10;
+
+/// A pending commit: its hash, the epoch it was made in, its block and its reveal round (0: a
+/// hash commit).
+type Commit = ([u8; 32], u64, u64, u64);
+
+/// Whether a commit made in `commit_epoch` can no longer be revealed in `epoch`: its reveal epoch
+/// (`commit_epoch + RevealPeriodEpochs`) has passed.
+fn is_expired(s: &Storage, netuid: NetUid, commit_epoch: u64, epoch: u64) -> bool {
+    epoch > commit_epoch.saturating_add(RevealPeriodEpochs::get(s, &netuid))
+}
+
+/// Whether a commit made in `commit_epoch` can no longer be revealed, judged in the block's epoch
+/// ([`epoch_index`], with or without the epoch due in this block).
+pub fn is_commit_expired(s: &Storage, netuid: NetUid, commit_epoch: u64, epoch_due: bool) -> bool {
+    is_expired(s, netuid, commit_epoch, epoch_index(s, netuid, epoch_due))
+}
+
+/// Drops the commits that can no longer be revealed in `epoch` (commits are kept oldest first,
+/// so they are the leading ones) and returns their hashes.
+fn drain_expired(
+    s: &Storage,
+    netuid: NetUid,
+    commits: &mut Vec<Commit>,
+    epoch: u64,
+) -> Vec<[u8; 32]> {
+    let keep_from = commits
+        .iter()
+        .position(|(_, e, _, _)| !is_expired(s, netuid, *e, epoch))
+        .unwrap_or(commits.len());
+    commits.drain(..keep_from).map(|(h, _, _, _)| h).collect()
+}
 
 /// The hash `commit_weights` expects: BLAKE2b-256 of SCALE
 /// `(hotkey, netuid_index, uids, values, salt, version_key)`.
@@ -151,15 +182,8 @@ pub fn commit_weights(
         return Err(Error::CommittingWeightsTooFast);
     }
     let epoch = current_epoch_with_lookahead(cx.s, netuid, cx.block);
-    let expired = |commit_epoch: u64| {
-        epoch > commit_epoch.saturating_add(RevealPeriodEpochs::get(cx.s, &netuid))
-    };
     let mut commits = WeightCommits::try_get(cx.s, &index, hotkey).unwrap_or_default();
-    let keep_from = commits
-        .iter()
-        .position(|(_, e, _, _)| !expired(*e))
-        .unwrap_or(commits.len());
-    commits.drain(..keep_from);
+    drain_expired(cx.s, netuid, &mut commits, epoch);
     if commits.len() >= MAX_PENDING_COMMITS {
         return Err(Error::TooManyUnrevealedCommits);
     }
@@ -191,11 +215,7 @@ pub fn reveal_weights(
         WeightCommits::try_get(cx.s, &index, hotkey).ok_or(Error::NoWeightsCommitFound)?;
     let epoch = current_epoch_with_lookahead(cx.s, netuid, cx.block);
     let period = RevealPeriodEpochs::get(cx.s, &netuid);
-    let keep_from = commits
-        .iter()
-        .position(|(_, e, _, _)| epoch <= e.saturating_add(period))
-        .unwrap_or(commits.len());
-    let expired: Vec<[u8; 32]> = commits.drain(..keep_from).map(|(h, _, _, _)| h).collect();
+    let expired = drain_expired(cx.s, netuid, &mut commits, epoch);
     let hash = commit_hash(hotkey, index, uids, values, salt, version_key);
     let Some(position) = commits.iter().position(|(h, _, _, _)| *h == hash) else {
         return Err(if expired.contains(&hash) {
@@ -340,11 +360,7 @@ pub fn batch_reveal_weights(
         WeightCommits::try_get(cx.s, &index, hotkey).ok_or(Error::NoWeightsCommitFound)?;
     let epoch = current_epoch_with_lookahead(cx.s, netuid, cx.block);
     let period = RevealPeriodEpochs::get(cx.s, &netuid);
-    let keep_from = commits
-        .iter()
-        .position(|(_, e, _, _)| epoch <= e.saturating_add(period))
-        .unwrap_or(commits.len());
-    let expired: Vec<[u8; 32]> = commits.drain(..keep_from).map(|(h, _, _, _)| h).collect();
+    let expired = drain_expired(cx.s, netuid, &mut commits, epoch);
     type Reveal<'a> = (&'a Vec<u16>, &'a Vec<u16>, u64, [u8; 32]);
     let reveals: Vec<Reveal> = uids_list
         .iter()
