@@ -111,15 +111,9 @@ pub fn validate_signed(
     tip: u64,
 ) -> Result<ValidTransaction, InvalidTransaction> {
     let account = balances::Account::get(s, who);
-    // Subtensor's own `CheckNonce`: an account that does not exist may still send fee-free
-    // calls (a hotkey with no TAO setting weights or serving an axon).
-    if call_info(call).pays_fee == Pays::Yes && account.providers == 0 && account.sufficients == 0 {
-        return Err(InvalidTransaction::Payment);
-    }
-    if nonce < account.nonce {
-        return Err(InvalidTransaction::Stale);
-    }
-    if !transaction_payment::can_pay(s, who, compute_fee(call, len, tip)) {
+    let info = call_info(call);
+    check_nonce(&account, &info, nonce)?;
+    if !transaction_payment::can_pay(s, who, transaction_payment::compute_fee(&info, len, tip)) {
         return Err(InvalidTransaction::Payment);
     }
     let requires = if nonce > account.nonce {
@@ -132,6 +126,23 @@ pub fn validate_signed(
         requires,
         provides: vec![nonce_tag(who, nonce)],
     })
+}
+
+/// Subtensor's own `CheckNonce`: a nonce below the account's is stale, and an account that does
+/// not exist may only send fee-free calls (a hotkey with no TAO setting weights or serving an
+/// axon). A later nonce is the caller's to judge: the pool queues it, a block refuses it.
+fn check_nonce(
+    account: &balances::AccountInfo,
+    info: &DispatchInfo,
+    nonce: u32,
+) -> Result<(), InvalidTransaction> {
+    if info.pays_fee == Pays::Yes && account.providers == 0 && account.sufficients == 0 {
+        return Err(InvalidTransaction::Payment);
+    }
+    if nonce < account.nonce {
+        return Err(InvalidTransaction::Stale);
+    }
+    Ok(())
 }
 
 /// The pool tag for `(who, nonce)`: SCALE of the pair, as Substrate's `CheckNonce`.
@@ -297,12 +308,7 @@ impl Block {
     ) -> Result<Applied, InvalidTransaction> {
         let mut account = balances::Account::get(s, who);
         let info = call_info(call);
-        if info.pays_fee == Pays::Yes && account.providers == 0 && account.sufficients == 0 {
-            return Err(InvalidTransaction::Payment);
-        }
-        if nonce < account.nonce {
-            return Err(InvalidTransaction::Stale);
-        }
+        check_nonce(&account, &info, nonce)?;
         if nonce > account.nonce {
             return Err(InvalidTransaction::Future);
         }

@@ -56,6 +56,33 @@ fn drain_expired(
     commits.drain(..keep_from).map(|(h, _, _, _)| h).collect()
 }
 
+/// What a reveal in this block may match: `hotkey`'s live commits on `netuid` (oldest first),
+/// the hashes of its commits that expired, the block's epoch and the reveal period.
+struct Pending {
+    commits: Vec<Commit>,
+    expired: Vec<[u8; 32]>,
+    epoch: u64,
+    period: u64,
+}
+
+/// [`Pending`] for a reveal by `hotkey`: commit-reveal must be on and a commit stored.
+fn pending_commits(cx: &Ctx<'_>, hotkey: &AccountId32, netuid: NetUid) -> Result<Pending, Error> {
+    if !CommitRevealWeightsEnabled::get(cx.s, &netuid) {
+        return Err(Error::CommitRevealDisabled);
+    }
+    let index = mechanism_index(netuid, 0);
+    let mut commits =
+        WeightCommits::try_get(cx.s, &index, hotkey).ok_or(Error::NoWeightsCommitFound)?;
+    let epoch = current_epoch_with_lookahead(cx.s, netuid, cx.block);
+    let expired = drain_expired(cx.s, netuid, &mut commits, epoch);
+    Ok(Pending {
+        commits,
+        expired,
+        epoch,
+        period: RevealPeriodEpochs::get(cx.s, &netuid),
+    })
+}
+
 /// The hash `commit_weights` expects: BLAKE2b-256 of SCALE
 /// `(hotkey, netuid_index, uids, values, salt, version_key)`.
 pub fn commit_hash(
@@ -208,14 +235,12 @@ pub fn reveal_weights(
     version_key: u64,
 ) -> Result<(), Error> {
     let index = mechanism_index(netuid, 0);
-    if !CommitRevealWeightsEnabled::get(cx.s, &netuid) {
-        return Err(Error::CommitRevealDisabled);
-    }
-    let mut commits =
-        WeightCommits::try_get(cx.s, &index, hotkey).ok_or(Error::NoWeightsCommitFound)?;
-    let epoch = current_epoch_with_lookahead(cx.s, netuid, cx.block);
-    let period = RevealPeriodEpochs::get(cx.s, &netuid);
-    let expired = drain_expired(cx.s, netuid, &mut commits, epoch);
+    let Pending {
+        mut commits,
+        expired,
+        epoch,
+        period,
+    } = pending_commits(cx, hotkey, netuid)?;
     let hash = commit_hash(hotkey, index, uids, values, salt, version_key);
     let Some(position) = commits.iter().position(|(h, _, _, _)| *h == hash) else {
         return Err(if expired.contains(&hash) {
@@ -353,14 +378,12 @@ pub fn batch_reveal_weights(
     if n != values_list.len() || n != salts_list.len() || n != version_keys.len() {
         return Err(Error::InputLengthsUnequal);
     }
-    if !CommitRevealWeightsEnabled::get(cx.s, &netuid) {
-        return Err(Error::CommitRevealDisabled);
-    }
-    let mut commits =
-        WeightCommits::try_get(cx.s, &index, hotkey).ok_or(Error::NoWeightsCommitFound)?;
-    let epoch = current_epoch_with_lookahead(cx.s, netuid, cx.block);
-    let period = RevealPeriodEpochs::get(cx.s, &netuid);
-    let expired = drain_expired(cx.s, netuid, &mut commits, epoch);
+    let Pending {
+        mut commits,
+        expired,
+        epoch,
+        period,
+    } = pending_commits(cx, hotkey, netuid)?;
     type Reveal<'a> = (&'a Vec<u16>, &'a Vec<u16>, u64, [u8; 32]);
     let reveals: Vec<Reveal> = uids_list
         .iter()
