@@ -212,6 +212,9 @@ pub enum SimCommand {
         /// Output directory (created if missing).
         #[arg(long)]
         out: PathBuf,
+        /// File name of the document inside DIR (figures go to DIR/<stem>-figures/).
+        #[arg(long, default_value = "report.md")]
+        file: String,
         /// Smaller sizes, for a quick look (the committed report uses the defaults).
         #[arg(long)]
         quick: bool,
@@ -539,8 +542,8 @@ fn execute(command: SimCommand) -> anyhow::Result<()> {
                 )
             })
         }
-        SimCommand::Report { out, quick } => {
-            let path = report::write(&out, quick)?;
+        SimCommand::Report { out, file, quick } => {
+            let path = report::write(&out, &file, quick)?;
             println!("wrote {}", path.display());
             Ok(())
         }
