@@ -559,7 +559,7 @@ mod tests {
         assert_eq!(p.tempo, 360);
         assert_eq!(s.reveal_tempos, 1);
         // 360 blocks of 1 alpha less the 18 % owner cut.
-        assert_eq!(s.emission(), 295_200_366_216);
+        assert_eq!(s.emission(), 295_201_647_974);
     }
 
     #[test]
