@@ -71,7 +71,10 @@ const PALETTE: [RGBColor; 6] = [
 ];
 
 fn colour(k: usize) -> RGBColor {
-    PALETTE.get(k % PALETTE.len()).copied().unwrap_or(BLACK)
+    PALETTE
+        .get(k.checked_rem(PALETTE.len()).unwrap_or(0))
+        .copied()
+        .unwrap_or(BLACK)
 }
 
 /// A line chart as SVG text.

@@ -462,7 +462,7 @@ impl Scenario {
                 }
             }
         }
-        if !(stake_sum > 0.0) {
+        if stake_sum.is_nan() || stake_sum <= 0.0 {
             return Err(bad(
                 "validators",
                 "the groups' stake shares add up to 0; give some group a positive `stake`",

@@ -115,9 +115,9 @@ fn yuma3_lets_a_late_better_miner_overtake_sooner() {
         .yuma3
         .overtake_epochs
         .expect("Yuma 3 overtakes within the run");
-    match r.yuma2.overtake_epochs {
-        Some(y2) => assert!(y3 < y2, "Yuma 3 {y3} against Yuma 2 {y2}"),
-        None => {}
+    // Yuma 2 never overtaking within the run counts as slower.
+    if let Some(y2) = r.yuma2.overtake_epochs {
+        assert!(y3 < y2, "Yuma 3 {y3} against Yuma 2 {y2}");
     }
 }
 
