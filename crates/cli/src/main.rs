@@ -1,8 +1,8 @@
 //! `cortex`: the command-line entry point of Cortex.
 //!
-//! Today it runs the dev chain (`cortex node --dev`) and Yuma Consensus scenarios
-//! (`cortex yuma run FILE.json`); localnet, wallet and subnet commands join it as their crates
-//! land.
+//! Today it runs the dev chain (`cortex node --dev`), Yuma Consensus scenarios
+//! (`cortex yuma run FILE.json`) and the incentive-integrity simulator (`cortex sim …`);
+//! localnet, wallet and subnet commands join it as their crates land.
 //!
 //! Exit codes: 0 on success, 2 when the input is bad (the message names the field), 1 for
 //! anything else (an unreadable file, a failed write).
@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod node;
+mod sim;
 mod yuma;
 
 /// Cortex: the Bittensor network, in Rust.
@@ -30,6 +31,12 @@ enum Command {
     Yuma {
         #[command(subcommand)]
         command: YumaCommand,
+    },
+    /// The incentive-integrity simulator: copiers, cabals, sybils and attacks over many epochs
+    /// of the chain's own Yuma Consensus.
+    Sim {
+        #[command(subcommand)]
+        command: sim::SimCommand,
     },
 }
 
@@ -59,5 +66,6 @@ fn main() -> ExitCode {
         Command::Yuma {
             command: YumaCommand::Run { file, pretty },
         } => yuma::run(&file, pretty),
+        Command::Sim { command } => sim::run(command),
     }
 }
