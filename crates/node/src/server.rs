@@ -11,6 +11,9 @@
 //!   time, so a client that is alive always answers in time.
 //! - **Request bodies** must arrive whole within `--rpc-request-body-timeout` of their headers
 //!   ([`TimedBody`]); a body trickled or never finished is refused and its connection freed.
+//!   The bodies held in memory by all HTTP connections at once stay within twice
+//!   `--rpc-max-request-size`: a request that finds no room is answered `503` before its body
+//!   is read.
 //! - The RPC middleware ([`Observe`]) counts calls, errors and latency for the metrics, by
 //!   protocol and method (unknown method names are not labels: a client cannot grow the
 //!   metrics), and answers a request that jsonrpsee could only read as a notification (no `id`,
@@ -262,22 +265,66 @@ where
     }
 }
 
-/// The HTTP front of one connection: times the body, tags the protocol, counts sessions.
+/// The unit of the request-body budget.
+const BODY_UNIT: u64 = 64 * 1024;
+
+/// The HTTP front of one connection: times the body, tags the protocol, counts sessions, and
+/// keeps the bytes of request bodies held in memory by all connections within a budget (a
+/// request waits for its share, by its declared length, before its body is read).
 #[derive(Clone)]
 struct Front<S> {
     inner: S,
     body_timeout: Duration,
     upgraded: Arc<AtomicBool>,
     metrics: Arc<Metrics>,
+    bodies: Arc<tokio::sync::Semaphore>,
+    max_request_bytes: u32,
+}
+
+/// A call through [`Front`]: the inner call holding its share of the body budget, or the
+/// refusal of a request that finds the budget used up.
+pub enum FrontFuture<F, R> {
+    /// Running, with its share.
+    Call(F, Option<tokio::sync::OwnedSemaphorePermit>),
+    /// Refused at once.
+    Busy(Option<R>),
+}
+
+impl<F, R, E> Future for FrontFuture<F, R>
+where
+    F: Future<Output = Result<R, E>> + Unpin,
+    R: Unpin,
+{
+    type Output = Result<R, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            FrontFuture::Call(f, share) => match Pin::new(f).poll(cx) {
+                Poll::Ready(r) => {
+                    share.take();
+                    Poll::Ready(r)
+                }
+                Poll::Pending => Poll::Pending,
+            },
+            FrontFuture::Busy(r) => match r.take() {
+                Some(r) => Poll::Ready(Ok(r)),
+                None => Poll::Pending,
+            },
+        }
+    }
 }
 
 impl<S, B> tower_service::Service<http::Request<B>> for Front<S>
 where
-    S: tower_service::Service<http::Request<TimedBody<B>>>,
+    S: tower_service::Service<
+            http::Request<TimedBody<B>>,
+            Response = http::Response<jsonrpsee::server::HttpBody>,
+        >,
+    S::Future: Unpin,
 {
     type Response = S::Response;
     type Error = S::Error;
-    type Future = S::Future;
+    type Future = FrontFuture<S::Future, S::Response>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -300,10 +347,31 @@ where
                 self.metrics.rpc_session(true);
             }
             request.extensions_mut().insert(Protocol::Ws);
-        } else {
-            request.extensions_mut().insert(Protocol::Http);
+            return FrontFuture::Call(self.inner.call(request), None);
         }
-        self.inner.call(request)
+        request.extensions_mut().insert(Protocol::Http);
+        // The declared length (or the most a body may be), in budget units; a body longer
+        // than declared is cut by hyper, one past the limit refused by jsonrpsee.
+        let declared = request
+            .headers()
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(u64::from(self.max_request_bytes))
+            .min(u64::from(self.max_request_bytes));
+        let units = u32::try_from(declared.div_ceil(BODY_UNIT).max(1)).unwrap_or(u32::MAX);
+        match self.bodies.clone().try_acquire_many_owned(units) {
+            // Held until the answer is built: the body and its parse live that long.
+            Ok(share) => FrontFuture::Call(self.inner.call(request), Some(share)),
+            Err(_) => {
+                self.metrics.rpc_connection_refused();
+                let mut busy = http::Response::new(jsonrpsee::server::HttpBody::from(
+                    "the node is reading as many large requests as it holds at once; retry shortly\n",
+                ));
+                *busy.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
+                FrontFuture::Busy(Some(busy))
+            }
+        }
     }
 }
 
@@ -420,6 +488,11 @@ pub fn start(
         .set_rpc_middleware(rpc_middleware)
         .to_service_builder();
     let counts = Arc::new(Mutex::new(Counts::default()));
+    // Two requests of the largest size may be held at once; smaller ones share the rest.
+    let budget_units = (u64::from(cfg.max_request_bytes).saturating_mul(2)).div_ceil(BODY_UNIT);
+    let bodies = Arc::new(tokio::sync::Semaphore::new(
+        usize::try_from(budget_units.max(1)).unwrap_or(usize::MAX),
+    ));
     tokio::spawn(async move {
         let stopped = stop.clone().shutdown();
         tokio::pin!(stopped);
@@ -467,6 +540,8 @@ pub fn start(
                 body_timeout: cfg.body_timeout,
                 upgraded,
                 metrics: metrics.clone(),
+                bodies: bodies.clone(),
+                max_request_bytes: cfg.max_request_bytes,
             };
             let stopping = stop.clone().shutdown();
             tokio::spawn(async move {
