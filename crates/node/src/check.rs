@@ -188,3 +188,64 @@ pub fn full(store: &Store) -> Result<CheckReport, StoreError> {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use codec::{Compact, Encode};
+    use cortex_store::{Changes, NewBlock};
+
+    fn header(parent: [u8; 32], number: u32, body: &[Vec<u8>], state_root: [u8; 32]) -> Header {
+        Header {
+            parent_hash: parent,
+            number: Compact(number),
+            state_root,
+            extrinsics_root: extrinsics_root(body),
+            digest: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn blocks_are_checked_against_their_hashes_and_the_state_against_its_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db"), 8).unwrap();
+        let mut changes = Changes::new();
+        changes.insert(b"k".to_vec(), (None, Some(b"v".to_vec())));
+        let root = Storage::from_entries(vec![(b"k".to_vec(), b"v".to_vec())]).root();
+        let body = vec![vec![1u8, 2, 3]];
+        let genesis = header([0; 32], 0, &body, root);
+        store
+            .commit_block(&NewBlock {
+                number: 0,
+                hash: genesis.hash(),
+                header: &genesis.encode(),
+                extrinsics: &body,
+                changes: &changes,
+            })
+            .unwrap();
+        assert_eq!(full(&store).unwrap().blocks, 1);
+
+        // Block 1 stored under a hash that is not its own, with a body that is not its root's.
+        let one = header(genesis.hash(), 1, &[vec![9]], root);
+        store
+            .commit_block(&NewBlock {
+                number: 1,
+                hash: [7; 32],
+                header: &one.encode(),
+                extrinsics: &[vec![8]],
+                changes: &Changes::new(),
+            })
+            .unwrap();
+        let e = read_header(&store, 1).unwrap_err().to_string();
+        assert!(e.contains("block #1 does not match its hash"), "{e}");
+        let e = read_body(&store, 1, &one).unwrap_err().to_string();
+        assert!(e.contains("extrinsics of block #1"), "{e}");
+        assert!(full(&store).is_err());
+
+        // A state that is not what the header commits to.
+        let other = header([0; 32], 0, &body, [1; 32]);
+        let e = head_state(&store, &other).unwrap_err().to_string();
+        assert!(e.contains("does not match the header's state root"), "{e}");
+        assert!(e.contains("restore it from a backup"), "{e}");
+    }
+}
