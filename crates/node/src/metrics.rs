@@ -462,7 +462,8 @@ impl Metrics {
     }
 
     fn render_substrate_counters(&self, out: &mut String) {
-        let calls: Vec<((Protocol, &'static str), (u64, u64, u64))> = match self.calls.lock() {
+        type Row = ((Protocol, &'static str), (u64, u64, u64));
+        let calls: Vec<Row> = match self.calls.lock() {
             Ok(c) => c
                 .iter()
                 .map(|(k, v)| (*k, (v.started, v.ok, v.err)))

@@ -433,6 +433,7 @@ where
         }
     }
 
+    #[allow(clippy::manual_async_fn)] // the trait's signature: `Send` and the lifetime are spelled out
     fn notification<'a>(
         &self,
         _n: Notification<'a>,

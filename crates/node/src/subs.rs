@@ -28,6 +28,10 @@ use tokio::sync::{broadcast, mpsc};
 /// subscription is dropped as too slow.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// What the hub watches at one block: the distinct key sets, whether an every-key subscription
+/// exists, and every watched key.
+type Snapshot = (Vec<Arc<Vec<Vec<u8>>>>, bool, Vec<Vec<u8>>);
+
 /// A notification, serialized once and shared by every subscriber it goes to.
 pub type Note = Arc<str>;
 
@@ -230,7 +234,8 @@ impl Hub {
         }
     }
 
-    fn snapshot(&self) -> (Vec<Arc<Vec<Vec<u8>>>>, bool, Vec<Vec<u8>>) {
+    /// The distinct key sets, whether an every-key subscription exists, every watched key.
+    fn snapshot(&self) -> Snapshot {
         let st = self.lock();
         let sets: Vec<_> = st.sets.keys().cloned().collect();
         let all = st.subs.values().any(|s| s.keys.is_none());
@@ -277,16 +282,32 @@ pub fn storage_note(
 
 /// Reads, at block `at`, what blocks `from..=at` changed among the watched keys, and builds one
 /// notification per distinct key set (and one for the every-key subscriptions, keyed `None`).
-fn compute(
-    store: &Store,
+/// One block's notification work, as the hub hands it to the blocking pool.
+struct Job {
+    /// The first block not notified yet.
     from: u32,
+    /// The new head.
     at: u32,
     hash: [u8; 32],
-    sets: &[Arc<Vec<Vec<u8>>>],
+    /// The distinct key sets subscribed to.
+    sets: Vec<Arc<Vec<Vec<u8>>>>,
+    /// Whether an every-key subscription exists.
     all: bool,
-    watched: &[Vec<u8>],
+    /// Every watched key.
+    watched: Vec<Vec<u8>>,
     max_bytes: usize,
-) -> Result<HashMap<Option<usize>, Note>, StoreError> {
+}
+
+fn compute(store: &Store, job: &Job) -> Result<HashMap<Option<usize>, Note>, StoreError> {
+    let Job {
+        from,
+        at,
+        hash,
+        ref sets,
+        all,
+        ref watched,
+        max_bytes,
+    } = *job;
     let view = store.state_at(at)?;
     // Blocks older than the undo logs (a long stall): every watched key may have changed.
     let changed: BTreeSet<Vec<u8>> = match store.changed_keys(from, at)? {
@@ -341,7 +362,7 @@ pub async fn run(hub: Arc<Hub>, shared: Arc<Shared>, max_bytes: usize) {
             Err(broadcast::error::RecvError::Closed) => return,
         };
         let number = head.header.number();
-        if number <= last && last != 0 {
+        if number <= last {
             continue;
         }
         if let Ok(json) = serde_json::to_string(&head.header.to_json()) {
@@ -355,12 +376,20 @@ pub async fn run(hub: Arc<Hub>, shared: Arc<Shared>, max_bytes: usize) {
         }
         let (sets, all, watched) = hub.snapshot();
         let store = shared.store.clone();
-        let hash = head.hash;
+        let job = Job {
+            from,
+            at: number,
+            hash: head.hash,
+            sets,
+            all,
+            watched,
+            max_bytes,
+        };
         let computed = tokio::task::spawn_blocking(move || {
             let notes = store.guarded("reading storage for subscriptions", || {
-                compute(&store, from, number, hash, &sets, all, &watched, max_bytes)
+                compute(&store, &job)
             });
-            (notes, sets)
+            (notes, job.sets)
         })
         .await;
         match computed {

@@ -134,6 +134,8 @@ db_err!(
 pub type Changes = BTreeMap<Vec<u8>, (Option<Vec<u8>>, Option<Vec<u8>>)>;
 /// Storage entries, key and value.
 pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+/// An undo entry as stored: block number, storage key, encoded value before the block.
+pub type UndoEntry = (u32, Vec<u8>, Vec<u8>);
 
 /// A block to commit.
 #[derive(Clone, Debug)]
@@ -360,7 +362,7 @@ impl Store {
     }
 
     /// Every undo entry's block number, key and encoded value, for the full check.
-    pub fn undo_entries(&self) -> Result<Vec<(u32, Vec<u8>, Vec<u8>)>, StoreError> {
+    pub fn undo_entries(&self) -> Result<Vec<UndoEntry>, StoreError> {
         let txn = self.db.begin_read()?;
         let undo = txn.open_table(UNDO)?;
         let mut out = Vec::new();
