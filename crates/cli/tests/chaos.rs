@@ -363,7 +363,8 @@ fn attack_connection_lockout(node: &NodeProcess) {
         );
         sockets.push(s);
     }
-    std::thread::sleep(Duration::from_millis(500));
+    // Time for the node to accept (or refuse) the whole backlog.
+    std::thread::sleep(Duration::from_millis(1500));
     served("while 1,000 unfinished HTTP bodies are held from 127.0.0.2");
     let mut held = Vec::new();
     let mut refused = 0;
