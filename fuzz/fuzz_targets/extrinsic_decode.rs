@@ -3,7 +3,7 @@
 //! the signature and era check. Neither may panic; a decoded extrinsic must re-encode to bytes
 //! that decode to the same value.
 //!
-//! Run: `cargo +nightly fuzz run extrinsic_decode` from the repository root (needs cargo-fuzz).
+//! Run: `scripts/fuzz extrinsic_decode` (cargo-fuzz on the stable toolchain; docs/reliability.md).
 //! The same properties run on stable in CI as proptests (`crates/runtime/src/extrinsic.rs`).
 
 #![no_main]

@@ -1,19 +1,48 @@
-//! `cortex node`: runs the chain node until Ctrl-C or SIGTERM.
+//! `cortex node`: runs the chain node until Ctrl-C or SIGTERM; `cortex node check-db` checks a
+//! node's database for damage.
 //!
 //! `--dev` is the only chain so far: the dev accounts //Alice … //Ferdie with 1,000,000 TAO each,
 //! sudo //Alice, subtensor's fast-runtime values (250 ms blocks, tempo 10). Without
 //! `--base-path` the database lives in a temporary directory removed at exit.
+//!
+//! The RPC limits take Substrate's flag names where Substrate has the flag
+//! (`--rpc-max-connections`, `--rpc-max-request-size`, …), and the same style where it has none
+//! (`--rpc-max-connections-per-ip`, `--rpc-idle-timeout`, `--rpc-request-body-timeout`).
 
-use clap::Args;
-use cortex_node::{BlockTime, NodeConfig};
+use clap::{Args, Subcommand};
+use cortex_node::{BlockTime, NodeConfig, RpcConfig};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// `cortex node`: a subcommand, or the flags of a node to run.
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct NodeArgs {
+    #[command(subcommand)]
+    command: Option<NodeCommand>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum NodeCommand {
+    /// Check a node's database for damage: every block against its hash, the chain of parent
+    /// hashes, the undo logs, the head state against its root, and redb's page checksums.
+    CheckDb {
+        /// The node's base path (the database is PATH/chains/dev/db/cortex.redb).
+        #[arg(long, value_name = "PATH")]
+        base_path: PathBuf,
+        /// The development chain (the only one so far; accepted for symmetry with `node`).
+        #[arg(long)]
+        dev: bool,
+    },
+}
+
 /// `cortex node` flags (named as Substrate's, so subtensor users know them).
 #[derive(Args, Debug)]
-pub struct NodeArgs {
+struct RunArgs {
     /// Run the development chain.
     #[arg(long)]
     dev: bool,
@@ -35,6 +64,83 @@ pub struct NodeArgs {
     /// Make a block as soon as a transaction is ready, and none otherwise.
     #[arg(long, conflicts_with = "block_time")]
     instant: bool,
+    /// Most RPC connections open at once (WebSocket and HTTP alike).
+    #[arg(long, default_value_t = RpcConfig::default().max_connections, value_name = "N")]
+    rpc_max_connections: u32,
+    /// Most RPC connections open at once from one IP address.
+    #[arg(long, default_value_t = RpcConfig::default().max_connections_per_ip, value_name = "N")]
+    rpc_max_connections_per_ip: u32,
+    /// Close an RPC connection that sends and reads nothing for this long (e.g. `60s`).
+    #[arg(long, value_parser = parse_duration, default_value = "60s", value_name = "DURATION")]
+    rpc_idle_timeout: Duration,
+    /// Refuse a request whose body has not arrived this long after its headers (e.g. `30s`).
+    #[arg(long, value_parser = parse_duration, default_value = "30s", value_name = "DURATION")]
+    rpc_request_body_timeout: Duration,
+    /// Largest RPC request, in MiB.
+    #[arg(long, default_value_t = 15, value_name = "MIB")]
+    rpc_max_request_size: u32,
+    /// Largest RPC answer or notification, in MiB.
+    #[arg(long, default_value_t = 15, value_name = "MIB")]
+    rpc_max_response_size: u32,
+    /// Most subscriptions on one connection.
+    #[arg(long, default_value_t = RpcConfig::default().max_subscriptions_per_connection, value_name = "N")]
+    rpc_max_subscriptions_per_connection: u32,
+    /// Messages buffered for one connection before it is slowed down (and its slow
+    /// subscriptions dropped).
+    #[arg(long, default_value_t = RpcConfig::default().message_buffer_capacity, value_name = "N")]
+    rpc_message_buffer_capacity_per_connection: u32,
+    /// Most requests in one JSON-RPC batch.
+    #[arg(long, default_value_t = RpcConfig::default().max_batch_len, value_name = "N")]
+    rpc_max_batch_request_len: u32,
+    /// Most items in one list parameter: keys of `state_queryStorageAt` and
+    /// `state_subscribeStorage`, numbers of `chain_getBlockHash`.
+    #[arg(long, default_value_t = RpcConfig::default().calls.max_items, value_name = "N")]
+    rpc_max_items_per_request: usize,
+}
+
+impl RunArgs {
+    /// The RPC server's configuration from the flags.
+    fn rpc_config(&self) -> Result<RpcConfig, String> {
+        let mib = |n: u32, flag: &str| {
+            n.checked_mul(1024 * 1024)
+                .filter(|b| *b > 0)
+                .ok_or_else(|| format!("--{flag} {n} is out of range: give 1 to 4095 (MiB)"))
+        };
+        let mut cfg = RpcConfig {
+            max_connections: self.rpc_max_connections,
+            max_connections_per_ip: self.rpc_max_connections_per_ip,
+            idle_timeout: self.rpc_idle_timeout,
+            body_timeout: self.rpc_request_body_timeout,
+            max_request_bytes: mib(self.rpc_max_request_size, "rpc-max-request-size")?,
+            max_subscriptions_per_connection: self.rpc_max_subscriptions_per_connection,
+            message_buffer_capacity: self.rpc_message_buffer_capacity_per_connection,
+            max_batch_len: self.rpc_max_batch_request_len,
+            ..RpcConfig::default()
+        };
+        cfg.calls.max_response_bytes =
+            mib(self.rpc_max_response_size, "rpc-max-response-size")? as usize;
+        cfg.calls.max_items = self.rpc_max_items_per_request.max(1);
+        Ok(cfg)
+    }
+}
+
+/// Parses `60s`, `500ms` or a bare number of seconds.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let bad = || format!("{s:?} is not a duration; write e.g. 500ms or 60s");
+    let d = if let Some(ms) = s.strip_suffix("ms") {
+        Duration::from_millis(ms.trim().parse().map_err(|_| bad())?)
+    } else {
+        let secs = s.strip_suffix('s').unwrap_or(s);
+        let secs: f64 = secs.trim().parse().map_err(|_| bad())?;
+        if !(secs.is_finite() && secs > 0.0) {
+            return Err(bad());
+        }
+        Duration::from_secs_f64(secs)
+    };
+    if d < Duration::from_millis(100) {
+        return Err(format!("{s:?} is too short: give at least 100ms"));
+    }
+    Ok(d)
 }
 
 /// Parses `250ms`, `12s`, `1.5s` or a bare number of milliseconds.
@@ -57,8 +163,55 @@ fn parse_block_time(s: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
-/// Runs the node; returns when it stops.
+/// Runs the node (or its subcommand); returns when it stops.
 pub fn run(args: NodeArgs) -> ExitCode {
+    match args.command {
+        Some(NodeCommand::CheckDb { base_path, dev: _ }) => check_db(&base_path),
+        None => run_node(args.run),
+    }
+}
+
+/// `cortex node check-db`: 0 if the database is sound, 1 (with what is damaged) if not.
+fn check_db(base_path: &std::path::Path) -> ExitCode {
+    let path = cortex_node::service::db_file(base_path);
+    if !path.exists() {
+        eprintln!(
+            "error: there is no chain database at {}; pass the --base-path the node ran with",
+            path.display()
+        );
+        return ExitCode::from(2);
+    }
+    let started = std::time::Instant::now();
+    let store = match cortex_store::Store::open(&path, cortex_store::DEFAULT_STATE_HISTORY) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match cortex_node::check::full(&store) {
+        Ok(report) => {
+            let head = report
+                .head
+                .map_or_else(|| "empty".to_string(), |h| format!("head #{h}"));
+            println!(
+                "cortex node check-db: {} is sound: redb page checksums, {} blocks ({head}) against their hashes and parents, {} undo entries, {} state entries against the head's state root ({:.1?})",
+                path.display(),
+                report.blocks,
+                report.undo_entries,
+                report.state_entries,
+                started.elapsed()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_node(args: RunArgs) -> ExitCode {
     if !args.dev {
         eprintln!("error: only the development chain exists so far; run `cortex node --dev`");
         return ExitCode::from(2);
@@ -76,13 +229,20 @@ pub fn run(args: NodeArgs) -> ExitCode {
     runtime.block_on(serve(args))
 }
 
-async fn serve(args: NodeArgs) -> ExitCode {
+async fn serve(args: RunArgs) -> ExitCode {
     let ip = if args.rpc_external {
         IpAddr::V4(Ipv4Addr::UNSPECIFIED)
     } else {
         IpAddr::V4(Ipv4Addr::LOCALHOST)
     };
     let mut config = NodeConfig::dev(SocketAddr::new(ip, args.rpc_port));
+    config.rpc = match args.rpc_config() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     config.base_path = args.base_path;
     config.prometheus_addr = args
         .prometheus_port
@@ -174,5 +334,44 @@ mod tests {
         assert!(parse_block_time("fast").is_err());
         assert!(parse_block_time("1ms").is_err());
         assert!(parse_block_time("-1s").is_err());
+    }
+
+    #[test]
+    fn rpc_flags_have_substrate_names_and_sane_defaults() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            node: NodeArgs,
+        }
+        let cli = Cli::try_parse_from(["cortex", "--dev"]).unwrap();
+        assert_eq!(cli.node.run.rpc_config().unwrap(), RpcConfig::default());
+        let cli = Cli::try_parse_from([
+            "cortex",
+            "--dev",
+            "--rpc-max-connections",
+            "10",
+            "--rpc-max-connections-per-ip",
+            "3",
+            "--rpc-idle-timeout",
+            "2s",
+            "--rpc-request-body-timeout",
+            "500ms",
+            "--rpc-max-request-size",
+            "1",
+        ])
+        .unwrap();
+        let cfg = cli.node.run.rpc_config().unwrap();
+        assert_eq!((cfg.max_connections, cfg.max_connections_per_ip), (10, 3));
+        assert_eq!(cfg.idle_timeout, Duration::from_secs(2));
+        assert_eq!(cfg.body_timeout, Duration::from_millis(500));
+        assert_eq!(cfg.max_request_bytes, 1024 * 1024);
+        let cli = Cli::try_parse_from(["cortex", "check-db", "--base-path", "/x"]).unwrap();
+        assert!(matches!(
+            cli.node.command,
+            Some(NodeCommand::CheckDb { .. })
+        ));
+        assert!(parse_duration("10ms").is_err());
+        assert!(parse_duration("soon").is_err());
     }
 }

@@ -90,6 +90,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     config.pool = PoolLimits {
         ready_count: 200_000,
         future_count: 200_000,
+        future_per_sender: 200_000,
         total_bytes: 512 * 1024 * 1024,
     };
     let node = cortex_node::start(config).await?;

@@ -13,7 +13,7 @@ use crate::api::{self, ApiContext};
 use crate::header::{Header, extrinsics_root};
 use crate::metrics::Metrics;
 use crate::pool::{Pool, PoolError, PoolLimits, PoolTx, TxStatus};
-use codec::{Compact, Decode};
+use codec::Compact;
 use cortex_primitives::AccountId32;
 use cortex_runtime::balances;
 use cortex_runtime::call::{RuntimeCall, TimestampCall};
@@ -254,7 +254,10 @@ impl Chain {
                     });
                 }
                 let header = read_header(&store, number)?;
-                let state = Storage::from_entries(store.head_state()?);
+                // What the node builds on must be what the head header commits to.
+                let state = store.guarded("loading the head state", || {
+                    crate::check::head_state(&store, &header)
+                })?;
                 (
                     state,
                     Head {
@@ -511,8 +514,10 @@ impl Chain {
 }
 
 fn read_header(store: &Store, number: u32) -> Result<Header, ChainError> {
-    let bytes = store.header(number)?.ok_or(ChainError::BadHeader(number))?;
-    Header::decode(&mut bytes.as_slice()).map_err(|_| ChainError::BadHeader(number))
+    let read = store.guarded("reading a header", || {
+        crate::check::read_header(store, number)
+    })?;
+    read.map(|(h, _)| h).ok_or(ChainError::BadHeader(number))
 }
 
 fn wall_clock_ms() -> u64 {

@@ -6,17 +6,25 @@
 //! - [`pool`]: ready and future queues by nonce, priorities, replacement and limits;
 //! - [`chain`]: the chain thread: owns the state and the pool, produces and commits blocks;
 //! - [`api`]: runtime APIs over `state_call` (metadata, version, fees, and the runtime's own);
-//! - [`rpc`]: the JSON-RPC methods and subscriptions;
-//! - [`metrics`]: Prometheus metrics;
+//! - [`rpc`]: the JSON-RPC methods and subscriptions, with bounds on each request's work;
+//! - [`subs`]: subscription notifications, computed once per block for every subscriber;
+//! - [`server`]: the RPC listener: connection limits per IP, idle and body timeouts, metrics;
+//! - [`check`]: damage checks of the database (blocks against their hashes, state against
+//!   its root), also `cortex node check-db`;
+//! - [`metrics`]: Prometheus metrics, with Substrate's names;
 //! - [`service`]: starting and stopping it all.
 
 pub mod api;
 pub mod chain;
+pub mod check;
 pub mod header;
 pub mod metrics;
 pub mod pool;
 pub mod rpc;
+pub mod server;
 pub mod service;
+pub mod subs;
 
 pub use chain::BlockTime;
+pub use server::RpcConfig;
 pub use service::{Node, NodeConfig, NodeError, start};

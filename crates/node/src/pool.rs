@@ -6,8 +6,9 @@
 //! senders the higher priority (tip) goes first, then the earlier arrival. A transaction with the
 //! same sender and nonce as one in the pool replaces it only with a higher priority; the
 //! replaced one's watchers hear `usurped`. Limits in count and bytes keep a flood from exhausting
-//! memory; a full pool refuses new transactions rather than dropping accepted ones. Mortal
-//! transactions leave the pool when their era ends.
+//! memory; a full pool refuses new transactions rather than dropping accepted ones. Each sender
+//! has a share of the future queue, so one account's nonce gaps cannot fill it for everyone.
+//! Mortal transactions leave the pool when their era ends.
 //!
 //! The pool is a plain data structure: the block producer owns it and passes in each sender's
 //! on-chain nonce, so it needs no locks.
@@ -141,16 +142,20 @@ pub struct PoolLimits {
     pub ready_count: usize,
     /// Most transactions in the future queue.
     pub future_count: usize,
+    /// Most transactions of one sender in the future queue.
+    pub future_per_sender: usize,
     /// Most bytes of all transactions.
     pub total_bytes: usize,
 }
 
 impl Default for PoolLimits {
-    /// Substrate's defaults: 8,192 ready and 1,024 future transactions, 20 MiB in all.
+    /// Substrate's defaults: 8,192 ready and 1,024 future transactions, 20 MiB in all; and a
+    /// sixteenth of the future queue per sender (64), Cortex's own.
     fn default() -> PoolLimits {
         PoolLimits {
             ready_count: 8_192,
             future_count: 1_024,
+            future_per_sender: 64,
             total_bytes: 20 * 1024 * 1024,
         }
     }
@@ -258,6 +263,11 @@ impl Pool {
             {
                 return Err(PoolError::Full("future queue at its count limit"));
             }
+            if !will_be_ready && self.future_of(&tx.who) >= self.limits.future_per_sender {
+                return Err(PoolError::Full(
+                    "this sender's share of the future queue is used; submit the missing nonces first",
+                ));
+            }
         }
         if self.bytes.saturating_add(tx.bytes.len()) > self.limits.total_bytes {
             return Err(PoolError::Full("byte limit reached"));
@@ -287,6 +297,16 @@ impl Pool {
             ready,
             replaced,
             promoted: promoted.into_iter().filter(|h| *h != hash).collect(),
+        })
+    }
+
+    /// How many of `who`'s transactions wait in the future queue.
+    pub fn future_of(&self, who: &AccountId32) -> usize {
+        self.by_sender.get(who).map_or(0, |nonces| {
+            nonces
+                .values()
+                .filter(|h| self.txs.get(*h).is_some_and(|t| !t.ready))
+                .count()
         })
     }
 
@@ -489,6 +509,7 @@ mod tests {
         let mut pool = Pool::new(PoolLimits {
             ready_count: 2,
             future_count: 1,
+            future_per_sender: 1,
             total_bytes: 1_000,
         });
         pool.insert(tx(1, 0, 0), 0).unwrap();
@@ -504,6 +525,29 @@ mod tests {
         ));
         assert_eq!(pool.counts(), (2, 1));
         assert_eq!(pool.bytes(), 300);
+    }
+
+    #[test]
+    fn one_sender_cannot_fill_the_future_queue() {
+        let mut pool = Pool::new(PoolLimits {
+            future_count: 8,
+            future_per_sender: 3,
+            ..PoolLimits::default()
+        });
+        for nonce in 1..=3 {
+            pool.insert(tx(1, nonce * 2, 0), 0).unwrap();
+        }
+        assert!(matches!(
+            pool.insert(tx(1, 100, 0), 0),
+            Err(PoolError::Full(why)) if why.contains("share")
+        ));
+        // Everyone else still gets their nonce gaps queued, and the sender's ready ones go in.
+        for who in 2..=4 {
+            assert!(!pool.insert(tx(who, 5, 0), 0).unwrap().ready);
+        }
+        assert!(pool.insert(tx(1, 0, 0), 0).unwrap().ready);
+        assert_eq!(pool.future_of(&AccountId32([1; 32])), 3);
+        assert_eq!(pool.counts(), (1, 6));
     }
 
     #[test]

@@ -1,16 +1,25 @@
-//! The JSON-RPC server: Substrate's method names, parameters and result shapes
-//! (`spec/wire.md` §1), over WebSocket and HTTP on one port (jsonrpsee).
+//! The JSON-RPC server's methods: Substrate's names, parameters and result shapes
+//! (`spec/wire.md` §1), over WebSocket and HTTP on one port (jsonrpsee; the listener, its limits
+//! and timeouts are in [`crate::server`]).
 //!
 //! Reads go straight to the database (a snapshot per call), so RPC load never waits for block
 //! production; submissions and runtime APIs go to the chain thread, which owns the state and the
 //! pool. Optional trailing parameters may be omitted or `null`; hex may come with or without
 //! `0x`, and always goes out lowercase with `0x`.
+//!
+//! Bounds, so that one request cannot take the node's memory or its async workers:
+//! - every call that reads the database runs on tokio's blocking pool, at most
+//!   [`RpcLimits::heavy_calls`] at once, and parses its parameters only once it runs;
+//! - lists in parameters (keys, block numbers) are refused past [`RpcLimits::max_items`] while
+//!   they are parsed, before any work; `state_getKeysPaged` keeps Substrate's 1,000;
+//! - answers are measured while they are built, and refused as soon as they pass
+//!   [`RpcLimits::max_response_bytes`], with jsonrpsee's own "Response is too big" error.
 
 use crate::chain::{ApiCallError, Request, Shared, SubmitError};
+use crate::check;
 use crate::header::{Header, hex0x};
-use crate::metrics::RpcTimer;
 use crate::pool::TxStatus;
-use codec::Decode;
+use crate::subs::{self, Hub, SEND_TIMEOUT};
 use cortex_primitives::AccountId32;
 use cortex_runtime::executive::InvalidTransaction;
 use cortex_runtime::extrinsic::{
@@ -21,11 +30,15 @@ use cortex_runtime::system::BLOCK_HASH_COUNT;
 use cortex_runtime::version;
 use cortex_store::StoreError;
 use jsonrpsee::core::SubscriptionResult;
-use jsonrpsee::server::{PendingSubscriptionSink, RpcModule, SubscriptionMessage};
+use jsonrpsee::server::{PendingSubscriptionSink, RpcModule, SubscriptionSink};
 use jsonrpsee::types::ErrorObjectOwned;
+use jsonrpsee::types::Params;
+use serde::de::{DeserializeOwned, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use std::sync::Arc;
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot};
 
 /// JSON-RPC "invalid params".
 const INVALID_PARAMS: i32 = -32602;
@@ -133,8 +146,10 @@ impl CheckContext for RpcCheckContext<'_> {
         {
             return None;
         }
-        let bytes = self.shared.store.header(number).ok()??;
-        Header::decode(&mut bytes.as_slice()).ok().map(|h| h.hash())
+        check::read_header(&self.shared.store, number)
+            .ok()
+            .flatten()
+            .map(|(_, hash)| hash)
     }
 }
 
@@ -151,37 +166,276 @@ async fn ask<T>(
         .map_err(|_| submit_error(SubmitError::ShuttingDown))
 }
 
-/// Decodes, checks and submits an extrinsic; returns its hash.
+/// jsonrpsee's code and message for an answer over the response limit.
+const TOO_BIG: i32 = -32008;
+/// JSON-RPC "internal error".
+const INTERNAL: i32 = -32603;
+/// The most positional parameters any method takes (more are refused before parsing them).
+const MAX_PARAMS: usize = 8;
+
+/// Limits on the work of one request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RpcLimits {
+    /// Items in one list parameter: keys of `state_queryStorageAt` and `state_subscribeStorage`,
+    /// block numbers of `chain_getBlockHash`, keys returned by `state_getKeys`.
+    pub max_items: usize,
+    /// The largest answer or notification, in bytes (Substrate's `--rpc-max-response-size`).
+    pub max_response_bytes: usize,
+    /// Database-reading calls running at once; more wait their turn.
+    pub heavy_calls: usize,
+    /// Notifications queued per subscription before it is dropped as too slow.
+    pub subscription_queue: usize,
+    /// Distinct storage keys watched by all storage subscriptions together.
+    pub max_subscribed_keys: usize,
+}
+
+impl Default for RpcLimits {
+    fn default() -> RpcLimits {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        RpcLimits {
+            max_items: 10_000,
+            max_response_bytes: 15 * 1024 * 1024,
+            heavy_calls: (2 * cores).max(4),
+            subscription_queue: 64,
+            max_subscribed_keys: 262_144,
+        }
+    }
+}
+
+/// What every method reads: the chain, the limits, the subscription hub.
+pub struct Ctx {
+    /// The chain as readers see it.
+    pub shared: Arc<Shared>,
+    limits: RpcLimits,
+    heavy: Arc<Semaphore>,
+    hub: Arc<Hub>,
+    /// `state_getMetadata`'s answer, hex-encoded once.
+    metadata_hex: Arc<str>,
+}
+
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx").field("limits", &self.limits).finish()
+    }
+}
+
+fn internal(msg: impl Into<String>) -> ErrorObjectOwned {
+    ErrorObjectOwned::owned(INTERNAL, msg.into(), None::<()>)
+}
+
+fn too_big(max: usize) -> ErrorObjectOwned {
+    ErrorObjectOwned::owned(
+        TOO_BIG,
+        "Response is too big",
+        Some(format!(
+            "Exceeded max limit of {max}; ask for fewer items per request"
+        )),
+    )
+}
+
+/// Runs `f` on the blocking pool once a heavy-call slot is free.
+async fn heavy<T: Send + 'static>(
+    ctx: &Arc<Ctx>,
+    f: impl FnOnce(&Ctx) -> Result<T, ErrorObjectOwned> + Send + 'static,
+) -> Result<T, ErrorObjectOwned> {
+    let permit = ctx
+        .heavy
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| submit_error(SubmitError::ShuttingDown))?;
+    let c = ctx.clone();
+    let job = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        c.shared
+            .store
+            .guarded("answering an RPC call", || Ok(f(&c)))
+    });
+    match job.await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => Err(client_error(format!("Client error: {e}"))),
+        Err(e) => Err(internal(format!("the call failed: {e}"))),
+    }
+}
+
+/// An answer under construction, refused as soon as it passes the limit.
+struct Out {
+    buf: String,
+    max: usize,
+}
+
+impl Out {
+    fn new(max: usize) -> Out {
+        Out {
+            buf: String::with_capacity(256),
+            max,
+        }
+    }
+
+    fn push(&mut self, s: &str) -> Result<(), ErrorObjectOwned> {
+        if self.buf.len().saturating_add(s.len()) > self.max {
+            return Err(too_big(self.max));
+        }
+        self.buf.push_str(s);
+        Ok(())
+    }
+
+    /// `"0x…"` for `bytes`, measured before it is encoded.
+    fn push_hex(&mut self, bytes: &[u8]) -> Result<(), ErrorObjectOwned> {
+        let len = bytes.len().saturating_mul(2).saturating_add(4);
+        if self.buf.len().saturating_add(len) > self.max {
+            return Err(too_big(self.max));
+        }
+        self.buf.push('"');
+        self.buf.push_str(&hex0x(bytes));
+        self.buf.push('"');
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Box<RawValue>, ErrorObjectOwned> {
+        RawValue::from_string(self.buf).map_err(|e| internal(format!("bad answer: {e}")))
+    }
+}
+
+/// The positional parameters as raw JSON, each unparsed (at most [`MAX_PARAMS`]). Absent or
+/// `null` parameters are an empty list.
+pub fn positional(raw: Option<&str>) -> Result<Vec<&RawValue>, ErrorObjectOwned> {
+    struct Seq;
+    impl<'de> Visitor<'de> for Seq {
+        type Value = Vec<&'de RawValue>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an array of positional parameters")
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(v) = seq.next_element::<&'de RawValue>()? {
+                if out.len() >= MAX_PARAMS {
+                    return Err(serde::de::Error::custom(format!(
+                        "no method takes more than {MAX_PARAMS} parameters"
+                    )));
+                }
+                out.push(v);
+            }
+            Ok(out)
+        }
+    }
+    let Some(raw) = raw else {
+        return Ok(Vec::new());
+    };
+    let mut de = serde_json::Deserializer::from_str(raw);
+    serde::Deserializer::deserialize_any(&mut de, Seq).map_err(|e| {
+        invalid_params(format!(
+            "invalid parameters: {e}; send them as a JSON array"
+        ))
+    })
+}
+
+/// Parameter `i` as `T`; absent or `null` is `None`.
+fn opt<T: DeserializeOwned>(p: &[&RawValue], i: usize) -> Result<Option<T>, ErrorObjectOwned> {
+    match p.get(i) {
+        None => Ok(None),
+        Some(raw) => serde_json::from_str::<Option<T>>(raw.get())
+            .map_err(|e| invalid_params(format!("invalid parameter {i}: {e}"))),
+    }
+}
+
+/// Parameter `i` as `T`, which must be there.
+fn req<T: DeserializeOwned>(p: &[&RawValue], i: usize) -> Result<T, ErrorObjectOwned> {
+    match p.get(i) {
+        None => Err(invalid_params(format!("parameter {i} is missing"))),
+        Some(raw) => serde_json::from_str::<T>(raw.get())
+            .map_err(|e| invalid_params(format!("invalid parameter {i}: {e}"))),
+    }
+}
+
+/// A JSON array of at most `max` items, refused while it is parsed (before the items past the
+/// limit are read). `null` is `None`.
+pub fn bounded_list<T: DeserializeOwned>(
+    raw: &RawValue,
+    max: usize,
+    what: &'static str,
+) -> Result<Option<Vec<T>>, ErrorObjectOwned> {
+    struct Bounded<T> {
+        max: usize,
+        what: &'static str,
+        _t: std::marker::PhantomData<T>,
+    }
+    impl<'de, T: DeserializeOwned> Visitor<'de> for Bounded<T> {
+        type Value = Option<Vec<T>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "a list of {}", self.what)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(v) = seq.next_element::<T>()? {
+                if out.len() >= self.max {
+                    return Err(serde::de::Error::custom(format!(
+                        "more than {} {} in one request; send at most {} per request",
+                        self.max, self.what, self.max
+                    )));
+                }
+                out.push(v);
+            }
+            Ok(Some(out))
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    serde::Deserializer::deserialize_any(
+        &mut de,
+        Bounded::<T> {
+            max,
+            what,
+            _t: std::marker::PhantomData,
+        },
+    )
+    .map_err(|e| invalid_params(e.to_string()))
+}
+
+/// Decodes, checks and submits an extrinsic; returns its hash. The decoding and the signature
+/// check (which reads birth-block hashes) run on the blocking pool.
 async fn submit(
-    shared: &Shared,
-    hex_xt: &str,
+    ctx: &Arc<Ctx>,
+    hex_xt: String,
     watcher: Option<tokio::sync::mpsc::UnboundedSender<TxStatus>>,
 ) -> Result<[u8; 32], ErrorObjectOwned> {
-    let bytes = parse_hex(hex_xt, "the extrinsic")?;
-    let xt = UncheckedExtrinsic::decode_bytes(&bytes).map_err(|e| {
-        ErrorObjectOwned::owned(
-            BAD_FORMAT,
-            "Extrinsic has invalid format",
-            Some(e.to_string()),
-        )
-    })?;
-    let head = shared.head().header.number();
-    let ctx = RpcCheckContext { shared, head };
-    let checked = match check_signature(&xt, &ctx) {
-        Ok(Some(c)) => c,
-        Ok(None) => return Err(submit_error(SubmitError::Unsigned)),
-        Err(TransactionValidityError::Invalid(i)) => return Err(pool_invalid(i)),
-        Err(TransactionValidityError::CannotLookup) => {
-            return Err(ErrorObjectOwned::owned(
-                POOL_UNKNOWN,
-                "Unknown Transaction",
-                Some("Could not lookup information required to validate the transaction"),
-            ));
-        }
-    };
+    let (xt, checked, bytes) = heavy(ctx, move |c| {
+        let bytes = parse_hex(&hex_xt, "the extrinsic")?;
+        let xt = UncheckedExtrinsic::decode_bytes(&bytes).map_err(|e| {
+            ErrorObjectOwned::owned(
+                BAD_FORMAT,
+                "Extrinsic has invalid format",
+                Some(e.to_string()),
+            )
+        })?;
+        let head = c.shared.head().header.number();
+        let check_ctx = RpcCheckContext {
+            shared: &c.shared,
+            head,
+        };
+        let checked = match check_signature(&xt, &check_ctx) {
+            Ok(Some(c)) => c,
+            Ok(None) => return Err(submit_error(SubmitError::Unsigned)),
+            Err(TransactionValidityError::Invalid(i)) => return Err(pool_invalid(i)),
+            Err(TransactionValidityError::CannotLookup) => {
+                return Err(ErrorObjectOwned::owned(
+                    POOL_UNKNOWN,
+                    "Unknown Transaction",
+                    Some("Could not lookup information required to validate the transaction"),
+                ));
+            }
+        };
+        Ok((xt, checked, bytes))
+    })
+    .await?;
     let hash = extrinsic_hash(&bytes);
     let bytes = Arc::new(bytes);
-    ask(shared, |reply| Request::Submit {
+    ask(&ctx.shared, |reply| Request::Submit {
         xt: Box::new(xt),
         checked,
         bytes,
@@ -214,9 +468,11 @@ fn resolve(shared: &Shared, at: Option<String>) -> Result<(u32, [u8; 32]), Error
     }
 }
 
-fn header_at(shared: &Shared, number: u32) -> Option<Header> {
-    let bytes = shared.store.header(number).ok()??;
-    Header::decode(&mut bytes.as_slice()).ok()
+/// Block `number`'s header, checked against its hash; damage is an error, absence `None`.
+fn header_at(shared: &Shared, number: u32) -> Result<Option<Header>, ErrorObjectOwned> {
+    check::read_header(&shared.store, number)
+        .map(|h| h.map(|(h, _)| h))
+        .map_err(|e| client_error(format!("Client error: {e}")))
 }
 
 /// `state_getRuntimeVersion`'s JSON.
@@ -252,14 +508,26 @@ fn status_json(status: &TxStatus) -> Value {
     }
 }
 
-fn message(v: &Value) -> Option<SubscriptionMessage> {
-    serde_json::value::to_raw_value(v)
-        .ok()
-        .map(SubscriptionMessage::from)
+fn raw_json(v: &Value) -> Option<Box<RawValue>> {
+    serde_json::value::to_raw_value(v).ok()
 }
 
-/// A block number parameter: a JSON number or a hex string.
-fn block_number(v: &Value) -> Result<Option<u32>, ErrorObjectOwned> {
+/// Sends one notification, waiting at most [`SEND_TIMEOUT`] for room; `false` ends the
+/// subscription (the client went away, or does not read).
+async fn send(ctx: &Ctx, sink: &SubscriptionSink, msg: Option<Box<RawValue>>) -> bool {
+    let Some(msg) = msg else { return true };
+    match sink.send_timeout(msg, SEND_TIMEOUT).await {
+        Ok(()) => true,
+        Err(jsonrpsee::core::server::SendTimeoutError::Timeout(_)) => {
+            ctx.shared.metrics.rpc_subscription_dropped();
+            false
+        }
+        Err(_) => false,
+    }
+}
+
+/// A block number parameter: a JSON number or a `0x` hex string (Substrate's `NumberOrHex`).
+pub fn block_number(v: &Value) -> Result<Option<u32>, ErrorObjectOwned> {
     match v {
         Value::Null => Ok(None),
         Value::Number(n) => n
@@ -268,7 +536,11 @@ fn block_number(v: &Value) -> Result<Option<u32>, ErrorObjectOwned> {
             .map(Some)
             .ok_or_else(|| invalid_params("a block number is an unsigned 32-bit integer")),
         Value::String(s) => {
-            let digits = s.strip_prefix("0x").unwrap_or(s);
+            let Some(digits) = s.strip_prefix("0x") else {
+                return Err(invalid_params(format!(
+                    "{s:?} is not a block number: send a number, or hex with 0x"
+                )));
+            };
             u32::from_str_radix(digits, 16)
                 .map(Some)
                 .map_err(|_| invalid_params(format!("{s} is not a hex block number")))
@@ -277,12 +549,107 @@ fn block_number(v: &Value) -> Result<Option<u32>, ErrorObjectOwned> {
     }
 }
 
-fn hash_of_number(shared: &Shared, n: Option<u32>) -> Value {
+fn push_hash_of(out: &mut Out, shared: &Shared, n: Option<u32>) -> Result<(), ErrorObjectOwned> {
     let n = n.unwrap_or_else(|| shared.head().header.number());
-    match header_at(shared, n) {
-        Some(h) => json!(hex0x(&h.hash())),
-        None => Value::Null,
+    match header_at(shared, n)? {
+        Some(h) => out.push_hex(&h.hash()),
+        None => out.push("null"),
     }
+}
+
+/// `chain_getBlockHash`: one number, a list of them (bounded), or none (the head).
+pub fn block_hashes(ctx: &Ctx, p: &[&RawValue]) -> Result<Box<RawValue>, ErrorObjectOwned> {
+    let mut out = Out::new(ctx.limits.max_response_bytes);
+    let arg = p.first().map(|r| r.get().trim_start());
+    if arg.is_some_and(|a| a.starts_with('[')) {
+        let items = p
+            .first()
+            .map(|raw| bounded_list::<Value>(raw, ctx.limits.max_items, "block numbers"))
+            .transpose()?
+            .flatten()
+            .unwrap_or_default();
+        // Every item is checked before any is looked up.
+        let numbers = items
+            .iter()
+            .map(block_number)
+            .collect::<Result<Vec<_>, _>>()?;
+        out.push("[")?;
+        for (i, n) in numbers.into_iter().enumerate() {
+            if i > 0 {
+                out.push(",")?;
+            }
+            push_hash_of(&mut out, &ctx.shared, n)?;
+        }
+        out.push("]")?;
+    } else {
+        let v: Option<Value> = opt(p, 0)?;
+        let n = block_number(&v.unwrap_or(Value::Null))?;
+        push_hash_of(&mut out, &ctx.shared, n)?;
+    }
+    out.finish()
+}
+
+/// `state_queryStorageAt`: the values of at most `max_items` keys at one block.
+pub fn query_storage_at(ctx: &Ctx, p: &[&RawValue]) -> Result<Box<RawValue>, ErrorObjectOwned> {
+    let keys = p
+        .first()
+        .map(|raw| bounded_list::<String>(raw, ctx.limits.max_items, "storage keys"))
+        .transpose()?
+        .flatten()
+        .ok_or_else(|| invalid_params("parameter 0 (the storage keys) is missing"))?;
+    let raw_keys = keys
+        .iter()
+        .map(|k| parse_hex(k, "a storage key"))
+        .collect::<Result<Vec<_>, _>>()?;
+    drop(keys);
+    let at: Option<String> = opt(p, 1)?;
+    let (n, hash) = resolve(&ctx.shared, at)?;
+    let view = ctx
+        .shared
+        .store
+        .state_at(n)
+        .map_err(|e| store_error(e, &hash))?;
+    let mut out = Out::new(ctx.limits.max_response_bytes);
+    out.push("[{\"block\":")?;
+    out.push_hex(&hash)?;
+    out.push(",\"changes\":[")?;
+    for (i, key) in raw_keys.iter().enumerate() {
+        if i > 0 {
+            out.push(",")?;
+        }
+        let value = view.get(key).map_err(|e| store_error(e, &hash))?;
+        // Keys go back exactly as canonical lowercase 0x hex: clients match on them.
+        out.push("[")?;
+        out.push_hex(key)?;
+        out.push(",")?;
+        match value {
+            Some(v) => out.push_hex(&v)?,
+            None => out.push("null")?,
+        }
+        out.push("]")?;
+    }
+    out.push("]}]")?;
+    out.finish()
+}
+
+/// The values of `keys` at the head, as a storage notification (a subscription's first).
+fn initial_storage(ctx: &Ctx, keys: &[Vec<u8>]) -> Result<String, ErrorObjectOwned> {
+    let head = ctx.shared.head();
+    let view = ctx
+        .shared
+        .store
+        .state_at(head.header.number())
+        .map_err(|e| store_error(e, &head.hash))?;
+    let mut values = BTreeMap::new();
+    for k in keys {
+        values.insert(
+            k.clone(),
+            view.get(k).map_err(|e| store_error(e, &head.hash))?,
+        );
+    }
+    let refs: Vec<&Vec<u8>> = keys.iter().collect();
+    subs::storage_note(&head.hash, &refs, &values, ctx.limits.max_response_bytes)
+        .ok_or_else(|| too_big(ctx.limits.max_response_bytes))
 }
 
 fn parse_account(s: &str) -> Result<AccountId32, ErrorObjectOwned> {
@@ -296,10 +663,34 @@ fn parse_account(s: &str) -> Result<AccountId32, ErrorObjectOwned> {
         .map_err(|e| invalid_params(format!("{s}: {e}")))
 }
 
+/// Registers a database-reading method: it runs on the blocking pool, one heavy-call slot at a
+/// time, and parses its parameters there.
+fn register_heavy<R, F>(
+    m: &mut RpcModule<Ctx>,
+    name: &'static str,
+    f: F,
+) -> Result<(), jsonrpsee::core::RegisterMethodError>
+where
+    R: serde::Serialize + Clone + Send + 'static,
+    F: Fn(&Ctx, &[&RawValue]) -> Result<R, ErrorObjectOwned> + Clone + Send + Sync + 'static,
+{
+    m.register_async_method(name, move |params: Params<'static>, ctx, _| {
+        let f = f.clone();
+        async move {
+            heavy(&ctx, move |c| {
+                let p = positional(params.as_str())?;
+                f(c, &p)
+            })
+            .await
+        }
+    })?;
+    Ok(())
+}
+
 /// Registers a subscription to new heads under the given names: the current head first, then
-/// each new one.
+/// each new one, serialized once by the hub for every subscriber.
 fn register_heads(
-    module: &mut RpcModule<Arc<Shared>>,
+    module: &mut RpcModule<Ctx>,
     subscribe: &'static str,
     notification: &'static str,
     unsubscribe: &'static str,
@@ -308,23 +699,29 @@ fn register_heads(
         subscribe,
         notification,
         unsubscribe,
-        |_params, pending: PendingSubscriptionSink, shared, _| async move {
-            let mut heads = shared.heads.subscribe();
-            let current = shared.head();
+        |_params, pending: PendingSubscriptionSink, ctx, _| async move {
+            let mut heads = ctx.hub.heads();
+            let current = ctx.shared.head();
             let sink = pending.accept().await?;
-            if let Some(m) = message(&current.header.to_json()) {
-                sink.send(m).await?;
+            if !send(&ctx, &sink, raw_json(&current.header.to_json())).await {
+                return SubscriptionResult::Ok(());
             }
             loop {
-                match heads.recv().await {
-                    Ok(head) => {
-                        if let Some(m) = message(&head.header.to_json()) {
-                            sink.send(m).await?;
+                tokio::select! {
+                    _ = sink.closed() => break,
+                    head = heads.recv() => match head {
+                        Ok(note) => {
+                            if !send(&ctx, &sink, subs::raw(&note)).await {
+                                break;
+                            }
                         }
-                    }
-                    // A slow reader skips heads rather than stalling the node.
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                        // This subscriber fell a whole queue behind: it does not read.
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                            ctx.shared.metrics.rpc_subscription_dropped();
+                            break;
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                    },
                 }
             }
             SubscriptionResult::Ok(())
@@ -333,101 +730,87 @@ fn register_heads(
     Ok(())
 }
 
-/// Builds the RPC module with every method.
+/// Builds the RPC module with every method. `hub` must be fed by [`subs::run`].
 pub fn module(
     shared: Arc<Shared>,
-) -> Result<RpcModule<Arc<Shared>>, jsonrpsee::core::RegisterMethodError> {
-    let mut m = RpcModule::new(shared);
+    limits: RpcLimits,
+    hub: Arc<Hub>,
+) -> Result<RpcModule<Ctx>, jsonrpsee::core::RegisterMethodError> {
+    let metadata_hex: Arc<str> = Arc::from(hex0x(&shared.api.metadata_v14));
+    let mut m = RpcModule::new(Ctx {
+        shared,
+        limits,
+        heavy: Arc::new(Semaphore::new(limits.heavy_calls.max(1))),
+        hub,
+        metadata_hex,
+    });
 
     // ---- system ---------------------------------------------------------------------------
-    m.register_method("system_chain", |_, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "system_chain");
-        "Bittensor"
-    })?;
-    m.register_method("system_name", |_, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "system_name");
-        "cortex-node"
-    })?;
-    m.register_method("system_version", |_, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "system_version");
-        env!("CARGO_PKG_VERSION")
-    })?;
-    m.register_method("system_chainType", |_, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "system_chainType");
-        "Development"
-    })?;
-    m.register_method("system_properties", |_, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "system_properties");
-        json!({ "ss58Format": 42, "tokenDecimals": 9, "tokenSymbol": "TAO" })
-    })?;
-    m.register_method("system_health", |_, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "system_health");
-        json!({ "peers": 0, "isSyncing": false, "shouldHavePeers": false })
-    })?;
-    m.register_async_method("system_accountNextIndex", |params, s, _| async move {
-        let _t = RpcTimer::start(&s.metrics, "system_accountNextIndex");
-        let who: String = params.one()?;
+    m.register_method("system_chain", |_, _, _| "Bittensor")?;
+    m.register_method("system_name", |_, _, _| "cortex-node")?;
+    m.register_method("system_version", |_, _, _| env!("CARGO_PKG_VERSION"))?;
+    m.register_method("system_chainType", |_, _, _| "Development")?;
+    m.register_method(
+        "system_properties",
+        |_, _, _| json!({ "ss58Format": 42, "tokenDecimals": 9, "tokenSymbol": "TAO" }),
+    )?;
+    m.register_method(
+        "system_health",
+        |_, _, _| json!({ "peers": 0, "isSyncing": false, "shouldHavePeers": false }),
+    )?;
+    m.register_async_method("system_accountNextIndex", |params, ctx, _| async move {
+        let p = positional(params.as_str())?;
+        let who: String = req(&p, 0)?;
         let who = parse_account(&who)?;
-        ask(&s, |reply| Request::NextIndex { who, reply }).await
+        ask(&ctx.shared, |reply| Request::NextIndex { who, reply }).await
     })?;
     m.register_alias("account_nextIndex", "system_accountNextIndex")?;
 
     // ---- chain ----------------------------------------------------------------------------
-    m.register_method("chain_getBlockHash", |params, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "chain_getBlockHash");
-        let mut seq = params.sequence();
-        let arg: Option<Value> = seq.optional_next()?;
-        match arg {
-            Some(Value::Array(items)) => {
-                let mut out = Vec::with_capacity(items.len());
-                for item in &items {
-                    out.push(hash_of_number(s, block_number(item)?));
-                }
-                Ok::<Value, ErrorObjectOwned>(Value::Array(out))
-            }
-            Some(v) => Ok(hash_of_number(s, block_number(&v)?)),
-            None => Ok(hash_of_number(s, None)),
-        }
-    })?;
+    register_heavy(&mut m, "chain_getBlockHash", block_hashes)?;
     m.register_alias("chain_getHead", "chain_getBlockHash")?;
-    m.register_method("chain_getFinalizedHead", |_, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "chain_getFinalizedHead");
-        hex0x(&s.head().hash)
+    m.register_method("chain_getFinalizedHead", |_, ctx, _| {
+        hex0x(&ctx.shared.head().hash)
     })?;
     m.register_alias("chain_getFinalisedHead", "chain_getFinalizedHead")?;
-    m.register_method("chain_getHeader", |params, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "chain_getHeader");
-        let mut seq = params.sequence();
-        let at: Option<String> = seq.optional_next()?;
+    register_heavy(&mut m, "chain_getHeader", |ctx, p| {
+        let at: Option<String> = opt(p, 0)?;
         let header = match at {
-            None => Some(s.head().header),
+            None => Some(ctx.shared.head().header),
             Some(h) => {
                 let hash = parse_hash(&h)?;
-                match s.store.number_of(&hash) {
-                    Ok(Some(n)) => header_at(s, n),
+                match ctx.shared.store.number_of(&hash) {
+                    Ok(Some(n)) => header_at(&ctx.shared, n)?,
                     _ => None,
                 }
             }
         };
-        Ok::<Value, ErrorObjectOwned>(header.map_or(Value::Null, |h| h.to_json()))
+        Ok(header.map_or(Value::Null, |h| h.to_json()))
     })?;
-    m.register_method("chain_getBlock", |params, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "chain_getBlock");
-        let mut seq = params.sequence();
-        let at: Option<String> = seq.optional_next()?;
+    register_heavy(&mut m, "chain_getBlock", |ctx, p| {
+        let at: Option<String> = opt(p, 0)?;
         let number = match at {
-            None => Some(s.head().header.number()),
+            None => Some(ctx.shared.head().header.number()),
             Some(h) => {
                 let hash = parse_hash(&h)?;
-                s.store.number_of(&hash).ok().flatten()
+                ctx.shared.store.number_of(&hash).ok().flatten()
             }
         };
         let Some(number) = number else {
-            return Ok::<Value, ErrorObjectOwned>(Value::Null);
-        };
-        let (Some(header), Ok(Some(body))) = (header_at(s, number), s.store.body(number)) else {
             return Ok(Value::Null);
         };
+        let Some(header) = header_at(&ctx.shared, number)? else {
+            return Ok(Value::Null);
+        };
+        let body = check::read_body(&ctx.shared.store, number, &header)
+            .map_err(|e| client_error(format!("Client error: {e}")))?;
+        let Some(body) = body else {
+            return Ok(Value::Null);
+        };
+        let size: usize = body.iter().map(|x| x.len().saturating_mul(2)).sum();
+        if size > ctx.limits.max_response_bytes {
+            return Err(too_big(ctx.limits.max_response_bytes));
+        }
         let extrinsics: Vec<String> = body.iter().map(|x| hex0x(x)).collect();
         Ok(json!({
             "block": { "header": header.to_json(), "extrinsics": extrinsics },
@@ -466,41 +849,31 @@ pub fn module(
     )?;
 
     // ---- state ----------------------------------------------------------------------------
-    m.register_method("state_getStorage", |params, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "state_getStorage");
-        let mut seq = params.sequence();
-        let key: String = seq.next()?;
-        let at: Option<String> = seq.optional_next()?;
+    register_heavy(&mut m, "state_getStorage", |ctx, p| {
+        let key: String = req(p, 0)?;
+        let at: Option<String> = opt(p, 1)?;
         let key = parse_hex(&key, "the storage key")?;
-        let (n, hash) = resolve(s, at)?;
-        let view = s.store.state_at(n).map_err(|e| store_error(e, &hash))?;
+        let (n, hash) = resolve(&ctx.shared, at)?;
+        let view = ctx
+            .shared
+            .store
+            .state_at(n)
+            .map_err(|e| store_error(e, &hash))?;
         let value = view.get(&key).map_err(|e| store_error(e, &hash))?;
-        Ok::<Option<String>, ErrorObjectOwned>(value.map(|v| hex0x(&v)))
+        let mut out = Out::new(ctx.limits.max_response_bytes);
+        match value {
+            Some(v) => out.push_hex(&v)?,
+            None => out.push("null")?,
+        }
+        out.finish()
     })?;
     m.register_alias("state_getStorageAt", "state_getStorage")?;
-    m.register_method("state_queryStorageAt", |params, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "state_queryStorageAt");
-        let mut seq = params.sequence();
-        let keys: Vec<String> = seq.next()?;
-        let at: Option<String> = seq.optional_next()?;
-        let (n, hash) = resolve(s, at)?;
-        let view = s.store.state_at(n).map_err(|e| store_error(e, &hash))?;
-        let mut changes = Vec::with_capacity(keys.len());
-        for key in keys {
-            let raw = parse_hex(&key, "a storage key")?;
-            let value = view.get(&raw).map_err(|e| store_error(e, &hash))?;
-            // Keys go back exactly as canonical lowercase 0x hex: clients match on them.
-            changes.push(json!([hex0x(&raw), value.map(|v| hex0x(&v))]));
-        }
-        Ok::<Value, ErrorObjectOwned>(json!([{ "block": hex0x(&hash), "changes": changes }]))
-    })?;
-    m.register_method("state_getKeysPaged", |params, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "state_getKeysPaged");
-        let mut seq = params.sequence();
-        let prefix: Option<String> = seq.next()?;
-        let count: u32 = seq.next()?;
-        let start: Option<String> = seq.optional_next()?;
-        let at: Option<String> = seq.optional_next()?;
+    register_heavy(&mut m, "state_queryStorageAt", query_storage_at)?;
+    register_heavy(&mut m, "state_getKeysPaged", |ctx, p| {
+        let prefix: Option<String> = opt(p, 0)?;
+        let count: u32 = req(p, 1)?;
+        let start: Option<String> = opt(p, 2)?;
+        let at: Option<String> = opt(p, 3)?;
         if count > MAX_KEYS_PAGE {
             return Err(invalid_params(format!(
                 "count exceeds maximum value. value: {count}, max: {MAX_KEYS_PAGE}"
@@ -514,56 +887,67 @@ pub fn module(
             Some(k) => Some(parse_hex(&k, "the start key")?),
             None => None,
         };
-        let (n, hash) = resolve(s, at)?;
-        let view = s.store.state_at(n).map_err(|e| store_error(e, &hash))?;
+        let (n, hash) = resolve(&ctx.shared, at)?;
+        let view = ctx
+            .shared
+            .store
+            .state_at(n)
+            .map_err(|e| store_error(e, &hash))?;
         let keys = view
             .keys_paged(&prefix, count as usize, start.as_deref())
             .map_err(|e| store_error(e, &hash))?;
         Ok(keys.iter().map(|k| hex0x(k)).collect::<Vec<_>>())
     })?;
     m.register_alias("state_getKeysPagedAt", "state_getKeysPaged")?;
-    m.register_method("state_getKeys", |params, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "state_getKeys");
-        let mut seq = params.sequence();
-        let prefix: String = seq.next()?;
-        let at: Option<String> = seq.optional_next()?;
+    register_heavy(&mut m, "state_getKeys", |ctx, p| {
+        let prefix: String = req(p, 0)?;
+        let at: Option<String> = opt(p, 1)?;
         let prefix = parse_hex(&prefix, "the key prefix")?;
-        let (n, hash) = resolve(s, at)?;
-        let view = s.store.state_at(n).map_err(|e| store_error(e, &hash))?;
-        let keys = view
-            .keys_paged(&prefix, usize::MAX, None)
+        let (n, hash) = resolve(&ctx.shared, at)?;
+        let view = ctx
+            .shared
+            .store
+            .state_at(n)
             .map_err(|e| store_error(e, &hash))?;
-        Ok::<Vec<String>, ErrorObjectOwned>(keys.iter().map(|k| hex0x(k)).collect())
+        let max = ctx.limits.max_items;
+        let keys = view
+            .keys_paged(&prefix, max.saturating_add(1), None)
+            .map_err(|e| store_error(e, &hash))?;
+        if keys.len() > max {
+            return Err(invalid_params(format!(
+                "more than {max} keys under this prefix; page through them with state_getKeysPaged"
+            )));
+        }
+        Ok(keys.iter().map(|k| hex0x(k)).collect::<Vec<_>>())
     })?;
-    m.register_method("state_getRuntimeVersion", |params, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "state_getRuntimeVersion");
-        let mut seq = params.sequence();
-        let at: Option<String> = seq.optional_next()?;
-        resolve(s, at)?;
-        Ok::<Value, ErrorObjectOwned>(runtime_version_json(s))
+    register_heavy(&mut m, "state_getRuntimeVersion", |ctx, p| {
+        let at: Option<String> = opt(p, 0)?;
+        resolve(&ctx.shared, at)?;
+        Ok(runtime_version_json(&ctx.shared))
     })?;
     m.register_alias("chain_getRuntimeVersion", "state_getRuntimeVersion")?;
-    m.register_method("state_getMetadata", |params, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "state_getMetadata");
-        let mut seq = params.sequence();
-        let at: Option<String> = seq.optional_next()?;
-        resolve(s, at)?;
-        Ok::<String, ErrorObjectOwned>(hex0x(&s.api.metadata_v14))
+    register_heavy(&mut m, "state_getMetadata", |ctx, p| {
+        let at: Option<String> = opt(p, 0)?;
+        resolve(&ctx.shared, at)?;
+        Ok(ctx.metadata_hex.to_string())
     })?;
-    m.register_async_method("state_call", |params, s, _| async move {
-        let _t = RpcTimer::start(&s.metrics, "state_call");
-        let mut seq = params.sequence();
-        let method: String = seq.next()?;
-        let data: String = seq.next()?;
-        let at: Option<String> = seq.optional_next()?;
-        let input = parse_hex(&data, "the call data")?;
-        let (n, hash) = resolve(&s, at)?;
-        let at = if n == s.head().header.number() {
+    m.register_async_method("state_call", |params, ctx, _| async move {
+        let (method, input, n, hash) = heavy(&ctx, move |c| {
+            let p = positional(params.as_str())?;
+            let method: String = req(&p, 0)?;
+            let data: String = req(&p, 1)?;
+            let at: Option<String> = opt(&p, 2)?;
+            let input = parse_hex(&data, "the call data")?;
+            let (n, hash) = resolve(&c.shared, at)?;
+            Ok((method, input, n, hash))
+        })
+        .await?;
+        let at = if n == ctx.shared.head().header.number() {
             None
         } else {
             Some(n)
         };
-        let result = ask(&s, |reply| Request::RuntimeApi {
+        let result = ask(&ctx.shared, |reply| Request::RuntimeApi {
             method,
             input,
             at,
@@ -584,13 +968,12 @@ pub fn module(
         "state_subscribeRuntimeVersion",
         "state_runtimeVersion",
         "state_unsubscribeRuntimeVersion",
-        |_params, pending, shared, _| async move {
+        |_params, pending, ctx, _| async move {
             let sink = pending.accept().await?;
-            if let Some(m) = message(&runtime_version_json(&shared)) {
-                sink.send(m).await?;
+            if send(&ctx, &sink, raw_json(&runtime_version_json(&ctx.shared))).await {
+                // The runtime never changes while the node runs: hold the subscription open.
+                sink.closed().await;
             }
-            // The runtime never changes while the node runs: hold the subscription open.
-            sink.closed().await;
             SubscriptionResult::Ok(())
         },
     )?;
@@ -606,108 +989,120 @@ pub fn module(
         "state_subscribeStorage",
         "state_storage",
         "state_unsubscribeStorage",
-        |params, pending, shared, _| async move {
-            let keys: Vec<String> = match params.sequence().optional_next::<Vec<String>>() {
-                Ok(k) => k.unwrap_or_default(),
+        |params, pending, ctx, _| async move {
+            let max = ctx.limits.max_items;
+            let parsed = positional(params.as_str()).and_then(|p| {
+                let keys = match p.first() {
+                    Some(raw) => bounded_list::<String>(raw, max, "storage keys")?,
+                    None => None,
+                };
+                keys.map(|keys| {
+                    keys.iter()
+                        .map(|k| parse_hex(k, "a storage key"))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .transpose()
+            });
+            let keys = match parsed {
+                Ok(k) => k,
                 Err(e) => {
                     pending.reject(e).await;
                     return SubscriptionResult::Ok(());
                 }
             };
-            let mut raw_keys = Vec::with_capacity(keys.len());
-            for k in &keys {
-                match parse_hex(k, "a storage key") {
-                    Ok(b) => raw_keys.push(b),
-                    Err(e) => {
-                        pending.reject(e).await;
-                        return SubscriptionResult::Ok(());
-                    }
+            // Registered before the first read, so that no block falls between the two.
+            let mut reg = match ctx.hub.register(keys.clone()) {
+                Ok(r) => r,
+                Err(e) => {
+                    pending
+                        .reject(ErrorObjectOwned::owned(
+                            CLIENT_ERROR,
+                            e.to_string(),
+                            None::<()>,
+                        ))
+                        .await;
+                    return SubscriptionResult::Ok(());
+                }
+            };
+            let sink = pending.accept().await?;
+            if let Some(keys) = keys.filter(|k| !k.is_empty()) {
+                let first = heavy(&ctx, move |c| initial_storage(c, &keys)).await;
+                let first = first.ok().and_then(|n| subs::raw(&n));
+                if !send(&ctx, &sink, first).await {
+                    return SubscriptionResult::Ok(());
                 }
             }
-            let mut heads = shared.heads.subscribe();
-            let sink = pending.accept().await?;
-            let mut last: Vec<Option<Vec<u8>>> = vec![None; raw_keys.len()];
-            let mut first = true;
-            let mut head = shared.head();
             loop {
-                if let Ok(view) = shared.store.state_at(head.header.number()) {
-                    let mut changes = Vec::new();
-                    for (k, prev) in raw_keys.iter().zip(last.iter_mut()) {
-                        let v = view.get(k).ok().flatten();
-                        if first || v != *prev {
-                            changes.push(json!([hex0x(k), v.as_ref().map(|v| hex0x(v))]));
-                            *prev = v;
+                tokio::select! {
+                    _ = sink.closed() => break,
+                    note = reg.rx.recv() => match note {
+                        Some(note) => {
+                            if !send(&ctx, &sink, subs::raw(&note)).await {
+                                break;
+                            }
                         }
-                    }
-                    if !changes.is_empty()
-                        && let Some(m) =
-                            message(&json!({ "block": hex0x(&head.hash), "changes": changes }))
-                    {
-                        sink.send(m).await?;
-                    }
+                        // The hub dropped it: its queue was full.
+                        None => break,
+                    },
                 }
-                first = false;
-                head = match heads.recv().await {
-                    Ok(h) => h,
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => shared.head(),
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-                };
             }
             SubscriptionResult::Ok(())
         },
     )?;
 
     // ---- author ---------------------------------------------------------------------------
-    m.register_async_method("author_submitExtrinsic", |params, s, _| async move {
-        let _t = RpcTimer::start(&s.metrics, "author_submitExtrinsic");
-        let xt: String = params.one()?;
-        submit(&s, &xt, None).await.map(|h| hex0x(&h))
+    m.register_async_method("author_submitExtrinsic", |params, ctx, _| async move {
+        let p = positional(params.as_str())?;
+        let xt: String = req(&p, 0)?;
+        submit(&ctx, xt, None).await.map(|h| hex0x(&h))
     })?;
     m.register_subscription(
         "author_submitAndWatchExtrinsic",
         "author_extrinsicUpdate",
         "author_unwatchExtrinsic",
-        |params, pending, s, _| async move {
-            let _t = RpcTimer::start(&s.metrics, "author_submitAndWatchExtrinsic");
-            let xt: String = match params.one() {
+        |params, pending, ctx, _| async move {
+            let xt: String = match positional(params.as_str()).and_then(|p| req(&p, 0)) {
                 Ok(x) => x,
                 Err(e) => {
                     pending.reject(e).await;
                     return SubscriptionResult::Ok(());
                 }
             };
+            // At most a handful of statuses per transaction: the channel is bounded by the
+            // transaction's life, not by the client.
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
             // A rejected transaction is an error on this request, not a notification.
-            if let Err(e) = submit(&s, &xt, Some(tx)).await {
+            if let Err(e) = submit(&ctx, xt, Some(tx)).await {
                 pending.reject(e).await;
                 return SubscriptionResult::Ok(());
             }
-            drop(_t);
             let sink = pending.accept().await?;
-            while let Some(status) = rx.recv().await {
-                if let Some(m) = message(&status_json(&status)) {
-                    sink.send(m).await?;
-                }
-                if status.is_final() {
-                    break;
+            loop {
+                tokio::select! {
+                    _ = sink.closed() => break,
+                    status = rx.recv() => {
+                        let Some(status) = status else { break };
+                        if !send(&ctx, &sink, raw_json(&status_json(&status))).await
+                            || status.is_final()
+                        {
+                            break;
+                        }
+                    }
                 }
             }
             SubscriptionResult::Ok(())
         },
     )?;
-    m.register_async_method("author_pendingExtrinsics", |_, s, _| async move {
-        let _t = RpcTimer::start(&s.metrics, "author_pendingExtrinsics");
-        let pending = ask(&s, |reply| Request::Pending { reply }).await?;
+    m.register_async_method("author_pendingExtrinsics", |_, ctx, _| async move {
+        let pending = ask(&ctx.shared, |reply| Request::Pending { reply }).await?;
         Ok::<Vec<String>, ErrorObjectOwned>(pending.iter().map(|x| hex0x(x)).collect())
     })?;
 
     // ---- payment --------------------------------------------------------------------------
-    m.register_method("payment_queryInfo", |params, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "payment_queryInfo");
-        let mut seq = params.sequence();
-        let xt: String = seq.next()?;
-        let at: Option<String> = seq.optional_next()?;
-        resolve(s, at)?;
+    register_heavy(&mut m, "payment_queryInfo", |ctx, p| {
+        let xt: String = req(p, 0)?;
+        let at: Option<String> = opt(p, 1)?;
+        resolve(&ctx.shared, at)?;
         let bytes = parse_hex(&xt, "the extrinsic")?;
         let decoded = UncheckedExtrinsic::decode_bytes(&bytes).map_err(|e| {
             ErrorObjectOwned::owned(
@@ -722,7 +1117,7 @@ pub fn module(
             cortex_runtime::support::DispatchClass::Operational => "operational",
             cortex_runtime::support::DispatchClass::Mandatory => "mandatory",
         };
-        Ok::<Value, ErrorObjectOwned>(json!({
+        Ok(json!({
             "weight": { "ref_time": info.weight.ref_time, "proof_size": info.weight.proof_size },
             "class": class,
             "partialFee": info.partial_fee.to_string(),
@@ -733,9 +1128,68 @@ pub fn module(
     let mut names: Vec<&'static str> = m.method_names().collect();
     names.push("rpc_methods");
     names.sort_unstable();
-    m.register_method("rpc_methods", move |_, s, _| {
-        let _t = RpcTimer::start(&s.metrics, "rpc_methods");
-        json!({ "version": 1, "methods": names })
-    })?;
+    m.register_method(
+        "rpc_methods",
+        move |_, _, _| json!({ "version": 1, "methods": names }),
+    )?;
     Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(s: &str) -> Box<RawValue> {
+        RawValue::from_string(s.to_string()).unwrap()
+    }
+
+    #[test]
+    fn lists_past_the_bound_are_refused_while_parsed() {
+        let ok = bounded_list::<u32>(&raw("[1,2,3]"), 3, "numbers").unwrap();
+        assert_eq!(ok, Some(vec![1, 2, 3]));
+        let e = bounded_list::<u32>(&raw("[1,2,3,4]"), 3, "numbers").unwrap_err();
+        assert!(e.message().contains("more than 3 numbers"), "{e:?}");
+        assert_eq!(
+            bounded_list::<u32>(&raw("null"), 3, "numbers").unwrap(),
+            None
+        );
+        assert!(bounded_list::<u32>(&raw("{}"), 3, "numbers").is_err());
+    }
+
+    #[test]
+    fn positional_parameters_are_an_array_of_at_most_eight() {
+        assert!(positional(None).unwrap().is_empty());
+        assert!(positional(Some("null")).unwrap().is_empty());
+        assert_eq!(positional(Some("[1, \"a\", null]")).unwrap().len(), 3);
+        assert!(positional(Some("[1,2,3,4,5,6,7,8,9]")).is_err());
+        assert!(positional(Some("{\"a\":1}")).is_err());
+        assert!(positional(Some("[1,")).is_err());
+    }
+
+    #[test]
+    fn block_numbers_are_numbers_or_0x_hex() {
+        assert_eq!(block_number(&json!(5)).unwrap(), Some(5));
+        assert_eq!(block_number(&json!("0x10")).unwrap(), Some(16));
+        assert_eq!(block_number(&Value::Null).unwrap(), None);
+        for bad in [
+            json!("abc"),
+            json!("10"),
+            json!(-1),
+            json!(1.5),
+            json!({}),
+            json!(1u64 << 33),
+        ] {
+            assert!(block_number(&bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn answers_are_refused_as_soon_as_they_pass_the_limit() {
+        let mut out = Out::new(10);
+        out.push("[").unwrap();
+        assert_eq!(out.push_hex(&[0; 8]).unwrap_err().code(), TOO_BIG);
+        let mut out = Out::new(100);
+        out.push_hex(&[0xab]).unwrap();
+        assert_eq!(out.finish().unwrap().get(), "\"0xab\"");
+    }
 }

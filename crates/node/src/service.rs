@@ -1,10 +1,11 @@
-//! Starting and stopping a node: the database, the chain thread, the RPC server and the metrics
-//! endpoint, wired together.
+//! Starting and stopping a node: the database, the chain thread, the RPC server, the
+//! subscription hub and the metrics endpoint, wired together.
 
 use crate::api::ApiContext;
 use crate::chain::{self, BlockTime, Chain, ChainError, Shared};
 use crate::metrics::{self, Metrics};
 use crate::pool::PoolLimits;
+use crate::server::RpcConfig;
 use cortex_runtime::genesis::{DEV_AUTHOR, GenesisConfig, dev_account};
 use cortex_store::{DEFAULT_STATE_HISTORY, Store, StoreError};
 use std::net::SocketAddr;
@@ -27,6 +28,8 @@ pub struct NodeConfig {
     pub pool: PoolLimits,
     /// How many recent blocks' states stay readable.
     pub state_history: u32,
+    /// The RPC server's limits and timeouts.
+    pub rpc: RpcConfig,
 }
 
 impl NodeConfig {
@@ -39,6 +42,7 @@ impl NodeConfig {
             block_time: None,
             pool: PoolLimits::default(),
             state_history: DEFAULT_STATE_HISTORY,
+            rpc: RpcConfig::default(),
         }
     }
 }
@@ -91,6 +95,7 @@ pub struct Node {
     chain_thread: Option<std::thread::JoinHandle<Result<(), StoreError>>>,
     shared: Arc<Shared>,
     metrics_task: Option<tokio::task::JoinHandle<()>>,
+    hub_task: Option<tokio::task::JoinHandle<()>>,
     _temp: Option<tempfile::TempDir>,
 }
 
@@ -100,6 +105,15 @@ impl std::fmt::Debug for Node {
             .field("rpc_addr", &self.rpc_addr)
             .finish()
     }
+}
+
+/// Where the dev chain's database lives under `base_path`.
+pub fn db_file(base_path: &std::path::Path) -> PathBuf {
+    base_path
+        .join("chains")
+        .join("dev")
+        .join("db")
+        .join("cortex.redb")
 }
 
 /// Starts a dev-chain node. Must run inside a tokio runtime.
@@ -117,15 +131,13 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
             (t.path().to_path_buf(), Some(t))
         }
     };
-    let db_dir = base_path.join("chains").join("dev").join("db");
+    let db_file = db_file(&base_path);
+    let db_dir = db_file.parent().map(PathBuf::from).unwrap_or_default();
     std::fs::create_dir_all(&db_dir).map_err(|source| NodeError::BasePath {
         path: db_dir.clone(),
         source,
     })?;
-    let store = Arc::new(Store::open(
-        &db_dir.join("cortex.redb"),
-        config.state_history,
-    )?);
+    let store = Arc::new(Store::open(&db_file, config.state_history)?);
 
     let genesis = GenesisConfig::dev().map_err(|e| ChainError::Genesis(e.to_string()))?;
     let block_time = config
@@ -143,6 +155,7 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
         api_ids: cortex_runtime::metadata::api_ids(),
     });
     let metrics = Arc::new(Metrics::new());
+    metrics.set_database(db_file);
     let author = dev_account(DEV_AUTHOR).ok();
     let chain = Chain::open(
         store.clone(),
@@ -165,27 +178,31 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
         api,
     });
 
-    // The V15 metadata answer is about a megabyte of hex: allow large frames.
-    let server_config = jsonrpsee::server::ServerConfig::builder()
-        .max_request_body_size(16 * 1024 * 1024)
-        .max_response_body_size(64 * 1024 * 1024)
-        .max_connections(1_000)
-        .build();
-    let server = jsonrpsee::server::Server::builder()
-        .set_config(server_config)
-        .build(config.rpc_addr)
+    let listener = tokio::net::TcpListener::bind(config.rpc_addr)
         .await
         .map_err(|source| NodeError::Listen {
             what: "RPC",
             addr: config.rpc_addr,
             source,
         })?;
-    let rpc_addr = server.local_addr().map_err(|source| NodeError::Listen {
+    let rpc_addr = listener.local_addr().map_err(|source| NodeError::Listen {
         what: "RPC",
         addr: config.rpc_addr,
         source,
     })?;
-    let module = crate::rpc::module(shared.clone()).map_err(|e| NodeError::Rpc(e.to_string()))?;
+    let calls = config.rpc.calls;
+    let hub = crate::subs::Hub::new(
+        calls.subscription_queue,
+        calls.max_subscribed_keys,
+        metrics.clone(),
+    );
+    let module = crate::rpc::module(shared.clone(), calls, hub.clone())
+        .map_err(|e| NodeError::Rpc(e.to_string()))?;
+    let hub_task = tokio::spawn(crate::subs::run(
+        hub,
+        shared.clone(),
+        calls.max_response_bytes,
+    ));
 
     let (metrics_task, prometheus_addr) = match config.prometheus_addr {
         Some(addr) => {
@@ -197,11 +214,15 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
                     source,
                 })?;
             let bound = listener.local_addr().ok();
-            (Some(tokio::spawn(metrics::serve(listener, metrics))), bound)
+            (
+                Some(tokio::spawn(metrics::serve(listener, metrics.clone()))),
+                bound,
+            )
         }
         None => (None, None),
     };
 
+    let metrics_for_rpc = metrics;
     let thread_shared = shared.clone();
     let chain_thread = std::thread::Builder::new()
         .name("cortex-chain".into())
@@ -210,7 +231,7 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
             path: base_path.clone(),
             source,
         })?;
-    let server = server.start(module);
+    let server = crate::server::start(listener, module, config.rpc, metrics_for_rpc);
     Ok(Node {
         rpc_addr,
         prometheus_addr,
@@ -221,6 +242,7 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
         chain_thread: Some(chain_thread),
         shared,
         metrics_task,
+        hub_task: Some(hub_task),
         _temp: temp,
     })
 }
@@ -251,6 +273,9 @@ impl Node {
         let _ = self.server.stop();
         self.server.clone().stopped().await;
         if let Some(t) = self.metrics_task.take() {
+            t.abort();
+        }
+        if let Some(t) = self.hub_task.take() {
             t.abort();
         }
         let _ = self.shared.requests.send(crate::chain::Request::Stop);

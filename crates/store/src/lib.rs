@@ -16,10 +16,18 @@
 //!   Older undo entries are pruned as the head advances.
 //! - `meta`: the head number.
 //!
-//! The store knows nothing of headers' or extrinsics' formats: the node encodes them.
+//! The store knows nothing of headers' or extrinsics' formats: the node encodes them, and checks
+//! what it reads against the hashes in them (`cortex_node::check`).
+//!
+//! Damage: a file that exists but is empty is refused (it is a lost chain, not a new one), every
+//! open verifies redb's page checksums (`set_check_integrity_on_open`, which also runs redb's
+//! repair of its allocator state), and a panic inside redb on a damaged page becomes
+//! [`StoreError::Damaged`] instead of taking the process down.
 
 use codec::{Decode, Encode};
-use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{
+    Database, Durability, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -34,6 +42,10 @@ const HEAD: &str = "head";
 const FORMAT: &str = "format";
 /// Bumped when the layout changes, so an old database is refused with a clear error.
 const FORMAT_VERSION: u32 = 1;
+
+/// redb's page cache. Its default (1 GiB) lets a reader's scans grow the node's memory far past
+/// what it needs; the dev chain's whole database fits in a few MiB.
+const CACHE_BYTES: usize = 16 * 1024 * 1024;
 
 /// How many recent blocks' states stay readable by default (clients read events and storage at
 /// the block that included their transaction, so at least 256).
@@ -70,6 +82,24 @@ pub enum StoreError {
         "chain database is corrupt ({0}); restore it from a backup or start over with a new --base-path"
     )]
     Corrupt(String),
+    /// The file exists but holds nothing: a lost chain, which must not silently restart at #0.
+    #[error(
+        "the chain database {path} exists but is empty (0 bytes): the chain it held is lost. Restore the file from a backup, or delete it to start a new chain from genesis"
+    )]
+    Empty {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// The file fails redb's checks (page checksums, structure) or the node's (hashes, roots).
+    #[error(
+        "the chain database {path} is damaged: {what}. Do not build on it: restore it from a backup, or move it away and resync from genesis with an empty --base-path (`cortex node check-db` runs the full check)"
+    )]
+    Damaged {
+        /// The database file.
+        path: PathBuf,
+        /// What is damaged.
+        what: String,
+    },
     /// A block was committed out of order.
     #[error("block {got} cannot follow head {head:?}: blocks are committed in order")]
     OutOfOrder {
@@ -104,6 +134,8 @@ db_err!(
 pub type Changes = BTreeMap<Vec<u8>, (Option<Vec<u8>>, Option<Vec<u8>>)>;
 /// Storage entries, key and value.
 pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+/// An undo entry as stored: block number, storage key, encoded value before the block.
+pub type UndoEntry = (u32, Vec<u8>, Vec<u8>);
 
 /// A block to commit.
 #[derive(Clone, Debug)]
@@ -136,20 +168,74 @@ impl std::fmt::Debug for Store {
 
 impl Store {
     /// Opens (or creates) the database file at `path`, keeping `history` blocks of state.
+    ///
+    /// An existing file is opened with redb's integrity check (every page checksum); an empty
+    /// one is refused ([`StoreError::Empty`]); only a missing file starts a new database.
     pub fn open(path: &Path, history: u32) -> Result<Store, StoreError> {
-        let db = Database::builder()
-            .create(path)
-            .map_err(|source| StoreError::Open {
+        let exists = match std::fs::metadata(path) {
+            Ok(m) if m.len() == 0 => {
+                return Err(StoreError::Empty {
+                    path: path.to_path_buf(),
+                });
+            }
+            Ok(_) => true,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(e) => {
+                return Err(StoreError::Open {
+                    path: path.to_path_buf(),
+                    source: Box::new(redb::DatabaseError::Storage(redb::StorageError::Io(e))),
+                });
+            }
+        };
+        let opened = guard(path, "opening the file", || {
+            let mut builder = Database::builder();
+            builder.set_cache_size(CACHE_BYTES);
+            if exists {
+                builder.set_check_integrity_on_open(true);
+                Ok(builder.open(path))
+            } else {
+                Ok(builder.create(path))
+            }
+        })?;
+        let db = opened.map_err(|source| match source {
+            redb::DatabaseError::Storage(redb::StorageError::Corrupted(what)) => {
+                StoreError::Damaged {
+                    path: path.to_path_buf(),
+                    what: format!("redb's integrity check failed ({what})"),
+                }
+            }
+            source => StoreError::Open {
                 path: path.to_path_buf(),
                 source: Box::new(source),
-            })?;
+            },
+        })?;
         let store = Store {
             db,
             path: path.to_path_buf(),
             history: history.max(1),
         };
-        store.init_tables()?;
+        guard(path, "reading its tables", || store.init_tables())?;
         Ok(store)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The file's size in bytes (for metrics); 0 if it cannot be read.
+    pub fn file_size(&self) -> u64 {
+        std::fs::metadata(&self.path).map_or(0, |m| m.len())
+    }
+
+    /// Runs `f`, turning a panic inside redb (which it may raise on a damaged page) into
+    /// [`StoreError::Damaged`] naming `what` was being done.
+    pub fn guarded<T>(
+        &self,
+        what: &str,
+        f: impl FnOnce() -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        guard(&self.path, what, f)
     }
 
     /// How many recent blocks' states are readable.
@@ -246,6 +332,53 @@ impl Store {
         }
         txn.commit()?;
         Ok(())
+    }
+
+    /// Every storage key that blocks `from..=to` changed (from their undo logs), or `None` if
+    /// some of those blocks are older than the kept history (their logs are pruned).
+    pub fn changed_keys(&self, from: u32, to: u32) -> Result<Option<Vec<Vec<u8>>>, StoreError> {
+        let txn = self.db.begin_read()?;
+        let head = {
+            let meta = txn.open_table(META)?;
+            match meta.get(HEAD)? {
+                Some(v) => decode::<u32>(v.value(), "head")?,
+                None => return Ok(Some(Vec::new())),
+            }
+        };
+        if from == 0 || head.saturating_sub(from) >= self.history {
+            return Ok(None);
+        }
+        let undo = txn.open_table(UNDO)?;
+        let mut keys = std::collections::BTreeSet::new();
+        for entry in undo.range::<(u32, &[u8])>((from, &[][..])..)? {
+            let (k, _) = entry?;
+            let (n, key) = k.value();
+            if n > to {
+                break;
+            }
+            keys.insert(key.to_vec());
+        }
+        Ok(Some(keys.into_iter().collect()))
+    }
+
+    /// Every undo entry's block number, key and encoded value, for the full check.
+    pub fn undo_entries(&self) -> Result<Vec<UndoEntry>, StoreError> {
+        let txn = self.db.begin_read()?;
+        let undo = txn.open_table(UNDO)?;
+        let mut out = Vec::new();
+        for entry in undo.iter()? {
+            let (k, v) = entry?;
+            let (n, key) = k.value();
+            out.push((n, key.to_vec(), v.value().to_vec()));
+        }
+        Ok(out)
+    }
+
+    /// How many entries the hash → number index holds (the full check compares it with the
+    /// number of blocks).
+    pub fn indexed_hashes(&self) -> Result<u64, StoreError> {
+        let txn = self.db.begin_read()?;
+        Ok(txn.open_table(NUMBERS)?.len()?)
     }
 
     /// The whole state after the head block (the node loads it at start).
@@ -402,6 +535,44 @@ impl StateView {
 
 fn decode<T: Decode>(mut bytes: &[u8], what: &str) -> Result<T, StoreError> {
     T::decode(&mut bytes).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}
+
+/// Decodes a stored undo value (`Option<value before the block>`), as the full check and the
+/// fuzzer read it.
+pub fn decode_undo(bytes: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+    decode(bytes, "undo")
+}
+
+/// Decodes a stored block body (the list of its encoded extrinsics).
+pub fn decode_body(bytes: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
+    decode(bytes, "body")
+}
+
+/// Decodes a stored block number (the head and format records).
+pub fn decode_number(bytes: &[u8]) -> Result<u32, StoreError> {
+    decode(bytes, "number")
+}
+
+fn guard<T>(
+    path: &Path,
+    what: &str,
+    f: impl FnOnce() -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let reason = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic inside redb".to_string());
+            tracing::error!(path = %path.display(), %what, %reason, "the chain database is damaged");
+            Err(StoreError::Damaged {
+                path: path.to_path_buf(),
+                what: format!("redb failed while {what} ({reason})"),
+            })
+        }
+    }
 }
 
 #[cfg(test)]
