@@ -23,9 +23,9 @@ mod common;
 
 use common::*;
 use cortex_primitives::{AccountId32, Sr25519Pair};
-use cortex_runtime::call::{BalancesCall, RuntimeCall};
-use cortex_runtime::extrinsic::{AdditionalSigned, Era, SignedExtra, UncheckedExtrinsic};
-use cortex_runtime::support::MultiAddress;
+use cortex_runtime::types::MultiAddress;
+use cortex_runtime::types::{BalancesCall, RuntimeCall};
+use cortex_runtime::{AdditionalSigned, Era, SignedExtra, UncheckedExtrinsic};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};

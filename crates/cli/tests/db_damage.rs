@@ -15,9 +15,9 @@ mod common;
 
 use common::*;
 use cortex_primitives::Sr25519Pair;
-use cortex_runtime::call::{BalancesCall, RuntimeCall};
-use cortex_runtime::extrinsic::{AdditionalSigned, Era, SignedExtra, UncheckedExtrinsic};
-use cortex_runtime::support::MultiAddress;
+use cortex_runtime::types::MultiAddress;
+use cortex_runtime::types::{BalancesCall, RuntimeCall};
+use cortex_runtime::{AdditionalSigned, Era, SignedExtra, UncheckedExtrinsic};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -123,10 +123,7 @@ fn damaged_databases_are_refused_with_a_clear_message() {
         &AdditionalSigned::new(Era::Immortal, genesis, genesis),
     )
     .to_bytes();
-    let bob_key = format!(
-        "0x{}",
-        hex::encode(cortex_runtime::balances::Account::key(&bob))
-    );
+    let bob_key = format!("0x{}", hex::encode(cortex_runtime::keys::account(&bob)));
     let before = result(node.port, "state_getStorage", json!([bob_key]));
     result(
         node.port,

@@ -7,10 +7,10 @@
 
 use codec::Decode;
 use cortex_primitives::{AccountId32, Sr25519Pair};
-use cortex_runtime::balances::AccountInfo;
-use cortex_runtime::call::{BalancesCall, RuntimeCall};
-use cortex_runtime::extrinsic::{AdditionalSigned, Era, SignedExtra, UncheckedExtrinsic};
-use cortex_runtime::support::MultiAddress;
+use cortex_runtime::types::AccountInfo;
+use cortex_runtime::types::MultiAddress;
+use cortex_runtime::types::{BalancesCall, RuntimeCall};
+use cortex_runtime::{AdditionalSigned, Era, SignedExtra, UncheckedExtrinsic};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -110,7 +110,7 @@ impl Drop for NodeProcess {
 }
 
 fn free_balance(port: u16, who: &AccountId32) -> u64 {
-    let key = cortex_runtime::balances::Account::key(who);
+    let key = cortex_runtime::keys::account(who);
     let v = result(
         port,
         "state_getStorage",

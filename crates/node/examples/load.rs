@@ -14,11 +14,11 @@
 use cortex_node::pool::PoolLimits;
 use cortex_node::{BlockTime, NodeConfig};
 use cortex_primitives::{AccountId32, Sr25519Pair};
-use cortex_runtime::balances::AccountInfo;
-use cortex_runtime::call::{BalancesCall, RuntimeCall};
-use cortex_runtime::extrinsic::{AdditionalSigned, Era, SignedExtra, UncheckedExtrinsic};
-use cortex_runtime::genesis::DEV_ACCOUNTS;
-use cortex_runtime::support::MultiAddress;
+use cortex_runtime::DEV_ACCOUNTS;
+use cortex_runtime::types::AccountInfo;
+use cortex_runtime::types::MultiAddress;
+use cortex_runtime::types::{BalancesCall, RuntimeCall};
+use cortex_runtime::{AdditionalSigned, Era, SignedExtra, UncheckedExtrinsic};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
@@ -65,7 +65,7 @@ impl Conn {
 }
 
 fn nonce_of(conn: &mut Conn, who: &AccountId32) -> u32 {
-    let key = hex::encode(cortex_runtime::balances::Account::key(who));
+    let key = hex::encode(cortex_runtime::keys::account(who));
     let r = conn
         .call("state_getStorage", &format!(r#"["0x{key}"]"#))
         .unwrap_or_default();

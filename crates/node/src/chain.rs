@@ -9,19 +9,15 @@
 //!
 //! The dev chain has a single author and instant finality: every block is final when committed.
 
-use crate::api::{self, ApiContext};
 use crate::header::{Header, extrinsics_root};
 use crate::metrics::Metrics;
 use crate::pool::{Pool, PoolError, PoolLimits, PoolTx, TxStatus};
 use codec::Compact;
 use cortex_primitives::AccountId32;
-use cortex_runtime::balances;
-use cortex_runtime::call::{RuntimeCall, TimestampCall};
-use cortex_runtime::executive::{self, Block, InvalidTransaction};
-use cortex_runtime::extrinsic::{CheckedSigned, UncheckedExtrinsic};
-use cortex_runtime::genesis::GenesisConfig;
-use cortex_runtime::runtime_api::RuntimeApiError;
-use cortex_runtime::storage::Storage;
+use cortex_runtime::{
+    CheckedSigned, GenesisConfig, InvalidTransaction, Runtime, RuntimeApiError, Storage,
+    UncheckedExtrinsic,
+};
 use cortex_store::{NewBlock, Store, StoreError};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, RwLock};
@@ -139,7 +135,7 @@ pub struct Shared {
     /// Metrics.
     pub metrics: Arc<Metrics>,
     /// Metadata and API ids.
-    pub api: Arc<ApiContext>,
+    pub runtime: Arc<Runtime>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -193,7 +189,7 @@ pub struct Chain {
     author: Option<AccountId32>,
     genesis_hash: [u8; 32],
     metrics: Arc<Metrics>,
-    api: Arc<ApiContext>,
+    runtime: Arc<Runtime>,
 }
 
 /// The genesis header of `state`.
@@ -216,10 +212,10 @@ impl Chain {
         author: Option<AccountId32>,
         limits: PoolLimits,
         metrics: Arc<Metrics>,
-        api: Arc<ApiContext>,
+        runtime: Arc<Runtime>,
     ) -> Result<Chain, ChainError> {
-        let genesis_state = genesis
-            .build()
+        let genesis_state = runtime
+            .genesis(genesis)
             .map_err(|e| ChainError::Genesis(e.to_string()))?;
         let genesis = genesis_header(&genesis_state);
         let genesis_hash = genesis.hash();
@@ -276,7 +272,7 @@ impl Chain {
             author,
             genesis_hash,
             metrics,
-            api,
+            runtime,
         })
     }
 
@@ -316,7 +312,7 @@ impl Chain {
                 let _ = reply.send(r);
             }
             Request::NextIndex { who, reply } => {
-                let nonce = balances::Account::get(&self.state, &who).nonce;
+                let nonce = self.runtime.account_nonce(&self.state, &who);
                 let _ = reply.send(self.pool.next_index(&who, nonce));
             }
             Request::Pending { reply } => {
@@ -335,7 +331,7 @@ impl Chain {
         watcher: Option<tokio::sync::mpsc::UnboundedSender<TxStatus>>,
     ) -> Result<[u8; 32], SubmitError> {
         let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
-        executive::validate_signed(
+        self.runtime.validate_transaction(
             &self.state,
             &checked.who,
             checked.nonce,
@@ -343,7 +339,7 @@ impl Chain {
             len,
             checked.tip,
         )?;
-        let chain_nonce = balances::Account::get(&self.state, &checked.who).nonce;
+        let chain_nonce = self.runtime.account_nonce(&self.state, &checked.who);
         let mut tx = PoolTx::new(
             hash,
             bytes,
@@ -392,9 +388,9 @@ impl Chain {
                     }
                 }
                 let state = Storage::from_entries(entries);
-                Ok(api::call(&state, &self.api, method, input)?)
+                Ok(self.runtime.state_call(&state, method, input)?)
             }
-            _ => Ok(api::call(&self.state, &self.api, method, input)?),
+            _ => Ok(self.runtime.state_call(&self.state, method, input)?),
         }
     }
 
@@ -410,17 +406,18 @@ impl Chain {
         let number = self.head.header.number().saturating_add(1);
         self.state.start_journal();
         let step = Instant::now();
-        let mut block = Block::initialize(&mut self.state, number, self.head.hash, self.author);
+        let mut block =
+            self.runtime
+                .initialize_block(&mut self.state, number, self.head.hash, self.author);
         self.metrics.observe_block_step(step.elapsed());
 
-        let previous = cortex_runtime::timestamp::Now::get(&self.state);
-        let now = wall_clock_ms().max(previous);
-        let timestamp = RuntimeCall::Timestamp(TimestampCall::set { now });
-        let mut extrinsics = Vec::new();
-        match block.apply_inherent(&mut self.state, &timestamp) {
-            Ok(()) => extrinsics.push(UncheckedExtrinsic::bare(timestamp).to_bytes()),
-            Err(e) => tracing::error!(error = ?e, "the timestamp inherent failed"),
-        }
+        let mut extrinsics = match block.apply_inherents(&mut self.state, wall_clock_ms()) {
+            Ok(inherents) => inherents,
+            Err(e) => {
+                tracing::error!(error = ?e, "the timestamp inherent failed");
+                Vec::new()
+            }
+        };
 
         let mut included = Vec::new();
         let mut invalid = Vec::new();
@@ -436,7 +433,7 @@ impl Chain {
                 break;
             }
             let len = u32::try_from(tx.bytes.len()).unwrap_or(u32::MAX);
-            match block.apply_signed(&mut self.state, &tx.who, tx.nonce, tx.tip, &tx.call, len) {
+            match block.apply_extrinsic(&mut self.state, &tx.who, tx.nonce, tx.tip, &tx.call, len) {
                 Ok(_) => {
                     bytes = bytes.saturating_add(tx.bytes.len());
                     extrinsics.push(tx.bytes.as_ref().clone());
@@ -455,7 +452,7 @@ impl Chain {
         let header = Header {
             parent_hash: self.head.hash,
             number: Compact(number),
-            state_root: self.state.root(),
+            state_root: self.runtime.state_root(&self.state),
             extrinsics_root: extrinsics_root(&extrinsics),
             digest: Vec::new(),
         };
@@ -481,9 +478,9 @@ impl Chain {
                 tx.notify(&TxStatus::Invalid);
             }
         }
-        let state = &self.state;
+        let (state, runtime) = (&self.state, &self.runtime);
         let (dropped, promoted) = self.pool.prune(u64::from(number).saturating_add(1), |who| {
-            balances::Account::get(state, who).nonce
+            runtime.account_nonce(state, who)
         });
         for mut tx in dropped {
             tx.notify(&TxStatus::Invalid);

@@ -10,7 +10,7 @@
 
 use crate::header::{Header, extrinsics_root, hex0x};
 use codec::Decode;
-use cortex_runtime::storage::Storage;
+use cortex_runtime::Storage;
 use cortex_store::{Store, StoreError};
 
 fn damaged(store: &Store, what: String) -> StoreError {

@@ -4,8 +4,8 @@
 //!
 //! - [`header`]: Substrate-layout block headers and their JSON;
 //! - [`pool`]: ready and future queues by nonce, priorities, replacement and limits;
-//! - [`chain`]: the chain thread: owns the state and the pool, produces and commits blocks;
-//! - [`api`]: runtime APIs over `state_call` (metadata, version, fees, and the runtime's own);
+//! - [`chain`]: the chain thread: owns the state and the pool, produces and commits blocks,
+//!   answers `state_call` through the runtime's facade ([`cortex_runtime::Runtime`]);
 //! - [`rpc`]: the JSON-RPC methods and subscriptions, with bounds on each request's work;
 //! - [`subs`]: subscription notifications, computed once per block for every subscriber;
 //! - [`server`]: the RPC listener: connection limits per IP, idle and body timeouts, metrics;
@@ -14,7 +14,6 @@
 //! - [`metrics`]: Prometheus metrics, with Substrate's names;
 //! - [`service`]: starting and stopping it all.
 
-pub mod api;
 pub mod chain;
 pub mod check;
 pub mod header;

@@ -14,7 +14,7 @@
 //! on-chain nonce, so it needs no locks.
 
 use cortex_primitives::AccountId32;
-use cortex_runtime::call::RuntimeCall;
+use cortex_runtime::types::RuntimeCall;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::Arc;
@@ -437,7 +437,7 @@ impl Pool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cortex_runtime::call::SystemCall;
+    use cortex_runtime::types::SystemCall;
 
     fn tx(who: u8, nonce: u32, tip: u64) -> PoolTx {
         let mut hash = [0u8; 32];

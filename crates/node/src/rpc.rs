@@ -21,13 +21,11 @@ use crate::header::{Header, hex0x};
 use crate::pool::TxStatus;
 use crate::subs::{self, Hub, SEND_TIMEOUT};
 use cortex_primitives::AccountId32;
-use cortex_runtime::executive::InvalidTransaction;
-use cortex_runtime::extrinsic::{
-    CheckContext, TransactionValidityError, UncheckedExtrinsic, check_signature, extrinsic_hash,
+use cortex_runtime::types::DispatchClass;
+use cortex_runtime::{
+    BLOCK_HASH_COUNT, CheckContext, InvalidTransaction, RuntimeApiError, TransactionValidityError,
+    UncheckedExtrinsic, check_signature, extrinsic_hash,
 };
-use cortex_runtime::runtime_api::RuntimeApiError;
-use cortex_runtime::system::BLOCK_HASH_COUNT;
-use cortex_runtime::version;
 use cortex_store::StoreError;
 use jsonrpsee::core::SubscriptionResult;
 use jsonrpsee::server::{PendingSubscriptionSink, RpcModule, SubscriptionSink};
@@ -477,22 +475,22 @@ fn header_at(shared: &Shared, number: u32) -> Result<Option<Header>, ErrorObject
 
 /// `state_getRuntimeVersion`'s JSON.
 fn runtime_version_json(shared: &Shared) -> Value {
-    let apis: Vec<Value> = shared
-        .api
-        .api_ids
+    let v = shared.runtime.version();
+    let apis: Vec<Value> = v
+        .apis
         .iter()
-        .map(|(id, v)| json!([hex0x(id), v]))
+        .map(|(id, version)| json!([hex0x(id), version]))
         .collect();
     json!({
-        "specName": version::SPEC_NAME,
-        "implName": version::SPEC_NAME,
-        "authoringVersion": version::AUTHORING_VERSION,
-        "specVersion": version::SPEC_VERSION,
-        "implVersion": version::IMPL_VERSION,
+        "specName": v.spec_name,
+        "implName": v.impl_name,
+        "authoringVersion": v.authoring_version,
+        "specVersion": v.spec_version,
+        "implVersion": v.impl_version,
         "apis": apis,
-        "transactionVersion": version::TRANSACTION_VERSION,
-        "systemVersion": version::SYSTEM_VERSION,
-        "stateVersion": version::SYSTEM_VERSION,
+        "transactionVersion": v.transaction_version,
+        "systemVersion": v.system_version,
+        "stateVersion": v.system_version,
     })
 }
 
@@ -736,7 +734,7 @@ pub fn module(
     limits: RpcLimits,
     hub: Arc<Hub>,
 ) -> Result<RpcModule<Ctx>, jsonrpsee::core::RegisterMethodError> {
-    let metadata_hex: Arc<str> = Arc::from(hex0x(&shared.api.metadata_v14));
+    let metadata_hex: Arc<str> = Arc::from(hex0x(shared.runtime.metadata(14).unwrap_or_default()));
     let mut m = RpcModule::new(Ctx {
         shared,
         limits,
@@ -1111,11 +1109,12 @@ pub fn module(
                 Some(e.to_string()),
             )
         })?;
-        let info = crate::api::query_info(&decoded, u32::try_from(bytes.len()).unwrap_or(u32::MAX));
+        let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+        let info = ctx.shared.runtime.query_info(&decoded.call, len);
         let class = match info.class {
-            cortex_runtime::support::DispatchClass::Normal => "normal",
-            cortex_runtime::support::DispatchClass::Operational => "operational",
-            cortex_runtime::support::DispatchClass::Mandatory => "mandatory",
+            DispatchClass::Normal => "normal",
+            DispatchClass::Operational => "operational",
+            DispatchClass::Mandatory => "mandatory",
         };
         Ok(json!({
             "weight": { "ref_time": info.weight.ref_time, "proof_size": info.weight.proof_size },

@@ -1,12 +1,11 @@
 //! Starting and stopping a node: the database, the chain thread, the RPC server, the
 //! subscription hub and the metrics endpoint, wired together.
 
-use crate::api::ApiContext;
 use crate::chain::{self, BlockTime, Chain, ChainError, Shared};
 use crate::metrics::{self, Metrics};
 use crate::pool::PoolLimits;
 use crate::server::RpcConfig;
-use cortex_runtime::genesis::{DEV_AUTHOR, GenesisConfig, dev_account};
+use cortex_runtime::{DEV_AUTHOR, GenesisConfig, Runtime, dev_account};
 use cortex_store::{DEFAULT_STATE_HISTORY, Store, StoreError};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -149,11 +148,7 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
         BlockTime::Every(d) => u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
         BlockTime::Instant => genesis.params.block_time_ms,
     };
-    let api = Arc::new(ApiContext {
-        metadata_v15: cortex_runtime::metadata::metadata_v15_bytes(slot_ms),
-        metadata_v14: cortex_runtime::metadata::metadata_v14_bytes(slot_ms),
-        api_ids: cortex_runtime::metadata::api_ids(),
-    });
+    let runtime = Arc::new(Runtime::new(slot_ms));
     let metrics = Arc::new(Metrics::new());
     metrics.set_database(db_file);
     let author = dev_account(DEV_AUTHOR).ok();
@@ -163,7 +158,7 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
         author,
         config.pool,
         metrics.clone(),
-        api.clone(),
+        runtime.clone(),
     )?;
     let genesis_hash = chain.genesis_hash();
     let (requests, requests_rx) = std::sync::mpsc::channel();
@@ -175,7 +170,7 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
         heads,
         requests,
         metrics: metrics.clone(),
-        api,
+        runtime,
     });
 
     let listener = tokio::net::TcpListener::bind(config.rpc_addr)

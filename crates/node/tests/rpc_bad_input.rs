@@ -16,11 +16,11 @@ mod common;
 
 use codec::{Decode, Encode};
 use common::*;
-use cortex_node::api::RuntimeDispatchInfo;
 use cortex_primitives::hashing::blake2_256;
-use cortex_runtime::event::RuntimeEvent;
-use cortex_runtime::extrinsic::{Era, MultiSignature, Signature};
-use cortex_runtime::transaction_payment::TransactionPaymentEvent;
+use cortex_runtime::RuntimeDispatchInfo;
+use cortex_runtime::types::RuntimeEvent;
+use cortex_runtime::types::TransactionPaymentEvent;
+use cortex_runtime::{Era, MultiSignature, Signature};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -83,7 +83,7 @@ async fn unknown_methods_and_bad_hex_are_rejected_with_standard_codes() {
         None,
     );
     // Hex without 0x is accepted (clients send it that way).
-    let key = hex::encode(cortex_runtime::balances::Account::key(&account("//Alice")));
+    let key = hex::encode(cortex_runtime::keys::account(&account("//Alice")));
     assert!(rpc.ok("state_getStorage", json!([key])).await.is_string());
 
     rpc.assert_alive().await;
@@ -209,7 +209,7 @@ async fn bad_signatures_and_foreign_genesis_hashes_are_bad_proofs() {
         node.genesis_hash,
     );
     xt.signature.as_mut().unwrap().address =
-        cortex_runtime::support::MultiAddress::Id(account("//Bob"));
+        cortex_runtime::types::MultiAddress::Id(account("//Bob"));
     rpc.submit(&xt.to_bytes()).await.unwrap_err().assert_is(
         1010,
         INVALID_TX,
@@ -379,7 +379,7 @@ async fn an_unfunded_sender_cannot_pay_fees() {
     // A funded account that cannot cover the fee on top of its existential deposit: the same.
     let alice = pair("//Alice");
     let poor = pair("//Poor");
-    let seed = cortex_runtime::balances::EXISTENTIAL_DEPOSIT;
+    let seed = cortex_runtime::types::EXISTENTIAL_DEPOSIT;
     let fund = sign(
         &alice,
         transfer(poor.public(), seed),
@@ -450,7 +450,7 @@ async fn duplicates_are_already_imported_and_unborn_eras_ancient() {
 async fn state_queries_keep_their_limits_and_key_spelling() {
     let node = dev_node(100).await;
     let rpc = Rpc::new(&node);
-    let prefix = hex0x(&cortex_runtime::balances::Account::prefix());
+    let prefix = hex0x(&cortex_runtime::keys::account_prefix());
 
     rpc.err("state_getKeysPaged", json!([prefix, 1001]))
         .await
@@ -474,10 +474,8 @@ async fn state_queries_keep_their_limits_and_key_spelling() {
     assert_eq!(rest.as_array().unwrap().as_slice(), &keys[1..]);
 
     // state_queryStorageAt answers with the keys exactly as asked (lowercase 0x), in order.
-    let alice_key = hex0x(&cortex_runtime::balances::Account::key(&account("//Alice")));
-    let missing_key = hex0x(&cortex_runtime::balances::Account::key(&account(
-        "//Nobody",
-    )));
+    let alice_key = hex0x(&cortex_runtime::keys::account(&account("//Alice")));
+    let missing_key = hex0x(&cortex_runtime::keys::account(&account("//Nobody")));
     let asked = vec![alice_key.clone(), missing_key.clone()];
     let answer = rpc.ok("state_queryStorageAt", json!([asked, null])).await;
     let entry = &answer.as_array().unwrap()[0];
@@ -565,7 +563,7 @@ async fn fee_previews_agree_with_the_fee_a_block_charges() {
     let events = rpc.events_at(&block).await;
     let paid: Vec<u64> = events
         .iter()
-        .filter(|r| r.phase == cortex_runtime::event::Phase::ApplyExtrinsic(index as u32))
+        .filter(|r| r.phase == cortex_runtime::types::Phase::ApplyExtrinsic(index as u32))
         .filter_map(|r| match &r.event {
             RuntimeEvent::TransactionPayment(TransactionPaymentEvent::TransactionFeePaid {
                 who,

@@ -21,9 +21,9 @@ mod common;
 
 use common::{DEV_BALANCE, Rpc, TAO, dev_node, hex0x, unhex};
 use cortex_primitives::hashing::blake2_256;
-use cortex_runtime::event::RuntimeEvent;
-use cortex_runtime::extrinsic::{Era, UncheckedExtrinsic};
-use cortex_runtime::transaction_payment::TransactionPaymentEvent;
+use cortex_runtime::types::RuntimeEvent;
+use cortex_runtime::types::TransactionPaymentEvent;
+use cortex_runtime::{Era, UncheckedExtrinsic};
 use serde_json::json;
 use subxt::config::DefaultExtrinsicParamsBuilder;
 use subxt::dynamic::{At, Value};

@@ -257,11 +257,6 @@ impl Block {
         &self.ctx
     }
 
-    /// The events so far.
-    pub fn events(&self) -> &[EventRecord] {
-        &self.events
-    }
-
     fn push(&mut self, events: impl IntoIterator<Item = RuntimeEvent>) {
         let phase = Phase::ApplyExtrinsic(self.extrinsic_index);
         self.events

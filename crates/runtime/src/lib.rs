@@ -2,53 +2,163 @@
 //!
 //! It reproduces subtensor's live behaviour (`spec/economy.md` of the shared specification) as a
 //! deterministic state machine over a key-value state with Substrate's storage layout, so that
-//! clients reading storage through JSON-RPC decode it as they decode subtensor's. The node wraps
-//! it; the runtime itself does no I/O, reads no clock and starts no threads. Integers and fixed
-//! point only, ordered maps only, checked or saturating arithmetic only.
+//! clients reading storage through JSON-RPC decode it as they decode subtensor's. The runtime
+//! does no I/O, reads no clock and starts no threads; integers and fixed point only, ordered maps
+//! only, checked or saturating arithmetic only. Two nodes fed the same blocks reach the same
+//! state root.
 //!
-//! - [`storage`]: the state, transactional layers (a failed call changes nothing) and the state
-//!   root; typed storage items with subtensor's prefixes and hashers;
-//! - [`emission`]: TAO's block emission with its halvings;
-//! - [`balances`]: accounts, transfers, the existential deposit and total issuance;
-//! - [`prices`]: the neuron burn and the subnet lock cost;
-//! - [`swap`]: the dynamic-TAO pools (weighted Balancer AMM);
-//! - [`subtensor`]: SubtensorModule's storage and the epoch run on it;
-//! - [`commitments`]: the `Commitments` pallet (neurons' published data).
-//! - [`admin`]: AdminUtils' hyperparameter setters and the owner rules (freeze window, rate
-//!   limits) they share with SubtensorModule;
-//! - [`swap`]: the swap pallet's calls (`set_fee_rate`);
-//! - [`extrinsic`]: extrinsic format v4, eras, the signed payload and its signature check;
-//! - [`metadata`]: the V15/V14 metadata clients decode everything through;
-//! - [`runtime_api`]: the runtime APIs clients call through `state_call`;
-//! - [`version`]: the spec name and versions clients sign into extrinsics.
+//! # The facade
 //!
-//! This crate is being built in steps (see the project's issues); the modules above are the first.
+//! The node uses the runtime through [`Runtime`] alone (and the types its methods take and
+//! return): the genesis, a block's initialization, application and finalization, a
+//! transaction's validity, its fee and call info, `state_call`, the metadata and the state root.
+//! The modules behind it are private to the crate (the `internals` feature opens them to the
+//! runtime's own integration tests and benchmarks, and to nothing else). Clients build calls and
+//! decode events with the wire types in [`types`], and read storage at the keys in [`keys`].
+//!
+//! # How a block runs
+//!
+//! 1. [`Runtime::initialize_block`]: System records the number and the parent's hash, the
+//!    previous block's events and timestamp flag are cleared, and SubtensorModule's block step
+//!    runs (`on_initialize`): the neuron burn decays, the block's TAO emission is computed from
+//!    issuance, the coinbase injects it into the subnets' pools and accumulates their alpha, the
+//!    epochs that are due run Yuma Consensus and pay out (at most `MaxEpochsPerBlock`, the rest
+//!    deferred), and the price averages and root proportions move.
+//! 2. [`BlockBuilder::apply_inherents`]: the author's `Timestamp.set` inherent, first in the body.
+//! 3. [`BlockBuilder::apply_extrinsic`], for each signed extrinsic the node picked from its pool
+//!    (signatures checked by the node, with [`check_signature`]): the nonce must be the signer's
+//!    next and the fee payable, else the extrinsic is invalid and changes nothing; otherwise the
+//!    fee is withdrawn and the nonce used, the call dispatched to its pallet in a storage
+//!    transaction (a failed call changes nothing else), and the fee settled to the author.
+//!    `ExtrinsicSuccess` or `ExtrinsicFailed` records the outcome.
+//! 4. [`BlockBuilder::finalize`]: `System.Events` is written; [`Runtime::state_root`] is what the
+//!    header commits to.
+//!
+//! # Layout
+//!
+//! One module per pallet, each with its calls, their weights and dispatch, its storage, events
+//! and errors: [`system`](crate::system), `timestamp`, `balances`, `transaction_payment`,
+//! `subtensor` (one file per concept), `utility`, `sudo`, `commitments`, `admin_utils` and
+//! `swap`. Pallets depend on [`storage`](crate::storage), the shared `support` types and on the
+//! pallets below them; what a pallet needs from one above it is a small trait, wired in
+//! `config`. Above the pallets, and only there, the aggregates: `call` (`RuntimeCall`), `event`
+//! (`RuntimeEvent`), `executive`, `extrinsic`, `genesis`, `metadata`, `runtime_api` and this
+//! facade. `docs/layout.md` of the repository has the whole map.
 
 #![cfg_attr(
     not(test),
     deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)
 )]
 
-pub mod admin_utils;
-pub mod balances;
-pub mod call;
-pub mod commitments;
-pub(crate) mod config;
-pub mod event;
-pub mod executive;
-pub mod extrinsic;
-pub mod genesis;
-pub mod metadata;
-pub mod runtime_api;
+/// Declares the crate's modules: public with the `internals` feature, which the runtime's own
+/// integration tests and benchmarks enable to reach into pallets, crate-private otherwise, so
+/// that the node (which never enables it) sees only the facade.
+macro_rules! modules {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[cfg(feature = "internals")]
+            pub mod $name;
+            #[cfg(not(feature = "internals"))]
+            pub(crate) mod $name;
+        )*
+    };
+}
+
+// Shared by every pallet. Written out, not through `modules!`: they define the `macro_export`
+// macros (`storage_value!`, `pallet_calls!`, …), which cannot come out of a macro expansion.
+#[cfg(feature = "internals")]
 pub mod storage;
-pub mod subtensor;
-pub mod sudo;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod storage;
+#[cfg(feature = "internals")]
 pub mod support;
-pub mod swap;
-pub mod system;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod support;
+
+modules!(
+    // The pallets.
+    system,
+    timestamp,
+    balances,
+    transaction_payment,
+    swap,
+    subtensor,
+    commitments,
+    admin_utils,
+    utility,
+    sudo,
+    // The aggregates.
+    config,
+    call,
+    event,
+    executive,
+    extrinsic,
+    genesis,
+    metadata,
+    runtime_api,
+    runtime,
+);
+pub mod version;
+
 #[cfg(test)]
 mod test_support;
-pub mod timestamp;
-pub mod transaction_payment;
-pub mod utility;
-pub mod version;
+
+pub use executive::{Applied, InvalidTransaction, ValidTransaction};
+pub use extrinsic::{
+    AdditionalSigned, CheckContext, CheckedSigned, Era, ExtrinsicDecodeError, MultiSignature,
+    Signature, SignedExtra, TransactionValidityError, UncheckedExtrinsic, check_signature,
+    extrinsic_hash, signing_payload,
+};
+pub use genesis::{
+    ChainParams, DEV_ACCOUNTS, DEV_AUTHOR, GenesisConfig, GenesisError, TAO, dev_account,
+};
+pub use runtime::{BlockBuilder, Runtime, RuntimeDispatchInfo, RuntimeVersion};
+pub use runtime_api::RuntimeApiError;
+pub use storage::{Changes, Storage};
+pub use system::BLOCK_HASH_COUNT;
+
+/// The wire types: the calls clients compose, and the events, errors and accounts they decode,
+/// with subtensor's layouts.
+pub mod types {
+    pub use crate::admin_utils::{AdminUtilsCall, AdminUtilsError, AdminUtilsEvent};
+    pub use crate::balances::{
+        AccountData, AccountInfo, BalancesCall, BalancesError, BalancesEvent, EXISTENTIAL_DEPOSIT,
+    };
+    pub use crate::call::{
+        CallDecodeError, MAX_CALL_DEPTH, RuntimeCall, SubtensorCall, SudoCall, UtilityCall,
+    };
+    pub use crate::commitments::{CommitmentsCall, CommitmentsError, CommitmentsEvent};
+    pub use crate::event::{EventRecord, RuntimeEvent};
+    pub use crate::subtensor::errors::Error as SubtensorError;
+    pub use crate::subtensor::events::Event as SubtensorEvent;
+    pub use crate::sudo::SudoEvent;
+    pub use crate::support::{
+        ArithmeticError, DispatchClass, DispatchError, DispatchInfo, ModuleError, MultiAddress,
+        Pays, TokenError, TransactionalError, Weight,
+    };
+    pub use crate::swap::{SwapCall, SwapEvent, SwapPalletError};
+    pub use crate::system::{Phase, SystemCall, SystemEvent};
+    pub use crate::timestamp::TimestampCall;
+    pub use crate::transaction_payment::TransactionPaymentEvent;
+    pub use crate::utility::UtilityEvent;
+}
+
+/// Storage keys of the items clients read with `state_getStorage`.
+pub mod keys {
+    use cortex_primitives::AccountId32;
+
+    /// `System.Account` of `who` (its value decodes as [`crate::types::AccountInfo`]).
+    pub fn account(who: &AccountId32) -> Vec<u8> {
+        crate::balances::Account::key(who)
+    }
+
+    /// The prefix of every `System.Account` key.
+    pub fn account_prefix() -> Vec<u8> {
+        crate::balances::Account::prefix()
+    }
+
+    /// `System.Events` (a `Vec` of [`crate::types::EventRecord`]).
+    pub fn events() -> Vec<u8> {
+        crate::event::Events::key()
+    }
+}

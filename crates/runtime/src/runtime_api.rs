@@ -162,6 +162,7 @@ pub fn call(s: &Storage, method: &str, input: &[u8]) -> Result<Vec<u8>, RuntimeA
 
 /// The API traits [`call`] serves with their versions, for the runtime version's `apis`
 /// (subtensor declares `SubnetInfoRuntimeApi` at version 2, the others at 1).
+#[cfg(test)]
 pub fn api_names() -> Vec<(&'static str, u32)> {
     let mut names: Vec<(&'static str, u32)> = Vec::new();
     for m in methods() {

@@ -7,10 +7,10 @@
 use codec::Decode;
 use cortex_node::{BlockTime, Node, NodeConfig};
 use cortex_primitives::{AccountId32, Sr25519Pair};
-use cortex_runtime::call::{BalancesCall, RuntimeCall};
-use cortex_runtime::event::EventRecord;
-use cortex_runtime::extrinsic::{AdditionalSigned, Era, SignedExtra, UncheckedExtrinsic};
-use cortex_runtime::support::MultiAddress;
+use cortex_runtime::types::EventRecord;
+use cortex_runtime::types::MultiAddress;
+use cortex_runtime::types::{BalancesCall, RuntimeCall};
+use cortex_runtime::{AdditionalSigned, Era, SignedExtra, UncheckedExtrinsic};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -200,10 +200,10 @@ impl Rpc {
     }
 
     /// `System.Account` of `who` at the head (the default when absent).
-    pub async fn account(&self, who: &AccountId32) -> cortex_runtime::balances::AccountInfo {
-        let key = hex0x(&cortex_runtime::balances::Account::key(who));
+    pub async fn account(&self, who: &AccountId32) -> cortex_runtime::types::AccountInfo {
+        let key = hex0x(&cortex_runtime::keys::account(who));
         match self.ok("state_getStorage", json!([key])).await {
-            Value::Null => cortex_runtime::balances::AccountInfo::default(),
+            Value::Null => cortex_runtime::types::AccountInfo::default(),
             v => Decode::decode(&mut unhex(v.as_str().unwrap()).as_slice()).unwrap(),
         }
     }
@@ -258,7 +258,7 @@ impl Rpc {
 
     /// `System.Events` at block `hash`.
     pub async fn events_at(&self, hash: &[u8; 32]) -> Vec<EventRecord> {
-        let key = hex0x(&cortex_runtime::event::Events::key());
+        let key = hex0x(&cortex_runtime::keys::events());
         let v = self.ok("state_getStorage", json!([key, hex0x(hash)])).await;
         match v {
             Value::Null => Vec::new(),

@@ -2,6 +2,8 @@
 //! the executive's dispatcher.
 
 use super::*;
+use crate::subtensor::Ctx;
+use crate::support::{BlockContext, DispatchClass, DispatchError, Origin, Pays};
 use crate::balances;
 use crate::call::{RuntimeCall, SubtensorCall};
 use crate::event::RuntimeEvent;
@@ -9,10 +11,21 @@ use crate::subtensor::pool::subnet_account;
 use crate::subtensor::rate_limits::{
     LastRateLimitedBlock, RateLimitKey, transaction_key_last_block,
 };
+use AdminUtilsCall as C;
 use crate::subtensor::shares::stake_of;
 use crate::subtensor::staking;
 use crate::test_support::{TAO, acct, funded, subnet};
-use AdminUtilsCall as C;
+use crate::subtensor::events::Event;
+use crate::subtensor::coinbase::{RecycleOrBurnEnum, OwnerCutEnabled, SubnetMovingAlpha, EMAPriceHalvingBlocks, RecycleOrBurn};
+use crate::subtensor::rate_limits::Hyperparameter;
+use crate::subtensor::errors::Error;
+use crate::subtensor::delegation::{MaxDelegateTake, TxDelegateTakeRateLimit, MinDelegateTake};
+use crate::subtensor::staking::{NominatorMinRequiredStake, nominator_min_required_stake};
+use crate::subtensor::stake_moves::TransferToggle;
+use crate::subtensor::owner::{AdminFreezeWindow, OwnerHyperparamRateLimit};
+use crate::subtensor::registration::MinNonImmuneUids;
+use crate::subtensor::subnets::StartCallDelay;
+use substrate_fixed::types::I96F32;
 
 /// A started subnet (netuid 1, owner `acct(1)`, tempo 360, last epoch at block 0).
 fn setup() -> (Storage, NetUid) {

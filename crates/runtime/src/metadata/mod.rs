@@ -27,7 +27,6 @@ mod paths;
 mod storage;
 mod types;
 
-pub use paths::{PATHS, TYPE_NAMES};
 pub use storage::storage_entries;
 
 use codec::Encode;
@@ -125,7 +124,7 @@ fn pallet_list(slot_duration_ms: u64) -> Vec<Pallet> {
     use crate::transaction_payment::TransactionPaymentEvent;
     use crate::utility::{UtilityError, UtilityEvent};
     vec![
-        Pallet::new("System", 0)
+        Pallet::new("System", crate::system::PALLET_INDEX)
             .calls::<SystemCall>()
             .event::<SystemEvent>()
             .error::<SystemError>()
@@ -141,7 +140,7 @@ fn pallet_list(slot_duration_ms: u64) -> Vec<Pallet> {
                     " The SS58 address prefix.",
                 ),
             ]),
-        Pallet::new("Timestamp", 2)
+        Pallet::new("Timestamp", crate::timestamp::PALLET_INDEX)
             .calls::<TimestampCall>()
             .error::<TimestampError>(),
         Pallet::new("Aura", 3).constants(vec![constant(
@@ -149,7 +148,7 @@ fn pallet_list(slot_duration_ms: u64) -> Vec<Pallet> {
             slot_duration_ms,
             " The block time, in milliseconds.",
         )]),
-        Pallet::new("Balances", 5)
+        Pallet::new("Balances", crate::balances::PALLET_INDEX)
             .calls::<BalancesCall>()
             .event::<crate::balances::BalancesEvent>()
             .error::<crate::balances::BalancesError>()
@@ -158,14 +157,14 @@ fn pallet_list(slot_duration_ms: u64) -> Vec<Pallet> {
                 crate::balances::EXISTENTIAL_DEPOSIT,
                 " The smallest balance an account may hold, in rao.",
             )]),
-        Pallet::new("TransactionPayment", 6)
+        Pallet::new("TransactionPayment", crate::transaction_payment::PALLET_INDEX)
             .event::<TransactionPaymentEvent>()
             .constants(vec![constant(
                 "OperationalFeeMultiplier",
                 crate::transaction_payment::OPERATIONAL_FEE_MULTIPLIER,
                 " Priority boost of operational transactions.",
             )]),
-        Pallet::new("SubtensorModule", 7)
+        Pallet::new("SubtensorModule", crate::subtensor::errors::PALLET_INDEX)
             .calls::<SubtensorCall>()
             .event::<crate::subtensor::events::Event>()
             .error::<crate::subtensor::errors::Error>()
@@ -181,23 +180,23 @@ fn pallet_list(slot_duration_ms: u64) -> Vec<Pallet> {
                     " The cost of a key swap, in rao.",
                 ),
             ]),
-        Pallet::new("Utility", 11)
+        Pallet::new("Utility", crate::utility::PALLET_INDEX)
             .calls::<UtilityCall>()
             .event::<UtilityEvent>()
             .error::<UtilityError>(),
-        Pallet::new("Sudo", 12)
+        Pallet::new("Sudo", crate::sudo::PALLET_INDEX)
             .calls::<SudoCall>()
             .event::<SudoEvent>()
             .error::<SudoError>(),
-        Pallet::new("Commitments", 18)
+        Pallet::new("Commitments", crate::commitments::PALLET_INDEX)
             .calls::<crate::commitments::CommitmentsCall>()
             .event::<crate::commitments::CommitmentsEvent>()
             .error::<crate::commitments::CommitmentsError>(),
-        Pallet::new("AdminUtils", 19)
+        Pallet::new("AdminUtils", crate::admin_utils::PALLET_INDEX)
             .calls::<crate::admin_utils::AdminUtilsCall>()
             .event::<crate::admin_utils::AdminUtilsEvent>()
             .error::<crate::admin_utils::AdminUtilsError>(),
-        Pallet::new("Swap", 28)
+        Pallet::new("Swap", crate::swap::PALLET_INDEX)
             .calls::<crate::swap::SwapCall>()
             .event::<SwapEvent>()
             .error::<crate::swap::SwapPalletError>(),

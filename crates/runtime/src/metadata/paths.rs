@@ -106,7 +106,7 @@ pub const PATHS: &[(&str, &str)] = &[
         "pallet_commitments::pallet::Call",
     ),
     (
-        "cortex_runtime::admin_utils::AdminUtilsCall",
+        "cortex_runtime::admin_utils::call::AdminUtilsCall",
         "pallet_admin_utils::pallet::Call",
     ),
     (

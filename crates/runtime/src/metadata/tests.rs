@@ -1,7 +1,7 @@
 //! The metadata as clients decode it: pallets, calls, events, errors, storage, constants,
 //! extensions, runtime APIs and paths, against subtensor's and the spec 425 pins.
 
-use super::paths::rename_type_names;
+use super::paths::{PATHS, TYPE_NAMES, rename_type_names};
 use super::*;
 use crate::support::{DispatchClass, Weight};
 use crate::version;

@@ -92,6 +92,7 @@ impl SafeFloat {
     }
 
     /// `self / a`, truncated to 21 digits (`None` for a zero divisor).
+    #[cfg(test)]
     pub fn div(&self, a: &SafeFloat) -> Option<SafeFloat> {
         if a.is_zero() {
             return None;
@@ -304,6 +305,7 @@ impl<'a> HotkeyPool<'a> {
     }
 
     /// The stake of `coldkey` in this pool (0 if it holds no shares).
+    #[cfg(test)]
     pub fn stake_of(&self, coldkey: &AccountId32) -> u64 {
         stake_of(self.s, &self.hotkey, coldkey, self.netuid)
     }

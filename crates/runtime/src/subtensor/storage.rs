@@ -11,9 +11,6 @@ use crate::{storage_double_map, storage_map, storage_value};
 use cortex_primitives::{AccountId32, NetUid};
 use substrate_fixed::types::{I96F32, U64F64, U96F32};
 
-/// The pallet's storage prefix.
-pub const PALLET: &str = "SubtensorModule";
-
 /// The all-zero account: subtensor's default for unset account-valued items.
 pub const ZERO_ACCOUNT: AccountId32 = AccountId32([0; 32]);
 

@@ -170,6 +170,7 @@ impl Balancer {
     }
 
     /// Alpha needed to take `tao_out` TAO out of the pool: `⌊x·((y/(y−Δy))^(w2/w1) − 1)⌋`.
+    #[cfg(test)]
     pub fn alpha_needed_for_tao(&self, tao_reserve: u64, alpha_reserve: u64, tao_out: u64) -> u64 {
         let e = self.exp_scaled(tao_reserve, i128::from(tao_out).saturating_neg(), false);
         U64F64::from_num(alpha_reserve)
@@ -216,6 +217,7 @@ impl Balancer {
 
     /// The weights that make the pool's price `price` (`w2 = y/(P·x + y)`), as subtensor
     /// initializes a pool with a target price.
+    #[cfg(test)]
     pub fn for_price(
         price: U64F64,
         tao_reserve: u64,
