@@ -1,7 +1,12 @@
 //! Hotkeys and their delegation: a coldkey's association with its hotkeys
 //! (`try_associate_hotkey`), delegate takes (`increase_take`, `decrease_take`, with their
 //! bounds and rate limit), becoming a delegate when nominated, and where a coldkey's miner
-//! incentive is auto-staked (`set_coldkey_auto_stake_hotkey`). Source: `spec/economy.md` §5.
+//! incentive is auto-staked (`set_coldkey_auto_stake_hotkey`).
+//!
+//! Takes move within `[MinDelegateTake, MaxDelegateTake]`; raising one is rate-limited so a
+//! delegate cannot raise its take right before a payout its nominators did not expect, while
+//! lowering one is always allowed (and restarts the timer). Sources: `spec/economy.md` §3.4
+//! 'Delegate take', §5; subtensor's `staking/increase_take.rs` and `staking/decrease_take.rs`.
 
 use super::errors::Error;
 use super::events::Event;

@@ -1,7 +1,9 @@
 //! Registration: a neuron's burned registration (`burned_register`, `register_limit`) and
 //! root's (`root_register`), the per-block and per-interval registration limits, and which uid
 //! a new registration replaces (the lowest-emission neuron out of immunity, owners' immune
-//! hotkeys and `MinNonImmuneUids` aside). Source: `spec/economy.md` §4.
+//! hotkeys and `MinNonImmuneUids` aside), and a neuron's slot appended or replaced. Sources:
+//! `spec/economy.md` §4; subtensor's `subnets/registration.rs` and `coinbase/root.rs`
+//! (`root_register`).
 
 use super::errors::Error;
 use super::events::Event;

@@ -1,23 +1,9 @@
-//! Serving and account calls: `serve_axon`, `serve_axon_tls`, `serve_prometheus` (endpoints a
-//! hotkey advertises on a subnet), `increase_take` / `decrease_take` (a delegate's take),
-//! `try_associate_hotkey`, `set_coldkey_auto_stake_hotkey` and `root_register`.
+//! Serving: `serve_axon`, `serve_axon_tls` and `serve_prometheus`, the endpoints a hotkey
+//! advertises on a subnet, with their certificates.
 //!
 //! Endpoints are what miners and validators find each other by: the chain stores them per
 //! `(netuid, hotkey)` with the block they were served at, which also drives the serving rate
-//! limit. Takes move within `[MinDelegateTake, MaxDelegateTake]`; raising one is rate-limited so
-//! a delegate cannot raise its take right before a payout its nominators did not expect, while
-//! lowering one is always allowed (and restarts the timer). Sources: `spec/economy.md` §6.4, §3.4
-//! 'Delegate take', §5.4; subtensor's `subnets/serving.rs`, `staking/increase_take.rs`,
-//! `staking/decrease_take.rs` and `coinbase/root.rs`.
-
-use super::Ctx;
-use super::errors::Error;
-use super::events::Event;
-use super::storage::{ServingRateLimit, Uids};
-use crate::storage::Storage;
-use crate::storage_double_map;
-use codec::{Decode, Encode};
-use cortex_primitives::{AccountId32, NetUid};
+//! limit. Sources: `spec/economy.md` §6.4; subtensor's `subnets/serving.rs`.
 
 /// A served axon (subtensor's `AxonInfo`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]

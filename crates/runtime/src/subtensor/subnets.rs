@@ -1,6 +1,7 @@
-//! Subnets and neurons: `register_network`, `start_call`, and adding a neuron to a subnet.
+//! Subnets: `register_network` (pruning a subnet when the limit is reached), a new subnet's
+//! initial state, and `start_call`.
 //!
-//! Registering a subnet locks TAO at the current lock cost ([`crate::prices`]); the whole lock
+//! Registering a subnet locks TAO at the current lock cost ([`super::costs`]); the whole lock
 //! becomes the pool's TAO, seeded against alpha at the median price of existing subnets, so a new
 //! subnet starts at a typical price and its owner gets no stake. The owner's hotkey takes uid 0.
 //! Nothing is emitted and nobody can stake until the owner calls `start_call`. Source:
