@@ -5,6 +5,15 @@
 //! `(netuid, hotkey)` with the block they were served at, which also drives the serving rate
 //! limit. Sources: `spec/economy.md` §6.4; subtensor's `subnets/serving.rs`.
 
+use super::Ctx;
+use super::errors::Error;
+use super::events::Event;
+use super::storage::{ServingRateLimit, Uids};
+use crate::storage::Storage;
+use crate::storage_double_map;
+use codec::{Decode, Encode};
+use cortex_primitives::{AccountId32, NetUid};
+
 /// A served axon (subtensor's `AxonInfo`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct AxonInfo {
