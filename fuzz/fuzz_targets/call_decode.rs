@@ -6,11 +6,19 @@
 #![no_main]
 
 use codec::Encode;
-use cortex_runtime::call::RuntimeCall;
+use cortex_runtime::Runtime;
+use cortex_runtime::types::RuntimeCall;
 use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
 
 /// The pallet indices of `RuntimeCall`.
 const PALLETS: [u8; 9] = [0, 2, 5, 7, 11, 12, 18, 19, 28];
+
+/// The runtime, built once (it assembles the metadata) and shared by every input.
+fn runtime() -> &'static Runtime {
+    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| Runtime::new(250))
+}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, rest)) = data.split_first() else {
@@ -25,8 +33,8 @@ fuzz_target!(|data: &[u8]| {
             let again = RuntimeCall::decode_bytes(&call.encode());
             assert_eq!(again.as_ref(), Ok(&call), "re-encoding changed the call");
             let _ = call.name();
-            let _ = cortex_runtime::executive::call_info(&call);
-            let _ = cortex_runtime::executive::compute_fee(&call, u32::MAX, u64::MAX);
+            // The weight, class and fee, as `payment_queryInfo` computes them.
+            let _ = runtime().query_info(&call, u32::MAX);
         }
     }
 });

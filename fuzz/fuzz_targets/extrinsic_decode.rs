@@ -8,7 +8,8 @@
 
 #![no_main]
 
-use cortex_runtime::extrinsic::{CheckContext, UncheckedExtrinsic, check_signature};
+use cortex_runtime::types::RuntimeCall;
+use cortex_runtime::{CheckContext, UncheckedExtrinsic, check_signature};
 use libfuzzer_sys::fuzz_target;
 
 struct Chain;
@@ -37,5 +38,5 @@ fuzz_target!(|data: &[u8]| {
         let again = UncheckedExtrinsic::decode_bytes(&xt.to_bytes());
         assert_eq!(again.as_ref(), Ok(&xt), "re-encoding changed the extrinsic");
     }
-    let _ = cortex_runtime::call::RuntimeCall::decode_bytes(data);
+    let _ = RuntimeCall::decode_bytes(data);
 });
