@@ -165,16 +165,18 @@ fn damaged_databases_are_refused_with_a_clear_message() {
     let zeroed = root.join("zeroed");
     copy_base(&good, &zeroed);
     let mut bytes = std::fs::read(db_of(&zeroed)).unwrap();
-    let mid = bytes.len() / 2;
-    let end = (mid + 64 * 1024).min(bytes.len());
-    bytes[mid..end].fill(0);
+    // Find Bob's pages before zeroing anything: the middle 64 KiB may hold every copy of his
+    // account, and a search after the zeroing would then find none.
     let pages: Vec<usize> = bytes
         .windows(bob_value.len())
         .enumerate()
         .filter(|(_, w)| *w == bob_value.as_slice())
         .map(|(i, _)| i / 4096 * 4096)
         .collect();
-    assert!(!pages.is_empty());
+    assert!(!pages.is_empty(), "the database holds no copy of Bob's account");
+    let mid = bytes.len() / 2;
+    let end = (mid + 64 * 1024).min(bytes.len());
+    bytes[mid..end].fill(0);
     for page in pages {
         let end = (page + 4096).min(bytes.len());
         bytes[page..end].fill(0);
