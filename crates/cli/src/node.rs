@@ -64,6 +64,11 @@ struct RunArgs {
     /// Make a block as soon as a transaction is ready, and none otherwise.
     #[arg(long, conflicts_with = "block_time")]
     instant: bool,
+    /// Which blocks' states stay readable: `archive` (every block, the dev chain's default) or
+    /// a number N (the last N blocks; at least 256, since clients read the state of the block
+    /// that included their transaction).
+    #[arg(long, value_parser = parse_state_pruning, default_value = "archive", value_name = "archive|N")]
+    state_pruning: u32,
     /// Most RPC connections open at once (WebSocket and HTTP alike).
     #[arg(long, default_value_t = RpcConfig::default().max_connections, value_name = "N")]
     rpc_max_connections: u32,
@@ -143,6 +148,27 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
+/// The smallest `--state-pruning N`: Substrate's default history (clients read events and
+/// storage at the block that included their transaction, which may be that far back).
+const MIN_STATE_HISTORY: u32 = 256;
+
+/// Parses `--state-pruning`: `archive` (or Substrate's `archive-canonical`, the same on a chain
+/// without forks) or a number of blocks.
+fn parse_state_pruning(s: &str) -> Result<u32, String> {
+    match s.trim() {
+        "archive" | "archive-canonical" => Ok(cortex_store::ARCHIVE),
+        n => match n.parse::<u32>() {
+            Ok(n) if (MIN_STATE_HISTORY..cortex_store::ARCHIVE).contains(&n) => Ok(n),
+            Ok(n) => Err(format!(
+                "--state-pruning {n} keeps too few blocks: give at least {MIN_STATE_HISTORY}, or `archive`"
+            )),
+            Err(_) => Err(format!(
+                "{s:?} is not a pruning mode: give `archive` or a number of blocks such as 512"
+            )),
+        },
+    }
+}
+
 /// Parses `250ms`, `12s`, `1.5s` or a bare number of milliseconds.
 fn parse_block_time(s: &str) -> Result<Duration, String> {
     let bad = || format!("{s:?} is not a block time; write e.g. 250ms or 12s");
@@ -182,7 +208,7 @@ fn check_db(base_path: &std::path::Path) -> ExitCode {
         return ExitCode::from(2);
     }
     let started = std::time::Instant::now();
-    let store = match cortex_store::Store::open(&path, cortex_store::DEFAULT_STATE_HISTORY) {
+    let store = match cortex_store::Store::open(&path, cortex_store::ARCHIVE) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -244,6 +270,7 @@ async fn serve(args: RunArgs) -> ExitCode {
         }
     };
     config.base_path = args.base_path;
+    config.state_history = args.state_pruning;
     config.prometheus_addr = args
         .prometheus_port
         .map(|p| SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), p));
@@ -373,5 +400,27 @@ mod tests {
         ));
         assert!(parse_duration("10ms").is_err());
         assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn state_pruning_is_archive_by_default_or_a_number_of_blocks() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            node: NodeArgs,
+        }
+        let cli = Cli::try_parse_from(["cortex", "--dev"]).unwrap();
+        assert_eq!(cli.node.run.state_pruning, cortex_store::ARCHIVE);
+        let cli = Cli::try_parse_from(["cortex", "--dev", "--state-pruning", "1000"]).unwrap();
+        assert_eq!(cli.node.run.state_pruning, 1000);
+        assert_eq!(
+            parse_state_pruning("archive-canonical"),
+            Ok(cortex_store::ARCHIVE)
+        );
+        let few = parse_state_pruning("10").unwrap_err();
+        assert!(few.contains("at least 256"), "{few}");
+        let bad = parse_state_pruning("forever").unwrap_err();
+        assert!(bad.contains("`archive` or a number"), "{bad}");
     }
 }

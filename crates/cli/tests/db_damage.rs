@@ -173,7 +173,10 @@ fn damaged_databases_are_refused_with_a_clear_message() {
         .filter(|(_, w)| *w == bob_value.as_slice())
         .map(|(i, _)| i / 4096 * 4096)
         .collect();
-    assert!(!pages.is_empty(), "the database holds no copy of Bob's account");
+    assert!(
+        !pages.is_empty(),
+        "the database holds no copy of Bob's account"
+    );
     let mid = bytes.len() / 2;
     let end = (mid + 64 * 1024).min(bytes.len());
     bytes[mid..end].fill(0);

@@ -6,7 +6,7 @@ use crate::metrics::{self, Metrics};
 use crate::pool::PoolLimits;
 use crate::server::RpcConfig;
 use cortex_runtime::{DEV_AUTHOR, GenesisConfig, Runtime, dev_account};
-use cortex_store::{DEFAULT_STATE_HISTORY, Store, StoreError};
+use cortex_store::{ARCHIVE, Store, StoreError};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -25,7 +25,7 @@ pub struct NodeConfig {
     pub block_time: Option<BlockTime>,
     /// Pool limits.
     pub pool: PoolLimits,
-    /// How many recent blocks' states stay readable.
+    /// How many recent blocks' states stay readable ([`cortex_store::ARCHIVE`]: all of them).
     pub state_history: u32,
     /// The RPC server's limits and timeouts.
     pub rpc: RpcConfig,
@@ -40,7 +40,9 @@ impl NodeConfig {
             prometheus_addr: None,
             block_time: None,
             pool: PoolLimits::default(),
-            state_history: DEFAULT_STATE_HISTORY,
+            // An archive, as Substrate's `--dev` is: clients such as `btcli subnets price`
+            // read state from hours back.
+            state_history: ARCHIVE,
             rpc: RpcConfig::default(),
         }
     }

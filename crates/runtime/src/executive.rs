@@ -357,6 +357,7 @@ impl Block {
     /// Finishes the block: writes `System.Events`, `EventCount` and `ExtrinsicCount`, and
     /// returns the events.
     pub fn finalize(self, s: &mut Storage) -> Vec<EventRecord> {
+        subtensor::block::block_end(s);
         Events::put(s, &self.events);
         EventCount::put(s, &u32::try_from(self.events.len()).unwrap_or(u32::MAX));
         system::ExtrinsicCount::put(s, &self.extrinsic_index);

@@ -30,6 +30,13 @@ pub struct ChainParams {
     pub initial_commit_reveal: bool,
     /// Block time in milliseconds (12,000; 250 in fast runtime).
     pub block_time_ms: u64,
+    /// `AdminFreezeWindow`: the blocks before each epoch in which owners may not change
+    /// hyperparameters (10). The dev chain uses 2: at tempo 10, subtensor's 10 would freeze every
+    /// block and refuse every owner setter (`docs/deviations.md`).
+    pub admin_freeze_window: u16,
+    /// `ColdkeySwapAnnouncementDelay` and `ColdkeySwapReannouncementDelay` in blocks (5 days
+    /// and 1 day; 50 and 10 in fast runtime). Cortex has no coldkey swap yet; clients show them.
+    pub coldkey_swap_delays: (u32, u32),
 }
 
 impl ChainParams {
@@ -40,6 +47,8 @@ impl ChainParams {
         max_epochs_per_block: 2,
         initial_commit_reveal: true,
         block_time_ms: 12_000,
+        admin_freeze_window: 10,
+        coldkey_swap_delays: (36_000, 7_200),
     };
 
     /// Subtensor's `fast-runtime` values, with commit-reveal off for new subnets.
@@ -49,6 +58,8 @@ impl ChainParams {
         max_epochs_per_block: 32,
         initial_commit_reveal: false,
         block_time_ms: 250,
+        admin_freeze_window: 2,
+        coldkey_swap_delays: (50, 10),
     };
 }
 
@@ -146,6 +157,10 @@ impl GenesisConfig {
         InitialCommitReveal::put(&mut s, &p.initial_commit_reveal);
         BlockTimeMs::put(&mut s, &p.block_time_ms);
         MaxEpochsPerBlock::put(&mut s, &p.max_epochs_per_block);
+        crate::subtensor::owner::AdminFreezeWindow::put(&mut s, &p.admin_freeze_window);
+        let (announcement, reannouncement) = p.coldkey_swap_delays;
+        crate::subtensor::declared::ColdkeySwapAnnouncementDelay::put(&mut s, &announcement);
+        crate::subtensor::declared::ColdkeySwapReannouncementDelay::put(&mut s, &reannouncement);
 
         // The root subnet (netuid 0), as subtensor's genesis writes it.
         let root = NetUid::ROOT;
@@ -192,6 +207,9 @@ mod tests {
         assert_eq!(InitialTempo::get(&s), 10);
         assert_eq!(MaxEpochsPerBlock::get(&s), 32);
         assert!(!InitialCommitReveal::get(&s));
+        // Owners keep 8 of every 10 blocks to set hyperparameters in.
+        assert_eq!(crate::subtensor::owner::AdminFreezeWindow::get(&s), 2);
+        assert!(crate::subtensor::owner::AdminFreezeWindow::get(&s) < InitialTempo::get(&s));
     }
 
     #[test]

@@ -483,6 +483,70 @@ macro_rules! storage_double_map {
     };
 }
 
+/// Declares a storage map of three keys (subtensor's `StorageNMap` of three parts):
+/// `storage_triple_map!(Pallet, Item: H1(K1), H2(K2), H3(K3) => Value = default)` (`optional
+/// Pallet` for `OptionQuery` items, as in [`storage_value!`]).
+#[macro_export]
+macro_rules! storage_triple_map {
+    (@item $modifier:ident [$($doc:literal),*] $pallet:literal, $name:ident : $h1:ident ($k1:ty), $h2:ident ($k2:ty), $h3:ident ($k3:ty) => $vty:ty = $default:expr) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        #[allow(dead_code)]
+        impl $name {
+            /// The pallet prefix the item is stored under.
+            pub const PALLET: &'static str = $pallet;
+            /// The item's entry in the runtime metadata (the key type is the tuple of the parts).
+            pub fn metadata() -> frame_metadata::v15::StorageEntryMetadata {
+                let modifier = frame_metadata::v15::StorageEntryModifier::$modifier;
+                frame_metadata::v15::StorageEntryMetadata {
+                    name: stringify!($name),
+                    default: $crate::storage::__default_bytes(&modifier, || -> $vty { $default }),
+                    modifier,
+                    ty: frame_metadata::v15::StorageEntryType::Map {
+                        hashers: vec![
+                            frame_metadata::v15::StorageHasher::$h1,
+                            frame_metadata::v15::StorageHasher::$h2,
+                            frame_metadata::v15::StorageHasher::$h3,
+                        ],
+                        key: scale_info::meta_type::<($k1, $k2, $k3)>(),
+                        value: scale_info::meta_type::<$vty>(),
+                    },
+                    docs: vec![$($doc),*],
+                }
+            }
+            /// The prefix shared by every key of the map.
+            pub fn prefix() -> Vec<u8> {
+                $crate::storage::__prefix($pallet, stringify!($name)).to_vec()
+            }
+            /// The storage key of `(k1, k2, k3)`.
+            pub fn key(k1: &$k1, k2: &$k2, k3: &$k3) -> Vec<u8> {
+                use cortex_primitives::hashing::StorageHasher as H;
+                let mut key = Self::prefix();
+                H::$h1.hash_into(&codec::Encode::encode(k1), &mut key);
+                H::$h2.hash_into(&codec::Encode::encode(k2), &mut key);
+                H::$h3.hash_into(&codec::Encode::encode(k3), &mut key);
+                key
+            }
+            /// The value at `(k1, k2, k3)`, or the default when missing.
+            pub fn get(s: &$crate::storage::Storage, k1: &$k1, k2: &$k2, k3: &$k3) -> $vty {
+                Self::try_get(s, k1, k2, k3).unwrap_or_else(|| $default)
+            }
+            /// The value at `(k1, k2, k3)`, if present.
+            pub fn try_get(s: &$crate::storage::Storage, k1: &$k1, k2: &$k2, k3: &$k3) -> Option<$vty> {
+                let key = Self::key(k1, k2, k3);
+                $crate::storage::decode_or_none(&key, s.get(&key))
+            }
+        }
+    };
+    ($(#[doc = $doc:literal])* optional $pallet:literal, $name:ident : $h1:ident ($k1:ty), $h2:ident ($k2:ty), $h3:ident ($k3:ty) => $vty:ty = $default:expr) => {
+        $crate::storage_triple_map!(@item Optional [$($doc),*] $pallet, $name: $h1($k1), $h2($k2), $h3($k3) => $vty = $default);
+    };
+    ($(#[doc = $doc:literal])* $pallet:literal, $name:ident : $h1:ident ($k1:ty), $h2:ident ($k2:ty), $h3:ident ($k3:ty) => $vty:ty = $default:expr) => {
+        $crate::storage_triple_map!(@item Default [$($doc),*] $pallet, $name: $h1($k1), $h2($k2), $h3($k3) => $vty = $default);
+    };
+}
+
 /// The metadata's default bytes of a storage item: the SCALE encoding of its declared default,
 /// or, for an `Optional` item, of `None` (clients decode a missing `Optional` value as `None`).
 #[doc(hidden)]
@@ -512,6 +576,7 @@ mod tests {
     storage_map!("SubtensorModule", Tempo: Identity(u16) => u16 = 360);
     storage_double_map!("SubtensorModule", Keys: Identity(u16), Identity(u16) => AccountId32 = AccountId32([0; 32]));
     storage_map!("System", Account: Blake2_128Concat(AccountId32) => u64 = 0);
+    storage_triple_map!("SubtensorModule", RootClaimed: Identity(u16), Blake2_128Concat(AccountId32), Blake2_128Concat(AccountId32) => u128 = 0);
 
     #[test]
     fn keys_follow_substrates_layout() {
@@ -528,6 +593,26 @@ mod tests {
         assert_eq!(&key[48..], &[7; 32]);
         // Identity(u16) appends the two little-endian bytes.
         assert_eq!(&Tempo::key(&0x0102)[32..], &[0x02, 0x01]);
+        // A three-part key: each part hashed with its own hasher, in order.
+        let bob = AccountId32([9; 32]);
+        let key = RootClaimed::key(&0x0102, &alice, &bob);
+        assert_eq!(key[..32], RootClaimed::prefix()[..]);
+        assert_eq!(&key[32..34], &[0x02, 0x01]);
+        assert_eq!(
+            &key[34..50],
+            &cortex_primitives::hashing::blake2_128(&[7; 32])
+        );
+        assert_eq!(&key[50..82], &[7; 32]);
+        assert_eq!(
+            &key[82..98],
+            &cortex_primitives::hashing::blake2_128(&[9; 32])
+        );
+        assert_eq!(&key[98..], &[9; 32]);
+        let mut s = Storage::new();
+        assert_eq!(RootClaimed::get(&s, &1, &alice, &bob), 0);
+        s.set(key, 5u128.encode());
+        assert_eq!(RootClaimed::try_get(&s, &0x0102, &alice, &bob), Some(5));
+        assert_eq!(RootClaimed::try_get(&s, &0x0102, &bob, &alice), None);
     }
 
     #[test]

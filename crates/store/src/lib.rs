@@ -51,6 +51,11 @@ const CACHE_BYTES: usize = 16 * 1024 * 1024;
 /// the block that included their transaction, so at least 256).
 pub const DEFAULT_STATE_HISTORY: u32 = 512;
 
+/// A history that keeps every block's state (Substrate's `--state-pruning archive`): undo logs
+/// are never pruned, so any block since genesis stays readable. Reading a key at block `n` walks
+/// the undo logs of the blocks after `n`, so old reads cost more as the chain grows.
+pub const ARCHIVE: u32 = u32::MAX;
+
 /// What went wrong with the database.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -634,6 +639,24 @@ mod tests {
         assert_eq!(store.number_of(&[2; 32]).unwrap(), Some(2));
         assert_eq!(store.body(2).unwrap(), Some(vec![vec![2]]));
         assert_eq!(store.header(3).unwrap(), Some(3u32.to_le_bytes().to_vec()));
+    }
+
+    #[test]
+    fn an_archive_keeps_every_blocks_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db"), ARCHIVE).unwrap();
+        commit(&store, 0, &set(b"k", None, Some(&0u32.to_le_bytes())));
+        // Past the default history: with pruning, block 0's undo log would be gone.
+        let blocks = DEFAULT_STATE_HISTORY + 10;
+        for n in 1..=blocks {
+            let before = (n - 1).to_le_bytes();
+            commit(&store, n, &set(b"k", Some(&before), Some(&n.to_le_bytes())));
+        }
+        for n in [0, 1, 9, blocks - 1, blocks] {
+            let got = store.state_at(n).unwrap().get(b"k").unwrap();
+            assert_eq!(got, Some(n.to_le_bytes().to_vec()), "state at block {n}");
+        }
+        assert_eq!(store.changed_keys(1, 1).unwrap(), Some(vec![b"k".to_vec()]));
     }
 
     #[test]

@@ -26,7 +26,9 @@ use crate::subtensor::owner::{
 };
 use crate::subtensor::pool::subnet_of_account;
 use crate::subtensor::rate_limits::Hyperparameter;
-use crate::subtensor::registration::MinNonImmuneUids;
+use crate::subtensor::registration::{
+    MaxRegistrationsPerBlock, MinNonImmuneUids, TargetRegistrationsPerInterval,
+};
 use crate::subtensor::stake_moves::TransferToggle;
 use crate::subtensor::staking::{
     NominatorMinRequiredStake, clear_small_nominations, nominator_min_required_stake,
@@ -59,10 +61,12 @@ pallet_calls! {
     sudo_set_network_registration_allowed = 19 { netuid: NetUid, registration_allowed: bool },
     /// Always fails: proof-of-work registration is gone.
     sudo_set_network_pow_registration_allowed = 20 { netuid: NetUid, registration_allowed: bool },
+    sudo_set_target_registrations_per_interval = 21 { netuid: NetUid, target_registrations_per_interval: u16 },
     sudo_set_min_burn = 22 { netuid: NetUid, min_burn: u64 },
     sudo_set_max_burn = 23 { netuid: NetUid, max_burn: u64 },
     sudo_set_max_allowed_validators = 25 { netuid: NetUid, max_allowed_validators: u16 },
     sudo_set_bonds_moving_average = 26 { netuid: NetUid, bonds_moving_average: u64 },
+    sudo_set_max_registrations_per_block = 27 { netuid: NetUid, max_registrations_per_block: u16 },
     sudo_set_subnet_owner_cut = 28 { subnet_owner_cut: u16 },
     sudo_set_network_rate_limit = 29 { rate_limit: u64 },
     sudo_set_tempo = 30 { netuid: NetUid, tempo: u16 },
@@ -435,6 +439,29 @@ pub fn dispatch<E: Deposit<Event> + Deposit<AdminUtilsEvent>>(
                 *netuid,
                 *max_allowed_validators,
             ));
+        }
+        // Root only, and only while the subnet's admin window is open (subtensor's rules).
+        // The values only bind root registrations today (`registration::root_register`);
+        // normal subnets are throttled by their burn price alone.
+        C::sudo_set_target_registrations_per_interval {
+            netuid,
+            target_registrations_per_interval: target,
+        } => {
+            origin.root()?;
+            ensure_admin_window_open(s, *netuid, now)?;
+            ensure_exists(s, *netuid)?;
+            TargetRegistrationsPerInterval::insert(s, netuid, target);
+            ev.deposit(Event::RegistrationPerIntervalSet(*netuid, *target));
+        }
+        C::sudo_set_max_registrations_per_block {
+            netuid,
+            max_registrations_per_block: max,
+        } => {
+            origin.root()?;
+            ensure_admin_window_open(s, *netuid, now)?;
+            ensure_exists(s, *netuid)?;
+            MaxRegistrationsPerBlock::insert(s, netuid, max);
+            ev.deposit(Event::MaxRegistrationsPerBlockSet(*netuid, *max));
         }
         C::sudo_set_bonds_moving_average {
             netuid,

@@ -23,7 +23,9 @@ use crate::subtensor::delegation::{MaxDelegateTake, TxDelegateTakeRateLimit, Min
 use crate::subtensor::staking::{NominatorMinRequiredStake, nominator_min_required_stake};
 use crate::subtensor::stake_moves::TransferToggle;
 use crate::subtensor::owner::{AdminFreezeWindow, OwnerHyperparamRateLimit};
-use crate::subtensor::registration::MinNonImmuneUids;
+use crate::subtensor::registration::{
+    MaxRegistrationsPerBlock, MinNonImmuneUids, TargetRegistrationsPerInterval,
+};
 use crate::subtensor::subnets::StartCallDelay;
 use substrate_fixed::types::I96F32;
 
@@ -87,6 +89,20 @@ fn call_and_error_bytes_are_subtensors() {
         max_epochs_per_block: 3,
     });
     assert_eq!(c.encode(), vec![19, 96, 3]);
+    let c = RuntimeCall::AdminUtils(C::sudo_set_max_registrations_per_block {
+        netuid: NetUid(1),
+        max_registrations_per_block: 5,
+    });
+    assert_eq!(c.encode(), vec![19, 27, 1, 0, 5, 0]);
+    let c = RuntimeCall::AdminUtils(C::sudo_set_target_registrations_per_interval {
+        netuid: NetUid(1),
+        target_registrations_per_interval: 5,
+    });
+    assert_eq!(c.encode(), vec![19, 21, 1, 0, 5, 0]);
+    assert_eq!(
+        RuntimeEvent::SubtensorModule(Event::MaxRegistrationsPerBlockSet(NetUid(1), 5)).encode(),
+        vec![7, 14, 1, 0, 5, 0]
+    );
     let c = RuntimeCall::AdminUtils(C::sudo_set_recycle_or_burn {
         netuid: NetUid(2),
         recycle_or_burn: RecycleOrBurnEnum::Recycle,
@@ -188,6 +204,14 @@ fn root_only_setters_refuse_the_owner() {
             netuid: n,
             enabled: true,
         },
+        C::sudo_set_target_registrations_per_interval {
+            netuid: n,
+            target_registrations_per_interval: 3,
+        },
+        C::sudo_set_max_registrations_per_block {
+            netuid: n,
+            max_registrations_per_block: 3,
+        },
     ];
     for call in calls {
         assert_eq!(
@@ -214,6 +238,20 @@ fn freeze_window() {
         tempo: 100,
     };
     assert_eq!(run(&mut s, 351, Origin::Root, tempo), frozen);
+    for call in [
+        C::sudo_set_target_registrations_per_interval {
+            netuid: n,
+            target_registrations_per_interval: 4,
+        },
+        C::sudo_set_max_registrations_per_block {
+            netuid: n,
+            max_registrations_per_block: 4,
+        },
+    ] {
+        assert_eq!(run(&mut s, 351, Origin::Root, call), frozen);
+    }
+    assert_eq!(MaxRegistrationsPerBlock::get(&s, &n), 1);
+    assert_eq!(TargetRegistrationsPerInterval::get(&s, &n), 2);
     // Root-only setters without the window check still pass.
     run(
         &mut s,
@@ -980,6 +1018,24 @@ fn each_setter_writes_and_emits() {
             },
             Box::new(|s, n| ImmuneOwnerUidsLimit::get(s, &n) == 9),
             vec![],
+        ),
+        (
+            Origin::Root,
+            C::sudo_set_target_registrations_per_interval {
+                netuid: n,
+                target_registrations_per_interval: 7,
+            },
+            Box::new(|s, n| TargetRegistrationsPerInterval::get(s, &n) == 7),
+            vec![st(Event::RegistrationPerIntervalSet(n, 7))],
+        ),
+        (
+            Origin::Root,
+            C::sudo_set_max_registrations_per_block {
+                netuid: n,
+                max_registrations_per_block: 5,
+            },
+            Box::new(|s, n| MaxRegistrationsPerBlock::get(s, &n) == 5),
+            vec![st(Event::MaxRegistrationsPerBlockSet(n, 5))],
         ),
         (
             Origin::Root,

@@ -268,6 +268,14 @@ pub const PATHS: &[(&str, &str)] = &[
         "cortex_runtime::subtensor::declared::EpochConsensus",
         "pallet_subtensor::EpochConsensus",
     ),
+    (
+        "cortex_runtime::subtensor::declared::LockState",
+        "pallet_subtensor::staking::lock::LockState",
+    ),
+    (
+        "cortex_runtime::subtensor::declared::RootClaimTypeEnum",
+        "pallet_subtensor::pallet::RootClaimTypeEnum",
+    ),
     // Cortex's own types, at the paths spec 425 published for them before they moved module.
     (
         "cortex_runtime::subtensor::rate_limits::Hyperparameter",

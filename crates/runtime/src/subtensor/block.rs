@@ -23,6 +23,21 @@ pub fn block_step(s: &mut Storage, now: u64, events: &mut Vec<Event>) {
     update_root_prop(s);
 }
 
+/// The end of a block (`on_finalize`): each subnet's `Swap.AlphaSqrtPrice`, from its pool as
+/// the block leaves it (written only where the price moved, so quiet blocks change nothing).
+pub fn block_end(s: &mut Storage) {
+    use crate::swap::{AlphaSqrtPrice, sqrt_price};
+    for netuid in all_netuids(s) {
+        if netuid == cortex_primitives::NetUid::ROOT {
+            continue;
+        }
+        let root = sqrt_price(super::pool::pool(s, netuid).price());
+        if AlphaSqrtPrice::try_get(s, &netuid) != Some(root) {
+            AlphaSqrtPrice::insert(s, &netuid, &root);
+        }
+    }
+}
+
 /// Per-block burn decay toward `MinBurn` for every network (`update_registration_prices_for_
 /// networks`), the per-block registration counters reset, and root's per-interval counter reset
 /// when root's epoch is due.
@@ -41,5 +56,31 @@ pub fn update_registration_prices(s: &mut Storage, now: u64) {
         if netuid.is_root() && should_run_epoch(s, netuid, now) {
             RegistrationsThisInterval::insert(s, &netuid, &0);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::subtensor::storage::{SubnetAlphaIn, SubnetTAO};
+    use crate::swap::{AlphaSqrtPrice, sqrt_price};
+    use crate::test_support::{TAO, funded, subnet};
+    use substrate_fixed::types::U64F64;
+
+    #[test]
+    fn the_block_end_records_each_pools_sqrt_price_where_it_moved() {
+        let mut s = funded(&[(1, 2_000 * TAO)]);
+        let netuid = subnet(&mut s, true);
+        SubnetTAO::insert(&mut s, &netuid, &(400 * TAO));
+        SubnetAlphaIn::insert(&mut s, &netuid, &(100 * TAO));
+        block_end(&mut s);
+        let price = crate::subtensor::pool::pool(&s, netuid).price();
+        assert_eq!(AlphaSqrtPrice::get(&s, &netuid), sqrt_price(price));
+        assert_eq!(AlphaSqrtPrice::get(&s, &netuid), U64F64::from_num(2));
+        assert!(AlphaSqrtPrice::try_get(&s, &cortex_primitives::NetUid::ROOT).is_none());
+        // A quiet block writes nothing.
+        s.start_journal();
+        block_end(&mut s);
+        assert!(s.take_journal().is_empty());
     }
 }

@@ -139,6 +139,7 @@ const SWAP_ITEMS: &[(&str, StorageHasher)] = &[
     ("SwapBalancer", StorageHasher::Twox64Concat),
     ("PalSwapInitialized", StorageHasher::Twox64Concat),
     ("FeeRate", StorageHasher::Twox64Concat),
+    ("AlphaSqrtPrice", StorageHasher::Twox64Concat),
 ];
 
 /// The subnet `register_network` replaces when the limit is reached: among non-root subnets

@@ -39,6 +39,12 @@ pub enum Event {
     #[codec(index = 9)]
     MaxAllowedUidsSet(NetUid, u16),
     /// `(netuid, activity_cutoff)`.
+    /// `(netuid, target_registrations_per_interval)`.
+    #[codec(index = 13)]
+    RegistrationPerIntervalSet(NetUid, u16),
+    /// `(netuid, max_registrations_per_block)`.
+    #[codec(index = 14)]
+    MaxRegistrationsPerBlockSet(NetUid, u16),
     #[codec(index = 15)]
     ActivityCutoffSet(NetUid, u16),
     /// `(netuid, rho)`.

@@ -179,6 +179,24 @@ storage_map!(/// Whether the pool's weights were initialized (swap pallet).
 storage_map!(/// The pool's swap fee, parts of 65535 (swap pallet).
     "Swap", FeeRate: Twox64Concat(NetUid) => u16 = DEFAULT_FEE_RATE);
 
+storage_map!(/// The square root of the pool's alpha price in TAO, as of the end of the last block.
+    /// Kept for clients of subtensor's retired concentrated-liquidity pools, which priced from
+    /// it (btcli falls back to it where `current_alpha_price` is missing).
+    "Swap", AlphaSqrtPrice: Twox64Concat(NetUid) => substrate_fixed::types::U64F64 = substrate_fixed::types::U64F64::from_bits(0));
+
+/// The square root of a `U64F64` (rounded down), in integers: exact to the last bit below 1,
+/// and to 32 fractional bits above (where `bits << 64` no longer fits in 128 bits).
+pub fn sqrt_price(price: substrate_fixed::types::U64F64) -> substrate_fixed::types::U64F64 {
+    use substrate_fixed::types::U64F64;
+    let bits = price.to_bits();
+    // sqrt(bits / 2^64) * 2^64 = sqrt(bits * 2^64).
+    let root = match bits.checked_shl(64).filter(|_| bits < (1u128 << 64)) {
+        Some(scaled) => scaled.isqrt(),
+        None => bits.isqrt().checked_shl(32).unwrap_or(u128::MAX),
+    };
+    U64F64::from_bits(root)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,5 +321,23 @@ mod tests {
         })
         .encode();
         assert_eq!(bytes.len(), 52);
+    }
+
+    #[test]
+    fn sqrt_prices_square_back_to_the_price() {
+        use substrate_fixed::types::U64F64;
+        let f = |x: f64| U64F64::from_num(x);
+        assert_eq!(sqrt_price(f(4.0)), f(2.0));
+        assert_eq!(sqrt_price(f(0.25)), f(0.5));
+        assert_eq!(sqrt_price(f(0.0)), f(0.0));
+        // Rounded down, within one step of 2^-32 above 1 and exact below 1.
+        let two = sqrt_price(f(2.0));
+        let err = (two.to_num::<f64>() - 2f64.sqrt()).abs();
+        assert!(err < 1e-9, "{two}");
+        let small = sqrt_price(U64F64::from_bits(12_345_678_901));
+        let back = small.to_bits() * small.to_bits();
+        assert!(back <= 12_345_678_901u128 << 64);
+        assert!((small.to_bits() + 1) * (small.to_bits() + 1) > 12_345_678_901u128 << 64);
+        assert_eq!(sqrt_price(U64F64::from_bits(u128::MAX)).to_bits() >> 64, u128::from(u32::MAX));
     }
 }
