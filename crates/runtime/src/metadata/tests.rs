@@ -14,10 +14,17 @@ use scale_info::{TypeDef, TypeDefPrimitive};
 
 /// `spec_version` → BLAKE2b-256 of `metadata_v15_bytes(250)` at that version.
 /// One pin per spec version ever served; 425 is the first metadata a Cortex node served.
-const PINS: &[(u32, &str)] = &[(
-    425,
-    "1710f719e5eeb5f75ecefca9852860e2c78c4ed99517dc93c8cc4a7d8d9d4e74",
-)];
+const PINS: &[(u32, &str)] = &[
+    (
+        425,
+        "1710f719e5eeb5f75ecefca9852860e2c78c4ed99517dc93c8cc4a7d8d9d4e74",
+    ),
+    // 426: the docs of every call, event and error (scale-info's `docs`).
+    (
+        426,
+        "086248717caccf5676f0550db3c75b4129d7a8f877ac165c893080de7c93d806",
+    ),
+];
 
 fn decoded() -> RuntimeMetadataV15 {
     let bytes = metadata_v15_bytes(250);
@@ -619,6 +626,94 @@ fn subtensor_errors_in_subtensors_order() {
     );
 }
 
+/// A variant's docs as clients print them: the lines joined with spaces (what the SDK's and
+/// btcli's `format_error_message` do with an error's `docs`).
+fn variant_docs(reg: &PortableRegistry, id: u32) -> Vec<(String, String)> {
+    match &ty(reg, id).type_def {
+        TypeDef::Variant(v) => v
+            .variants
+            .iter()
+            .map(|v| (v.name.clone(), v.docs.join(" ")))
+            .collect(),
+        other => panic!("not a variant type: {other:?}"),
+    }
+}
+
+/// Clients explain a failed call with its error's docs (btcli and the SDK print `UnknownError
+/// ... Unknown Description` when they are missing) and describe calls and events with theirs:
+/// every pallet's every call, event and error variant carries a doc comment into the metadata.
+#[test]
+fn every_call_event_and_error_variant_has_docs() {
+    let m = decoded();
+    let reg = &m.types;
+    let mut undocumented = Vec::new();
+    let mut seen = 0usize;
+    for p in &m.pallets {
+        let kinds = [
+            ("call", p.calls.as_ref().map(|c| c.ty.id)),
+            ("event", p.event.as_ref().map(|e| e.ty.id)),
+            ("error", p.error.as_ref().map(|e| e.ty.id)),
+        ];
+        for (kind, id) in kinds {
+            let Some(id) = id else { continue };
+            for (name, docs) in variant_docs(reg, id) {
+                seen += 1;
+                if docs.trim().is_empty() {
+                    undocumented.push(format!("{}.{name} ({kind})", p.name));
+                }
+            }
+        }
+    }
+    assert!(undocumented.is_empty(), "no docs: {undocumented:#?}");
+    // All of SubtensorModule's errors and calls, and more, were looked at.
+    assert!(seen > 147 + 44 + 58, "only {seen} variants");
+
+    let docs_of = |pallet_name: &str, variant: &str| {
+        let id = pallet(&m, pallet_name).error.as_ref().unwrap().ty.id;
+        variant_docs(reg, id)
+            .into_iter()
+            .find(|(n, _)| n == variant)
+            .map(|(_, d)| d)
+            .unwrap()
+    };
+    // What `add_stake` of more TAO than the coldkey holds prints: what went wrong, and what to do.
+    let stake = docs_of("SubtensorModule", "NotEnoughBalanceToStake");
+    assert!(stake.contains("free balance is lower than the amount to stake"), "{stake}");
+    assert!(stake.contains("Stake a smaller amount or add TAO"), "{stake}");
+    assert_eq!(
+        docs_of("SubtensorModule", "SubnetNotExists"),
+        "No subnet exists with this netuid. Check the netuid (btcli subnets list)."
+    );
+    // AdminUtils' errors explain the bound that was broken.
+    let uids = docs_of("AdminUtils", "MaxAllowedUidsGreaterThanDefaultMaxAllowedUids");
+    assert!(uids.contains("above the chain's limit (256)"), "{uids}");
+    let window = docs_of("SubtensorModule", "AdminActionProhibitedDuringWeightsWindow");
+    assert!(window.contains("admin freeze window"), "{window}");
+    assert!(docs_of("AdminUtils", "SubnetDoesNotExist").contains("Check the netuid"));
+    assert!(docs_of("AdminUtils", "POWRegistrationDisabled").contains("burned registration"));
+
+    // The dispatch-level enums a failure's `DispatchError` names are described too.
+    let by_path = |p: &str| {
+        reg.types
+            .iter()
+            .find(|t| t.ty.path.segments.join("::") == p)
+            .unwrap_or_else(|| panic!("{p} not in the registry"))
+            .id
+    };
+    for p in [
+        "sp_runtime::DispatchError",
+        "sp_runtime::TokenError",
+        "sp_arithmetic::ArithmeticError",
+        "sp_runtime::TransactionalError",
+    ] {
+        for (name, docs) in variant_docs(reg, by_path(p)) {
+            assert!(!docs.trim().is_empty(), "{p}::{name} has no docs");
+        }
+    }
+    let token = variant_docs(reg, by_path("sp_runtime::TokenError"));
+    assert!(token[0].0 == "FundsUnavailable" && token[0].1.contains("too low a balance"));
+}
+
 #[test]
 fn storage_defaults_decode_as_their_types() {
     let m = decoded();
@@ -835,14 +930,14 @@ fn every_served_metadata_blob_is_pinned() {
         ("v14, 12 s", blake(&metadata_v14_bytes(12_000))),
     ];
     let pinned = [
-        "1710f719e5eeb5f75ecefca9852860e2c78c4ed99517dc93c8cc4a7d8d9d4e74",
-        "6dedbfa85d02e436757ca6b131e39005f2491ce809905f7b343a0fa215067e26",
-        "7569ebf8b1566f1494a9553a9968b2a73e63d4cc94465bacbbbd58704d72887c",
-        "07fb476eb372f98cdc9731ed0d3ccaebfa5c48cd11a1facb33d981366ba1ab3b",
+        "086248717caccf5676f0550db3c75b4129d7a8f877ac165c893080de7c93d806",
+        "8f2f21cef5499cca50fe54f0e3475baa32b318d844c930a7c70fb00269cf8a9a",
+        "76542dba7453d9c2522bceb0420d05a57fd9fb1c7305475bbe50809d12c28810",
+        "0459ce8ec168ff79aaf7ade249f1c059c55457d164c7f344d27233c730a53d66",
     ];
     assert_eq!(
         version::SPEC_VERSION,
-        425,
+        426,
         "a new spec version needs new pins here"
     );
     for ((what, hash), pin) in served.iter().zip(pinned) {
