@@ -17,13 +17,13 @@
 
 #![allow(non_camel_case_types)]
 
-use crate::subtensor::storage::*;
 use crate::pallet_calls;
 use crate::storage::Storage;
+use crate::subtensor::coinbase::RecycleOrBurnEnum;
+use crate::subtensor::storage::*;
 use crate::support::DispatchError;
 use codec::{Decode, Encode};
 use cortex_primitives::{AccountId32, NetUid};
-use crate::subtensor::coinbase::RecycleOrBurnEnum;
 use substrate_fixed::types::{I96F32, U64F64};
 
 mod call;

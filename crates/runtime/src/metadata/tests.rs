@@ -678,16 +678,28 @@ fn every_call_event_and_error_variant_has_docs() {
     };
     // What `add_stake` of more TAO than the coldkey holds prints: what went wrong, and what to do.
     let stake = docs_of("SubtensorModule", "NotEnoughBalanceToStake");
-    assert!(stake.contains("free balance is lower than the amount to stake"), "{stake}");
-    assert!(stake.contains("Stake a smaller amount or add TAO"), "{stake}");
+    assert!(
+        stake.contains("free balance is lower than the amount to stake"),
+        "{stake}"
+    );
+    assert!(
+        stake.contains("Stake a smaller amount or add TAO"),
+        "{stake}"
+    );
     assert_eq!(
         docs_of("SubtensorModule", "SubnetNotExists"),
         "No subnet exists with this netuid. Check the netuid (btcli subnets list)."
     );
     // AdminUtils' errors explain the bound that was broken.
-    let uids = docs_of("AdminUtils", "MaxAllowedUidsGreaterThanDefaultMaxAllowedUids");
+    let uids = docs_of(
+        "AdminUtils",
+        "MaxAllowedUidsGreaterThanDefaultMaxAllowedUids",
+    );
     assert!(uids.contains("above the chain's limit (256)"), "{uids}");
-    let window = docs_of("SubtensorModule", "AdminActionProhibitedDuringWeightsWindow");
+    let window = docs_of(
+        "SubtensorModule",
+        "AdminActionProhibitedDuringWeightsWindow",
+    );
     assert!(window.contains("admin freeze window"), "{window}");
     assert!(docs_of("AdminUtils", "SubnetDoesNotExist").contains("Check the netuid"));
     assert!(docs_of("AdminUtils", "POWRegistrationDisabled").contains("burned registration"));
