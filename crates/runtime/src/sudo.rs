@@ -27,41 +27,75 @@ storage_value!(/// The sudo key. Optional: read with `try_get`.
     optional "Sudo", Key: AccountId32 = AccountId32([0; 32]));
 
 /// `pallet_sudo` events.
-#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum SudoEvent {
+    /// The sudo key dispatched a call as root.
     #[codec(index = 0)]
-    Sudid { sudo_result: DispatchResult },
+    Sudid {
+        /// The call's outcome.
+        sudo_result: DispatchResult,
+    },
+    /// The sudo key was handed to another account.
     #[codec(index = 1)]
     KeyChanged {
+        /// The previous key, if there was one.
         old: Option<AccountId32>,
+        /// The new key.
         new: AccountId32,
     },
+    /// The sudo key was removed: no account can act as root any more.
     #[codec(index = 2)]
     KeyRemoved,
+    /// The sudo key dispatched a call as another signed account.
     #[codec(index = 3)]
-    SudoAsDone { sudo_result: DispatchResult },
+    SudoAsDone {
+        /// The call's outcome.
+        sudo_result: DispatchResult,
+    },
 }
 
 /// `pallet_sudo`'s errors.
-#[allow(dead_code, missing_docs)]
+#[allow(dead_code)]
 #[derive(scale_info::TypeInfo)]
 pub enum SudoError {
+    /// The call needs the sudo key: only the sudo account may make it. Sign with the sudo key.
     RequireSudo,
 }
 
 /// `Sudo` calls, over the runtime's call type `C`.
-#[allow(missing_docs, non_camel_case_types)]
+#[allow(non_camel_case_types)]
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum SudoCall<C> {
+    /// Dispatches `call` as root. Only the sudo key may sign it.
     #[codec(index = 0)]
-    sudo { call: Box<C> },
+    sudo {
+        /// The call to run as root.
+        call: Box<C>,
+    },
+    /// Dispatches `call` as root with the weight given instead of the call's own. Sudo key
+    /// only.
     #[codec(index = 1)]
-    sudo_unchecked_weight { call: Box<C>, weight: Weight },
+    sudo_unchecked_weight {
+        /// The call to run as root.
+        call: Box<C>,
+        /// The weight to charge for it.
+        weight: Weight,
+    },
+    /// Hands the sudo key to `new`. Sudo key only.
     #[codec(index = 2)]
-    set_key { new: MultiAddress },
+    set_key {
+        /// The new sudo key.
+        new: MultiAddress,
+    },
+    /// Dispatches `call` as if `who` had signed it. Sudo key only.
     #[codec(index = 3)]
-    sudo_as { who: MultiAddress, call: Box<C> },
+    sudo_as {
+        /// The account to act as.
+        who: MultiAddress,
+        /// The call to run.
+        call: Box<C>,
+    },
+    /// Removes the sudo key for good. Sudo key only.
     #[codec(index = 4)]
     remove_key,
 }
@@ -73,17 +107,26 @@ impl<C: TypeInfo + 'static> TypeInfo for SudoCall<C> {
         Type::builder()
             .path(Path::new("SudoCall", module_path!()))
             .type_params(Vec::new())
+            // The variants' docs repeat the doc comments above (a hand-built type has no derive
+            // to carry them).
             .variant(
                 Variants::new()
                     .variant("sudo", |v| {
-                        v.index(0).fields(
+                        v.index(0)
+                            .docs(&["Dispatches `call` as root. Only the sudo key may sign it."])
+                            .fields(
                             Fields::named().field(|f| {
                                 f.ty::<Box<C>>().name("call").type_name("Box<RuntimeCall>")
                             }),
                         )
                     })
                     .variant("sudo_unchecked_weight", |v| {
-                        v.index(1).fields(
+                        v.index(1)
+                            .docs(&[
+                                "Dispatches `call` as root with the weight given instead of the call's own. Sudo key",
+                                "only.",
+                            ])
+                            .fields(
                             Fields::named()
                                 .field(|f| {
                                     f.ty::<Box<C>>().name("call").type_name("Box<RuntimeCall>")
@@ -92,12 +135,16 @@ impl<C: TypeInfo + 'static> TypeInfo for SudoCall<C> {
                         )
                     })
                     .variant("set_key", |v| {
-                        v.index(2).fields(Fields::named().field(|f| {
+                        v.index(2)
+                            .docs(&["Hands the sudo key to `new`. Sudo key only."])
+                            .fields(Fields::named().field(|f| {
                             f.ty::<MultiAddress>().name("new").type_name("MultiAddress")
                         }))
                     })
                     .variant("sudo_as", |v| {
-                        v.index(3).fields(
+                        v.index(3)
+                            .docs(&["Dispatches `call` as if `who` had signed it. Sudo key only."])
+                            .fields(
                             Fields::named()
                                 .field(|f| {
                                     f.ty::<MultiAddress>().name("who").type_name("MultiAddress")
@@ -107,7 +154,10 @@ impl<C: TypeInfo + 'static> TypeInfo for SudoCall<C> {
                                 }),
                         )
                     })
-                    .variant("remove_key", |v| v.index(4)),
+                    .variant("remove_key", |v| {
+                        v.index(4)
+                            .docs(&["Removes the sudo key for good. Sudo key only."])
+                    }),
             )
     }
 }

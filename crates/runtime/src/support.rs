@@ -68,71 +68,97 @@ pub struct ModuleError {
 }
 
 /// `sp_runtime::TokenError`, in Substrate's order.
-#[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum TokenError {
+    /// The account's funds are unavailable: too low a balance for the amount (plus fees). Lower the
+    /// amount or add funds.
     FundsUnavailable,
+    /// The account would be reaped but something still depends on it. Keep the existential deposit.
     OnlyProvider,
+    /// The account cannot be created: the amount is below the existential deposit.
     BelowMinimum,
+    /// The account cannot be created.
     CannotCreate,
+    /// The asset is unknown.
     UnknownAsset,
+    /// The funds are frozen.
     Frozen,
+    /// The operation is not supported for this asset.
     Unsupported,
+    /// The account cannot be created to hold a balance on hold.
     CannotCreateHold,
+    /// The withdrawal would reap an account that must stay alive. Withdraw less.
     NotExpendable,
+    /// The account is blocked from receiving or sending funds.
     Blocked,
 }
 
 /// `sp_arithmetic::ArithmeticError`, in Substrate's order.
-#[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum ArithmeticError {
+    /// A result fell below the type's lowest value.
     Underflow,
+    /// A result rose above the type's highest value.
     Overflow,
+    /// A division by zero.
     DivisionByZero,
 }
 
 /// `sp_runtime::TransactionalError`, in Substrate's order.
-#[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum TransactionalError {
+    /// Too many nested storage transactions.
     LimitReached,
+    /// A storage transaction was committed or rolled back with none open.
     NoLayer,
 }
 
 /// `sp_runtime::DispatchError`, in Substrate's order (the `Other` string is not encoded, as in
 /// Substrate, and `Trie` carries no detail here).
-#[allow(missing_docs)]
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, thiserror::Error, scale_info::TypeInfo,
 )]
 pub enum DispatchError {
+    /// Some other error, without details.
     #[error("dispatch failed")]
     Other,
+    /// An account address could not be looked up.
     #[error("an account address could not be looked up")]
     CannotLookup,
+    /// The call was made by the wrong origin (a signer where root is needed, or the reverse).
     #[error("bad origin: the call needs another signer (or root)")]
     BadOrigin,
+    /// An error of a pallet: the pallet's index and the error's index, which the metadata names.
     #[error("module error {0:?}")]
     Module(ModuleError),
+    /// The account still has consumers and cannot be removed.
     #[error("the account has consumers and cannot be removed")]
     ConsumerRemaining,
+    /// The account has no providers.
     #[error("the account has no providers")]
     NoProviders,
+    /// The account has too many consumers.
     #[error("too many consumers")]
     TooManyConsumers,
+    /// An error with funds (balances).
     #[error("token error: {0:?}")]
     Token(TokenError),
+    /// An arithmetic error.
     #[error("arithmetic error: {0:?}")]
     Arithmetic(ArithmeticError),
+    /// An error with storage transactions.
     #[error("transactional error: {0:?}")]
     Transactional(TransactionalError),
+    /// The resources were exhausted (block too full).
     #[error("resources exhausted")]
     Exhausted,
+    /// The state is corrupt.
     #[error("state corruption")]
     Corruption,
+    /// A resource is unavailable (for now).
     #[error("resource unavailable")]
     Unavailable,
+    /// Root may not make this call.
     #[error("root origin is not allowed")]
     RootNotAllowed,
 }
@@ -188,19 +214,22 @@ impl Weight {
 }
 
 /// `frame_support::dispatch::DispatchClass`.
-#[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum DispatchClass {
+    /// An ordinary call.
     Normal,
+    /// An operational call: it may use the block's reserved share, and fees are higher.
     Operational,
+    /// A mandatory call (an inherent), always included.
     Mandatory,
 }
 
 /// `frame_support::dispatch::Pays`: whether the signer pays the call's fee.
-#[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum Pays {
+    /// The signer pays the fee.
     Yes,
+    /// The call is free.
     No,
 }
 
@@ -284,7 +313,12 @@ impl<E> Deposit<E> for Vec<E> {
 /// Declares a pallet's call enum with subtensor's call indices, argument names, order and
 /// types, and its `name()` (the call name the metadata spells), from one list:
 /// `pallet_calls! { /// docs  pub enum Name { /// docs  call = index { arg: Type, … }, … } }`.
-/// Field attributes (`#[codec(compact)]`) pass through.
+///
+/// Every attribute before a call, its `///` comment included, goes onto the enum's variant, so
+/// with scale-info's `docs` the comment reaches the metadata, where clients show it as the
+/// call's description; a call without one is a `missing_docs` warning. Field attributes
+/// (`#[codec(compact)]`, `///` comments) pass through the same way; an argument needs no
+/// comment of its own, as the call's comment says what its arguments mean.
 #[macro_export]
 macro_rules! pallet_calls {
     (
@@ -294,10 +328,14 @@ macro_rules! pallet_calls {
         }
     ) => {
         $(#[$meta])*
-        #[allow(missing_docs, non_camel_case_types)]
+        #[allow(non_camel_case_types)]
         #[derive(Clone, Debug, PartialEq, Eq, codec::Encode, codec::Decode, scale_info::TypeInfo)]
         pub enum $enum {
-            $( $(#[$doc])* #[codec(index = $idx)] $call { $( $(#[$fattr])* $field: $ty ),* }, )*
+            $(
+                $(#[$doc])*
+                #[codec(index = $idx)]
+                $call { $( $(#[$fattr])* #[allow(missing_docs)] $field: $ty ),* },
+            )*
         }
 
         impl $enum {

@@ -43,43 +43,73 @@ pub enum Phase {
 }
 
 /// `frame_system` events.
-#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum SystemEvent {
+    /// An extrinsic was applied and its call succeeded.
     #[codec(index = 0)]
-    ExtrinsicSuccess { dispatch_info: DispatchInfo },
-    #[codec(index = 1)]
-    ExtrinsicFailed {
-        dispatch_error: DispatchError,
+    ExtrinsicSuccess {
+        /// The call's weight, class and fee mode.
         dispatch_info: DispatchInfo,
     },
+    /// An extrinsic was applied and its call failed: nothing it did was kept, but the fee was
+    /// paid.
+    #[codec(index = 1)]
+    ExtrinsicFailed {
+        /// Why the call failed (for a pallet's error, its index and the error's).
+        dispatch_error: DispatchError,
+        /// The call's weight, class and fee mode.
+        dispatch_info: DispatchInfo,
+    },
+    /// A new account was created.
     #[codec(index = 3)]
-    NewAccount { account: AccountId32 },
+    NewAccount {
+        /// The account.
+        account: AccountId32,
+    },
+    /// An account was reaped.
     #[codec(index = 4)]
-    KilledAccount { account: AccountId32 },
+    KilledAccount {
+        /// The account.
+        account: AccountId32,
+    },
+    /// An account made a remark (`remark_with_event`).
     #[codec(index = 5)]
-    Remarked { sender: AccountId32, hash: [u8; 32] },
+    Remarked {
+        /// Who made it.
+        sender: AccountId32,
+        /// The remark's BLAKE2-256 hash.
+        hash: [u8; 32],
+    },
 }
 
 /// `frame_system`'s errors (Cortex returns none of them; the metadata names them).
-#[allow(dead_code, missing_docs)]
+#[allow(dead_code)]
 #[derive(scale_info::TypeInfo)]
 pub enum SystemError {
+    /// The new runtime's spec name differs from the current one.
     InvalidSpecName,
+    /// The new runtime's spec version is not higher than the current one.
     SpecVersionNeedsToIncrease,
+    /// The runtime version could not be read from the new runtime code.
     FailedToExtractRuntimeVersion,
+    /// An account with non-default composite data cannot be killed.
     NonDefaultComposite,
+    /// The account still has references, so it cannot be removed.
     NonZeroRefCount,
+    /// The origin is not allowed to make this call (it was filtered out).
     CallFiltered,
+    /// A multi-block migration is running, so the call is refused. Try again later.
     MultiBlockMigrationsOngoing,
+    /// No upgrade was authorized.
     NothingAuthorized,
+    /// The submitted code is not the authorized upgrade.
     Unauthorized,
 }
 
 pallet_calls! {
     /// `System` calls.
     pub enum SystemCall {
-        /// Does nothing but cost a fee.
+        /// Records a remark: does nothing but cost a fee.
         remark = 0 { remark: Vec<u8> },
         /// Like `remark`, and emits `Remarked` with the remark's hash.
         remark_with_event = 7 { remark: Vec<u8> },

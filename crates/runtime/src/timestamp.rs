@@ -17,9 +17,11 @@ storage_value!(/// Whether this block's timestamp was set.
 /// Timestamp's error. Substrate's timestamp pallet has none (a bad timestamp inherent aborts the
 /// block); Cortex reports a second `Timestamp.set` in a block, or a timestamp going backwards, as
 /// `Module { index: 2, error: 0 }`, named here.
-#[allow(dead_code, missing_docs)]
+#[allow(dead_code)]
 #[derive(scale_info::TypeInfo)]
 pub enum TimestampError {
+    /// The block's timestamp is invalid (not later than the previous block's by at least the
+    /// minimum period).
     InvalidTimestamp,
 }
 

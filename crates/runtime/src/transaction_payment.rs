@@ -22,14 +22,16 @@ const WEIGHT_PER_RAO: u64 = 2_000;
 pub const OPERATIONAL_FEE_MULTIPLIER: u8 = 5;
 
 /// `pallet_transaction_payment` events.
-#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum TransactionPaymentEvent {
     /// The fee (and tip) an extrinsic's signer paid.
     #[codec(index = 0)]
     TransactionFeePaid {
+        /// The signer.
         who: AccountId32,
+        /// The fee paid, in rao (tip included).
         actual_fee: u64,
+        /// The tip, in rao.
         tip: u64,
     },
 }

@@ -21,42 +21,65 @@ pub const TOO_MANY_CALLS: u8 = 0;
 pub const MAX_BATCH_CALLS: usize = 10_922;
 
 /// `pallet_utility` events.
-#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum UtilityEvent {
+    /// A `batch` stopped at a failing call; the calls before it stay applied.
     #[codec(index = 0)]
-    BatchInterrupted { index: u32, error: DispatchError },
+    BatchInterrupted {
+        /// The failing call's position in the batch.
+        index: u32,
+        /// Why it failed.
+        error: DispatchError,
+    },
+    /// Every call of a batch succeeded.
     #[codec(index = 1)]
     BatchCompleted,
+    /// A `force_batch` ran every call, and some failed.
     #[codec(index = 2)]
     BatchCompletedWithErrors,
+    /// One call of a batch succeeded.
     #[codec(index = 3)]
     ItemCompleted,
+    /// One call of a `force_batch` failed.
     #[codec(index = 4)]
-    ItemFailed { error: DispatchError },
+    ItemFailed {
+        /// Why it failed.
+        error: DispatchError,
+    },
 }
 
 /// `pallet_utility`'s errors.
-#[allow(dead_code, missing_docs)]
+#[allow(dead_code)]
 #[derive(scale_info::TypeInfo)]
 pub enum UtilityError {
+    /// The batch holds more calls than allowed. Split it into smaller batches.
     TooManyCalls,
+    /// The derived account could not be computed.
     InvalidDerivedAccount,
 }
 
 /// `Utility` calls, over the runtime's call type `C`.
-#[allow(missing_docs, non_camel_case_types)]
+#[allow(non_camel_case_types)]
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum UtilityCall<C> {
     /// Dispatches each call until one fails; earlier ones stay applied.
     #[codec(index = 0)]
-    batch { calls: Vec<C> },
+    batch {
+        /// The calls, in order.
+        calls: Vec<C>,
+    },
     /// Dispatches all calls or none.
     #[codec(index = 2)]
-    batch_all { calls: Vec<C> },
+    batch_all {
+        /// The calls, in order.
+        calls: Vec<C>,
+    },
     /// Dispatches every call, whatever fails.
     #[codec(index = 4)]
-    force_batch { calls: Vec<C> },
+    force_batch {
+        /// The calls, in order.
+        calls: Vec<C>,
+    },
 }
 
 impl<C: TypeInfo + 'static> TypeInfo for UtilityCall<C> {
@@ -70,10 +93,24 @@ impl<C: TypeInfo + 'static> TypeInfo for UtilityCall<C> {
             .path(Path::new("UtilityCall", module_path!()))
             .type_params(Vec::new())
             .variant(
+                // The variants' docs repeat the doc comments above (a hand-built type has no
+                // derive to carry them).
                 Variants::new()
-                    .variant("batch", |v| v.index(0).fields(calls()))
-                    .variant("batch_all", |v| v.index(2).fields(calls()))
-                    .variant("force_batch", |v| v.index(4).fields(calls())),
+                    .variant("batch", |v| {
+                        v.index(0).fields(calls()).docs(&[
+                            "Dispatches each call until one fails; earlier ones stay applied.",
+                        ])
+                    })
+                    .variant("batch_all", |v| {
+                        v.index(2)
+                            .fields(calls())
+                            .docs(&["Dispatches all calls or none."])
+                    })
+                    .variant("force_batch", |v| {
+                        v.index(4)
+                            .fields(calls())
+                            .docs(&["Dispatches every call, whatever fails."])
+                    }),
             )
     }
 }

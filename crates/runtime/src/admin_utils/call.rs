@@ -1,20 +1,20 @@
-//! AdminUtils' calls: their declaration, weights and dispatch. Every owner-or-root setter goes
-//! through one gate ([`owner_setter`]): the origin, then the owner's rate limit, then the
-//! freeze window, then the change, then the owner's change recorded for its rate limit.
+//! AdminUtils' calls (declared, with their documentation, in the pallet's `mod.rs`): their
+//! weights and dispatch. Every owner-or-root setter goes through one gate ([`owner_setter`]):
+//! the origin, then the owner's rate limit, then the freeze window, then the change, then the
+//! owner's change recorded for its rate limit.
 
 #![allow(non_camel_case_types)]
 
 use super::{
-    AdminUtilsError, AdminUtilsEvent, DEFAULT_MAX_ALLOWED_UIDS, MAX_BURN_HALF_LIFE,
+    AdminUtilsCall, AdminUtilsError, AdminUtilsEvent, DEFAULT_MAX_ALLOWED_UIDS, MAX_BURN_HALF_LIFE,
     MAX_BURN_LOWER_BOUND, MAX_COMMIT_REVEAL_PERIODS, MAX_IMMUNE_OWNER_UIDS_LIMIT, MIN_ALPHA_VALUE, MIN_BURN_UPPER_BOUND,
     MIN_COMMIT_REVEAL_PERIODS, MIN_IMMUNE_OWNER_UIDS_LIMIT, OWNER_MAX_BONDS_MOVING_AVERAGE,
     ensure_exists, ensure_not_root,
 };
-use crate::pallet_calls;
 use crate::storage::Storage;
 use crate::subtensor::Ctx;
 use crate::subtensor::coinbase::{
-    EMAPriceHalvingBlocks, OwnerCutEnabled, RecycleOrBurn, RecycleOrBurnEnum, SubnetMovingAlpha,
+    EMAPriceHalvingBlocks, OwnerCutEnabled, RecycleOrBurn, SubnetMovingAlpha,
 };
 use crate::subtensor::owner::OwnerRateLimit::{self, Hyperparam};
 use crate::subtensor::delegation::{MaxDelegateTake, MinDelegateTake, TxDelegateTakeRateLimit};
@@ -37,78 +37,7 @@ use crate::subtensor::storage::*;
 use crate::subtensor::subnets::StartCallDelay;
 use crate::support::{BlockContext, Deposit, DispatchClass, DispatchError, Origin, Pays, Weight};
 use cortex_primitives::{AccountId32, NetUid};
-use substrate_fixed::types::{I96F32, U64F64};
-
-pallet_calls! {
-    /// AdminUtils calls (`pallets/admin-utils/src/lib.rs`): subtensor's call indices, argument
-    /// names, order and types.
-    pub enum AdminUtilsCall {
-    sudo_set_default_take = 1 { default_take: u16 },
-    sudo_set_tx_rate_limit = 2 { tx_rate_limit: u64 },
-    sudo_set_serving_rate_limit = 3 { netuid: NetUid, serving_rate_limit: u64 },
-    sudo_set_max_difficulty = 5 { netuid: NetUid, max_difficulty: u64 },
-    sudo_set_weights_version_key = 6 { netuid: NetUid, weights_version_key: u64 },
-    sudo_set_weights_set_rate_limit = 7 { netuid: NetUid, weights_set_rate_limit: u64 },
-    sudo_set_adjustment_alpha = 9 { netuid: NetUid, adjustment_alpha: u64 },
-    sudo_set_immunity_period = 13 { netuid: NetUid, immunity_period: u16 },
-    sudo_set_min_allowed_weights = 14 { netuid: NetUid, min_allowed_weights: u16 },
-    sudo_set_max_allowed_uids = 15 { netuid: NetUid, max_allowed_uids: u16 },
-    sudo_set_kappa = 16 { netuid: NetUid, kappa: u16 },
-    sudo_set_rho = 17 { netuid: NetUid, rho: u16 },
-    /// Writes the deprecated absolute `ActivityCutoff`, as subtensor does; the epoch reads
-    /// `ActivityCutoffFactorMilli`.
-    sudo_set_activity_cutoff = 18 { netuid: NetUid, activity_cutoff: u16 },
-    sudo_set_network_registration_allowed = 19 { netuid: NetUid, registration_allowed: bool },
-    /// Always fails: proof-of-work registration is gone.
-    sudo_set_network_pow_registration_allowed = 20 { netuid: NetUid, registration_allowed: bool },
-    sudo_set_target_registrations_per_interval = 21 { netuid: NetUid, target_registrations_per_interval: u16 },
-    sudo_set_min_burn = 22 { netuid: NetUid, min_burn: u64 },
-    sudo_set_max_burn = 23 { netuid: NetUid, max_burn: u64 },
-    sudo_set_max_allowed_validators = 25 { netuid: NetUid, max_allowed_validators: u16 },
-    sudo_set_bonds_moving_average = 26 { netuid: NetUid, bonds_moving_average: u64 },
-    sudo_set_max_registrations_per_block = 27 { netuid: NetUid, max_registrations_per_block: u16 },
-    sudo_set_subnet_owner_cut = 28 { subnet_owner_cut: u16 },
-    sudo_set_network_rate_limit = 29 { rate_limit: u64 },
-    sudo_set_tempo = 30 { netuid: NetUid, tempo: u16 },
-    /// Always fails: deprecated.
-    sudo_set_total_issuance = 33 { total_issuance: u64 },
-    sudo_set_network_immunity_period = 35 { immunity_period: u64 },
-    sudo_set_network_min_lock_cost = 36 { lock_cost: u64 },
-    sudo_set_subnet_limit = 37 { max_subnets: u16 },
-    sudo_set_lock_reduction_interval = 38 { interval: u64 },
-    sudo_set_rao_recycled = 39 { netuid: NetUid, rao_recycled: u64 },
-    sudo_set_stake_threshold = 42 { min_stake: u64 },
-    sudo_set_nominator_min_required_stake = 43 { min_stake: u64 },
-    sudo_set_tx_delegate_take_rate_limit = 45 { tx_rate_limit: u64 },
-    sudo_set_min_delegate_take = 46 { take: u16 },
-    sudo_set_commit_reveal_weights_enabled = 49 { netuid: NetUid, enabled: bool },
-    sudo_set_liquid_alpha_enabled = 50 { netuid: NetUid, enabled: bool },
-    sudo_set_alpha_values = 51 { netuid: NetUid, alpha_low: u16, alpha_high: u16 },
-    sudo_set_commit_reveal_weights_interval = 57 { netuid: NetUid, interval: u64 },
-    sudo_set_bonds_penalty = 60 { netuid: NetUid, bonds_penalty: u16 },
-    sudo_set_toggle_transfer = 61 { netuid: NetUid, toggle: bool },
-    sudo_set_subnet_moving_alpha = 63 { alpha: I96F32 },
-    sudo_set_subnet_owner_hotkey = 64 { netuid: NetUid, hotkey: AccountId32 },
-    sudo_set_ema_price_halving_period = 65 { netuid: NetUid, ema_halving: u64 },
-    sudo_set_subtoken_enabled = 66 { netuid: NetUid, subtoken_enabled: bool },
-    sudo_set_sn_owner_hotkey = 67 { netuid: NetUid, hotkey: AccountId32 },
-    sudo_set_alpha_sigmoid_steepness = 68 { netuid: NetUid, steepness: i16 },
-    sudo_set_yuma3_enabled = 69 { netuid: NetUid, enabled: bool },
-    sudo_set_bonds_reset_enabled = 70 { netuid: NetUid, enabled: bool },
-    sudo_set_owner_immune_neuron_limit = 72 { netuid: NetUid, immune_neurons: u16 },
-    sudo_set_admin_freeze_window = 74 { window: u16 },
-    sudo_set_owner_hparam_rate_limit = 75 { epochs: u16 },
-    sudo_set_min_allowed_uids = 79 { netuid: NetUid, min_allowed_uids: u16 },
-    sudo_set_recycle_or_burn = 80 { netuid: NetUid, recycle_or_burn: RecycleOrBurnEnum },
-    sudo_set_min_non_immune_uids = 84 { netuid: NetUid, min: u16 },
-    sudo_set_start_call_delay = 85 { delay: u64 },
-    sudo_set_burn_half_life = 89 { netuid: NetUid, burn_half_life: u16 },
-    sudo_set_burn_increase_mult = 90 { netuid: NetUid, burn_increase_mult: U64F64 },
-    sudo_set_owner_cut_enabled = 92 { netuid: NetUid, enabled: bool },
-    sudo_set_subnet_emission_enabled = 94 { netuid: NetUid, enabled: bool },
-    sudo_set_max_epochs_per_block = 96 { max_epochs_per_block: u8 },
-    }
-}
+use substrate_fixed::types::U64F64;
 
 /// The weight, class and fee mode of an AdminUtils call: a few reads and writes each
 /// (Cortex's estimates); `Operational` where subtensor annotates it so (89, 90, 92).

@@ -399,12 +399,18 @@ pub fn transfer_all(
 pallet_calls! {
     /// `Balances` calls.
     pub enum BalancesCall {
+        /// Transfers `value` rao from the signer to `dest`; the signer may be left below the
+        /// existential deposit and reaped.
         transfer_allow_death = 0 { dest: MultiAddress, #[codec(compact)] value: u64 },
-        /// Root only.
+        /// Root only: transfers `value` rao from `source` to `dest`.
         force_transfer = 2 { source: MultiAddress, dest: MultiAddress, #[codec(compact)] value: u64 },
+        /// Transfers `value` rao from the signer to `dest`, refusing to take the signer below
+        /// the existential deposit.
         transfer_keep_alive = 3 { dest: MultiAddress, #[codec(compact)] value: u64 },
+        /// Transfers the signer's whole free balance to `dest` (keeping the existential
+        /// deposit if `keep_alive`).
         transfer_all = 4 { dest: MultiAddress, keep_alive: bool },
-        /// Root only.
+        /// Root only: sets the free balance of `who` to `new_free` rao.
         force_set_balance = 8 { who: MultiAddress, #[codec(compact)] new_free: u64 },
     }
 }

@@ -414,18 +414,23 @@ storage_value!(/// The space budget per account, subnet and epoch.
     "Commitments", MaxSpace: u32 = DEFAULT_MAX_SPACE);
 
 /// `Commitments` calls (`pallets/commitments/src/lib.rs`).
-#[allow(non_camel_case_types, missing_docs)]
+#[allow(non_camel_case_types)]
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum CommitmentsCall {
     /// Sets the signer's commitment on `netuid` (the signer must be a hotkey registered there).
     #[codec(index = 0)]
     set_commitment {
+        /// The subnet.
         netuid: NetUid,
+        /// The commitment's fields.
         info: CommitmentInfo,
     },
-    /// Root only: sets `MaxSpace`.
+    /// Root only: sets `MaxSpace`, the space each account may use per subnet and epoch.
     #[codec(index = 2)]
-    set_max_space { new_limit: u32 },
+    set_max_space {
+        /// The new budget.
+        new_limit: u32,
+    },
 }
 
 impl CommitmentsCall {

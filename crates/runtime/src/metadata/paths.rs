@@ -106,7 +106,7 @@ pub const PATHS: &[(&str, &str)] = &[
         "pallet_commitments::pallet::Call",
     ),
     (
-        "cortex_runtime::admin_utils::call::AdminUtilsCall",
+        "cortex_runtime::admin_utils::AdminUtilsCall",
         "pallet_admin_utils::pallet::Call",
     ),
     (

@@ -22,17 +22,24 @@ pallet_calls! {
     /// `SubtensorModule` calls (`pallets/subtensor/src/macros/dispatches.rs`), in the order the
     /// metadata has listed them since spec 425.
     pub enum SubtensorCall {
+    /// Sets the signing hotkey's weights on a subnet: `dests` are uids, `weights` their normalised
+    /// `u16` weights, `version_key` at least the subnet's weights version key. Refused while
+    /// commit-reveal is on (commit and reveal instead).
     set_weights = 0 {
         netuid: NetUid,
         dests: Vec<u16>,
         weights: Vec<u16>,
         version_key: u64,
     },
+    /// Sets the signing hotkey's weights on several subnets at once; each item is applied on its
+    /// own, and failures are reported in events.
     batch_set_weights = 80 {
         netuids: Vec<Compact<u16>>,
         weights: Vec<Vec<(Compact<u16>, Compact<u16>)>>,
         version_keys: Vec<Compact<u64>>,
     },
+    /// Reveals several of the signing hotkey's weight commits on a subnet at once, one list entry
+    /// per commit.
     batch_reveal_weights = 98 {
         netuid: NetUid,
         uids_list: Vec<Vec<u16>>,
@@ -40,15 +47,20 @@ pallet_calls! {
         salts_list: Vec<Vec<u16>>,
         version_keys: Vec<u64>,
     },
+    /// Commits hashes of the signing hotkey's weights on several subnets at once.
     batch_commit_weights = 100 {
         netuids: Vec<Compact<u16>>,
         commit_hashes: Vec<[u8; 32]>,
     },
+    /// Commits a hash of the signing hotkey's weights for one mechanism of a subnet
+    /// (commit-reveal), to reveal later.
     commit_mechanism_weights = 115 {
         netuid: NetUid,
         mecid: u8,
         commit_hash: [u8; 32],
     },
+    /// Reveals weights committed for one mechanism of a subnet: the uids, values, salt and version
+    /// key must hash to the commit.
     reveal_mechanism_weights = 116 {
         netuid: NetUid,
         mecid: u8,
@@ -57,6 +69,7 @@ pallet_calls! {
         salt: Vec<u16>,
         version_key: u64,
     },
+    /// Sets the signing hotkey's weights for one mechanism of a subnet, like `set_weights`.
     set_mechanism_weights = 119 {
         netuid: NetUid,
         mecid: u8,
@@ -64,23 +77,30 @@ pallet_calls! {
         weights: Vec<u16>,
         version_key: u64,
     },
-    /// Root only; the coldkey argument is ignored.
+    /// Root only: removes a subnet and returns its stake and lock (the coldkey argument is
+    /// ignored).
     dissolve_network = 61 {
         coldkey: AccountId32,
         netuid: NetUid,
     },
-    /// Root only.
+    /// Root only: removes a subnet and returns its stake and lock.
     root_dissolve_network = 120 { netuid: NetUid },
+    /// Stakes `amount_staked` rao of the signing coldkey's TAO to a hotkey on a subnet, buying the
+    /// subnet's alpha at the pool price. The coldkey needs that much free balance.
     add_stake = 2 {
         hotkey: AccountId32,
         netuid: NetUid,
         amount_staked: u64,
     },
+    /// Unstakes `amount_unstaked` alpha of the signing coldkey from a hotkey on a subnet, selling
+    /// it for TAO at the pool price.
     remove_stake = 3 {
         hotkey: AccountId32,
         netuid: NetUid,
         amount_unstaked: u64,
     },
+    /// Sets the signing hotkey's axon endpoint (IP, port, protocol and version) on a subnet where
+    /// it is registered.
     serve_axon = 4 {
         netuid: NetUid,
         version: u32,
@@ -91,6 +111,7 @@ pallet_calls! {
         placeholder1: u8,
         placeholder2: u8,
     },
+    /// Sets the signing hotkey's Prometheus endpoint on a subnet where it is registered.
     serve_prometheus = 5 {
         netuid: NetUid,
         version: u32,
@@ -98,8 +119,8 @@ pallet_calls! {
         port: u16,
         ip_type: u8,
     },
-    /// Proof-of-work registration is gone: the work arguments are ignored and the call is a
-    /// burned registration.
+    /// Registers a hotkey on a subnet. Proof-of-work registration is gone: the work arguments are
+    /// ignored and the call is a burned registration paid by the signing coldkey.
     register = 6 {
         netuid: NetUid,
         block_number: u64,
@@ -108,7 +129,10 @@ pallet_calls! {
         hotkey: AccountId32,
         coldkey: AccountId32,
     },
+    /// Registers `hotkey` on a subnet, paying the subnet's current burn from the signing coldkey's
+    /// balance.
     burned_register = 7 { netuid: NetUid, hotkey: AccountId32 },
+    /// Sets the signing hotkey's axon endpoint on a subnet, with its TLS certificate.
     serve_axon_tls = 40 {
         netuid: NetUid,
         version: u32,
@@ -120,10 +144,17 @@ pallet_calls! {
         placeholder2: u8,
         certificate: Vec<u8>,
     },
+    /// Registers a new subnet owned by the signing coldkey, with `hotkey` as its owner hotkey,
+    /// locking the current subnet lock cost.
     register_network = 59 { hotkey: AccountId32 },
+    /// Registers `hotkey` on the root network (netuid 0).
     root_register = 62 { hotkey: AccountId32 },
+    /// Lowers the delegate take of a hotkey the signing coldkey owns.
     decrease_take = 65 { hotkey: AccountId32, take: u16 },
+    /// Raises the delegate take of a hotkey the signing coldkey owns (rate limited).
     increase_take = 66 { hotkey: AccountId32, take: u16 },
+    /// Sets the signing coldkey's on-chain identity (name, URL, GitHub, image, Discord,
+    /// description, extra).
     set_identity = 68 {
         name: Vec<u8>,
         url: Vec<u8>,
@@ -133,6 +164,8 @@ pallet_calls! {
         description: Vec<u8>,
         additional: Vec<u8>,
     },
+    /// Subnet owner only: sets the subnet's identity (name, GitHub, contact, URL, Discord,
+    /// description, logo, extra).
     set_subnet_identity = 78 {
         netuid: NetUid,
         subnet_name: Vec<u8>,
@@ -144,13 +177,18 @@ pallet_calls! {
         logo_url: Vec<u8>,
         additional: Vec<u8>,
     },
+    /// Registers a new subnet like `register_network`, and sets its identity.
     register_network_with_identity = 79 {
         hotkey: AccountId32,
         identity: Option<SubnetIdentityV3>,
     },
+    /// Associates a hotkey with the signing coldkey without registering it.
     try_associate_hotkey = 91 { hotkey: AccountId32 },
+    /// Unstakes everything the signing coldkey has on a hotkey on every subnet, as TAO.
     unstake_all = 83 { hotkey: AccountId32 },
+    /// Moves everything the signing coldkey has on a hotkey on every subnet to the root network.
     unstake_all_alpha = 84 { hotkey: AccountId32 },
+    /// Moves the signing coldkey's stake from one hotkey and subnet to another hotkey and subnet.
     move_stake = 85 {
         origin_hotkey: AccountId32,
         destination_hotkey: AccountId32,
@@ -158,6 +196,8 @@ pallet_calls! {
         destination_netuid: NetUid,
         alpha_amount: u64,
     },
+    /// Gives the signing coldkey's stake on a hotkey to another coldkey, optionally into another
+    /// subnet.
     transfer_stake = 86 {
         destination_coldkey: AccountId32,
         hotkey: AccountId32,
@@ -165,12 +205,15 @@ pallet_calls! {
         destination_netuid: NetUid,
         alpha_amount: u64,
     },
+    /// Swaps the signing coldkey's stake on a hotkey from one subnet to another.
     swap_stake = 87 {
         hotkey: AccountId32,
         origin_netuid: NetUid,
         destination_netuid: NetUid,
         alpha_amount: u64,
     },
+    /// Like `add_stake`, but stops at `limit_price`; with `allow_partial` it stakes what fits under
+    /// the limit, otherwise it fails.
     add_stake_limit = 88 {
         hotkey: AccountId32,
         netuid: NetUid,
@@ -178,6 +221,8 @@ pallet_calls! {
         limit_price: u64,
         allow_partial: bool,
     },
+    /// Like `remove_stake`, but stops at `limit_price`; with `allow_partial` it unstakes what fits
+    /// above the limit, otherwise it fails.
     remove_stake_limit = 89 {
         hotkey: AccountId32,
         netuid: NetUid,
@@ -185,6 +230,7 @@ pallet_calls! {
         limit_price: u64,
         allow_partial: bool,
     },
+    /// Like `swap_stake`, but with a price limit and optional partial execution.
     swap_stake_limit = 90 {
         hotkey: AccountId32,
         origin_netuid: NetUid,
@@ -193,11 +239,16 @@ pallet_calls! {
         limit_price: u64,
         allow_partial: bool,
     },
+    /// Subnet owner only: starts the subnet's emission, once the start-call delay after its
+    /// registration has passed.
     start_call = 92 { netuid: NetUid },
+    /// Commits a hash of the signing hotkey's weights on a subnet (commit-reveal), to reveal later.
     commit_weights = 96 {
         netuid: NetUid,
         commit_hash: [u8; 32],
     },
+    /// Reveals weights committed on a subnet: the uids, values, salt and version key must hash to
+    /// the commit.
     reveal_weights = 97 {
         netuid: NetUid,
         uids: Vec<u16>,
@@ -205,37 +256,49 @@ pallet_calls! {
         salt: Vec<u16>,
         version_key: u64,
     },
+    /// Subnet owner (or root): changes the subnet's token symbol to one not in use.
     update_symbol = 112 { netuid: NetUid, symbol: Vec<u8> },
+    /// Chooses the hotkey the signing coldkey's miner incentive on a subnet is staked to.
     set_coldkey_auto_stake_hotkey = 114 { netuid: NetUid, hotkey: AccountId32 },
+    /// Recycles `amount` alpha of the signing coldkey's stake on a hotkey: it leaves the subnet's
+    /// supply.
     recycle_alpha = 101 {
         hotkey: AccountId32,
         amount: u64,
         netuid: NetUid,
     },
+    /// Burns `amount` alpha of the signing coldkey's stake on a hotkey.
     burn_alpha = 102 {
         hotkey: AccountId32,
         amount: u64,
         netuid: NetUid,
     },
+    /// Unstakes all the signing coldkey's alpha on a hotkey and subnet, optionally stopping at a
+    /// price limit.
     remove_stake_full_limit = 103 {
         hotkey: AccountId32,
         netuid: NetUid,
         limit_price: Option<u64>,
     },
+    /// Subnet owner only: buys alpha with `amount` TAO and burns it, optionally up to a price
+    /// limit.
     add_stake_burn = 132 {
         hotkey: AccountId32,
         netuid: NetUid,
         amount: u64,
         limit: Option<u64>,
     },
+    /// Registers `hotkey` on a subnet like `burned_register`, failing if the burn is above
+    /// `limit_price`.
     register_limit = 134 {
         netuid: NetUid,
         hotkey: AccountId32,
         limit_price: u64,
     },
-    /// Owner only: the subnet's tempo (360…50 400); restarts the epoch cycle.
+    /// Subnet owner only: sets the subnet's tempo (360 to 50 400 blocks) and restarts its epoch
+    /// cycle.
     set_tempo = 139 { netuid: NetUid, tempo: u16 },
-    /// Owner only: run an epoch `AdminFreezeWindow` blocks from now.
+    /// Subnet owner only: runs an epoch on the subnet `AdminFreezeWindow` blocks from now.
     trigger_epoch = 141 { netuid: NetUid },
     }
 }

@@ -29,22 +29,36 @@ pub const PALLET_INDEX: u8 = 28;
 pub const MAX_FEE_RATE: u16 = 10_000;
 
 /// The swap pallet's errors, in subtensor's order.
-#[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, scale_info::TypeInfo)]
 #[repr(u8)]
 pub enum SwapPalletError {
+    /// The fee rate is above the maximum allowed. Choose a lower rate.
     FeeRateTooHigh = 0,
+    /// The amount to swap is too small to produce anything. Use a larger amount.
     InsufficientInputAmount = 1,
+    /// The pool does not hold enough liquidity for this swap. Use a smaller amount.
     InsufficientLiquidity = 2,
+    /// The swap would move the price past the limit given. Raise the limit, allow a partial swap,
+    /// or swap less.
     PriceLimitExceeded = 3,
+    /// The account does not hold enough to cover the swap. Use a smaller amount.
     InsufficientBalance = 4,
+    /// The tick range is invalid (low not below high, or outside the price range).
     InvalidTickRange = 5,
+    /// The liquidity amount is invalid (zero or too small).
     InvalidLiquidityValue = 6,
+    /// The pool's reserves are too low for this operation.
     ReservesTooLow = 7,
+    /// The subnet has no pool (no such subnet or mechanism). Check the netuid.
     MechanismDoesNotExist = 8,
+    /// The subnet's token is not enabled yet, so its pool cannot be used. Wait until the subnet is
+    /// started.
     SubtokenDisabled = 9,
+    /// The pool's reserves are out of balance, so the operation is refused.
     ReservesOutOfBalance = 10,
+    /// The amount to swap is too large for the pool. Use a smaller amount.
     SwapInputTooLarge = 11,
+    /// This call is deprecated (user liquidity is gone) and always fails.
     Deprecated = 12,
 }
 
@@ -63,48 +77,75 @@ pub struct TickIndex(pub i32);
 pub struct PositionId(pub u128);
 
 /// The swap pallet's events.
-#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum SwapEvent {
+    /// Root set a subnet's swap fee rate.
     #[codec(index = 0)]
-    FeeRateSet { netuid: NetUid, rate: u16 },
+    FeeRateSet {
+        /// The subnet.
+        netuid: NetUid,
+        /// The new rate, as a fraction of `u16::MAX`.
+        rate: u16,
+    },
 }
 
 /// Swap pallet calls: subtensor's call indices, argument names, order and types.
-#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub enum SwapCall {
-    /// Root only: the subnet's swap fee, at most [`MAX_FEE_RATE`].
+    /// Root only: sets the fee rate of a subnet's pool, as a fraction of `u16::MAX` (at most
+    /// 10 000, about 15%).
     #[codec(index = 0)]
-    set_fee_rate { netuid: NetUid, rate: u16 },
-    /// Deprecated: always fails.
+    set_fee_rate {
+        /// The subnet.
+        netuid: NetUid,
+        /// The new rate.
+        rate: u16,
+    },
+    /// Deprecated (user liquidity is gone): always fails.
     #[codec(index = 1)]
     add_liquidity {
+        /// The position's hotkey.
         hotkey: AccountId32,
+        /// The subnet.
         netuid: NetUid,
+        /// The range's lower tick.
         tick_low: TickIndex,
+        /// The range's upper tick.
         tick_high: TickIndex,
+        /// The liquidity to add.
         liquidity: u64,
     },
-    /// Deprecated: always fails.
+    /// Deprecated (user liquidity is gone): always fails.
     #[codec(index = 2)]
     remove_liquidity {
+        /// The position's hotkey.
         hotkey: AccountId32,
+        /// The subnet.
         netuid: NetUid,
+        /// The position.
         position_id: PositionId,
     },
-    /// Deprecated: always fails.
+    /// Deprecated (user liquidity is gone): always fails.
     #[codec(index = 3)]
     modify_position {
+        /// The position's hotkey.
         hotkey: AccountId32,
+        /// The subnet.
         netuid: NetUid,
+        /// The position.
         position_id: PositionId,
+        /// The change of its liquidity.
         liquidity_delta: i64,
     },
-    /// Deprecated: always fails.
+    /// Deprecated (user liquidity is gone): always fails.
     #[codec(index = 4)]
-    toggle_user_liquidity { netuid: NetUid, enable: bool },
-    /// Deprecated: always fails.
+    toggle_user_liquidity {
+        /// The subnet.
+        netuid: NetUid,
+        /// Whether to allow user liquidity.
+        enable: bool,
+    },
+    /// Deprecated (user liquidity is gone): always fails.
     #[codec(index = 5)]
     disable_lp,
 }
