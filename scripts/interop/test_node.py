@@ -226,6 +226,29 @@ def test_overdraft(ctx: Ctx):
         check(alice2 == alice1, f"//Alice changed by {alice2 - alice1} after a failed transfer to her")
 
 
+def test_sdk_refusal_names_its_error(ctx: Ctx):
+    """A call the chain refuses (`burned_register` on a netuid that does not exist, sent past the
+    SDK's own pre-check) reaches the SDK as the error's name and documentation, and costs //Bob
+    exactly the fee."""
+    sub = ctx.sub
+    wallet = btcli_flow.btcli_wallet(ctx.workdir / "refused-wallets", "bob", "//Bob", "//Bob//refused")
+    before = free_rao(sub, BOB)
+    call = sub.compose_call("SubtensorModule", "burned_register", {"netuid": 99, "hotkey": wallet.hotkey.ss58_address})
+    resp = sub.sign_and_send_extrinsic(call=call, wallet=wallet, wait_for_inclusion=True, wait_for_finalization=True)
+    print(f"  sign_and_send_extrinsic -> success={resp.success} message={resp.message!r}")
+    message = str(resp.message)
+    check(resp.success is False, "registering on a subnet that does not exist succeeded")
+    check("SubnetNotExists" in message, f"the SDK does not name the error: {message}")
+    check("No subnet exists with this netuid" in message, f"the SDK shows no explanation: {message}")
+    check("Unknown" not in message, f"the SDK could not decode the error: {message}")
+    receipt = resp.extrinsic_receipt
+    events = extrinsic_events(sub, receipt.block_hash, receipt.extrinsic_idx)
+    print(f"  events: {describe_events(events)}")
+    fee = fee_paid(events, BOB)
+    after = free_rao(sub, BOB, block=sub.substrate.get_block_number(receipt.block_hash))
+    check(fee is not None and before - after == fee, f"//Bob paid {before - after} rao, the fee was {fee}")
+
+
 def test_btcli_wallet_balance(ctx: Ctx):
     """`btcli wallet balance --ss58 <Alice> --network ws://127.0.0.1:PORT --json-output` shows
     //Alice's current free balance."""
@@ -257,6 +280,7 @@ TESTS = [
     test_blocks_and_genesis_balance,  # first: reads the untouched genesis balances
     test_transfer,
     test_overdraft,
+    test_sdk_refusal_names_its_error,
     test_btcli_wallet_balance,
     test_btcli_subnets_list,
     # *btcli_flow.FLOW_TESTS,  (wired in once the runtime APIs and the MEV shield land)
