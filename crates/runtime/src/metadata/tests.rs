@@ -14,10 +14,16 @@ use scale_info::{TypeDef, TypeDefPrimitive};
 
 /// `spec_version` → BLAKE2b-256 of `metadata_v15_bytes(250)` at that version.
 /// One pin per spec version ever served; 425 is the first metadata a Cortex node served.
-const PINS: &[(u32, &str)] = &[(
-    425,
-    "1710f719e5eeb5f75ecefca9852860e2c78c4ed99517dc93c8cc4a7d8d9d4e74",
-)];
+const PINS: &[(u32, &str)] = &[
+    (
+        425,
+        "1710f719e5eeb5f75ecefca9852860e2c78c4ed99517dc93c8cc4a7d8d9d4e74",
+    ),
+    (
+        426,
+        "c3c8817f18423bd9e8c1f997ff771dc9155b92f8ad5dde3147f782d51a222281",
+    ),
+];
 
 fn decoded() -> RuntimeMetadataV15 {
     let bytes = metadata_v15_bytes(250);
@@ -835,14 +841,14 @@ fn every_served_metadata_blob_is_pinned() {
         ("v14, 12 s", blake(&metadata_v14_bytes(12_000))),
     ];
     let pinned = [
-        "1710f719e5eeb5f75ecefca9852860e2c78c4ed99517dc93c8cc4a7d8d9d4e74",
+        "c3c8817f18423bd9e8c1f997ff771dc9155b92f8ad5dde3147f782d51a222281",
         "6dedbfa85d02e436757ca6b131e39005f2491ce809905f7b343a0fa215067e26",
-        "7569ebf8b1566f1494a9553a9968b2a73e63d4cc94465bacbbbd58704d72887c",
+        "38a1b609b8d4b1e53c258dd9f1a0f90f0e25db06ba2c281b648b885a39820742",
         "07fb476eb372f98cdc9731ed0d3ccaebfa5c48cd11a1facb33d981366ba1ab3b",
     ];
     assert_eq!(
         version::SPEC_VERSION,
-        425,
+        426,
         "a new spec version needs new pins here"
     );
     for ((what, hash), pin) in served.iter().zip(pinned) {
