@@ -89,7 +89,6 @@ macro_rules! method {
 
 /// Every method [`call`] answers, grouped by API in declaration order.
 pub fn methods() -> Vec<Method> {
-    use codec::Compact;
     use cortex_primitives::AccountId32;
     use delegate_info::DelegateInfo;
     use metagraph::Metagraph;
@@ -171,7 +170,7 @@ pub fn methods() -> Vec<Method> {
         method!("DelegateInfoRuntimeApi", "get_delegate",
             (delegate_account: AccountId32) -> Option<DelegateInfo> = delegate_info::get_delegate),
         method!("DelegateInfoRuntimeApi", "get_delegated",
-            (delegatee_account: AccountId32) -> Vec<(DelegateInfo, (Compact<u16>, Compact<u64>))>
+            (delegatee_account: AccountId32) -> Vec<delegate_info::Delegated>
                 = delegate_info::get_delegated),
     ]
 }

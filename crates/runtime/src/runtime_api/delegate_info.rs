@@ -20,6 +20,12 @@ const BLOCKS_PER_DAY: u64 = 7200;
 /// 1000 TAO in rao.
 const THOUSAND_TAO: u64 = 1_000_000_000_000;
 
+/// A stake position as the delegate views carry it: `(netuid, alpha)`.
+pub type Position = (Compact<u16>, Compact<u64>);
+
+/// One entry of `get_delegated`: the delegate and the delegatee's position on it.
+pub type Delegated = (DelegateInfo, Position);
+
 /// A delegate, field for field subtensor's `DelegateInfo`.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
 pub struct DelegateInfo {
@@ -29,6 +35,8 @@ pub struct DelegateInfo {
     #[codec(compact)]
     pub take: u16,
     /// Each nominating coldkey (in account order) with its `(netuid, alpha)` positions.
+    // Spelled out (not `Vec<Position>`): the metadata records the field's type name as written.
+    #[allow(clippy::type_complexity)]
     pub nominators: Vec<(AccountId32, Vec<(Compact<u16>, Compact<u64>)>)>,
     /// The coldkey owning the hotkey.
     pub owner_ss58: AccountId32,
@@ -87,8 +95,7 @@ pub(crate) fn return_per_1000_tao(take: u16, root_stake: u64, emissions_per_day:
 
 /// The [`DelegateInfo`] of `delegate` (its nominators left out when `skip_nominators`).
 fn delegate_info(s: &Storage, delegate: AccountId32, skip_nominators: bool) -> DelegateInfo {
-    let mut by_nominator: BTreeMap<AccountId32, Vec<(Compact<u16>, Compact<u64>)>> =
-        BTreeMap::new();
+    let mut by_nominator: BTreeMap<AccountId32, Vec<Position>> = BTreeMap::new();
     if !skip_nominators {
         for (coldkey, netuid) in positions(s, &delegate, None) {
             let stake = stake_of(s, &delegate, &coldkey, netuid);
@@ -157,7 +164,7 @@ pub fn get_delegate(s: &Storage, delegate_account: AccountId32) -> Option<Delega
 pub fn get_delegated(
     s: &Storage,
     delegatee_account: AccountId32,
-) -> Vec<(DelegateInfo, (Compact<u16>, Compact<u64>))> {
+) -> Vec<Delegated> {
     let mut out = Vec::new();
     for (delegate, _) in Delegates::iter(s) {
         for (_, netuid) in positions(s, &delegate, Some(&delegatee_account)) {

@@ -143,7 +143,7 @@ pub fn validators(s: &Storage, netuid: NetUid) -> Vec<Compact<u16>> {
         .filter(|(uid, _)| permits.get(usize::from(*uid)).copied().unwrap_or(false))
         .map(|(uid, hotkey)| (uid, stake_weight(s, &hotkey, netuid)))
         .collect();
-    staked.sort_by(|a, b| a.1.cmp(&b.1));
+    staked.sort_by_key(|(_, stake)| *stake);
     staked
         .into_iter()
         .filter(|(_, stake)| *stake > threshold)
