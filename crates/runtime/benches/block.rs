@@ -8,6 +8,9 @@
 //!   main-network cap) and 126 deferrals.
 //! - `get_all_dynamic_info, 128 subnets x 256 uids`: the runtime API `btcli subnets list` and
 //!   `wallet balance` call, on that same chain.
+//! - `get_metagraph, 256 uids` and `get_all_metagraphs/128 subnets x 256 uids`: the metagraph
+//!   runtime APIs (`btcli subnets show`, the SDK's metagraph sync, `btcli view dashboard`) on
+//!   that chain.
 //!
 //! Run: `cargo bench -p cortex-runtime --bench block`. State is cloned outside the timing.
 
@@ -204,5 +207,36 @@ fn dynamic_info(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, transfers, worst_block, dynamic_info);
+/// `SubnetInfoRuntimeApi_get_metagraph` (one subnet, 256 uids) and `_get_all_metagraphs` (all
+/// 128 subnets) on the chain of `worst_block`: what `btcli subnets show`, the SDK's metagraph
+/// sync and `btcli view dashboard` wait for.
+fn metagraphs(c: &mut Criterion) {
+    let (s, _) = big_chain();
+    let one =
+        cortex_runtime::runtime_api::call(&s, "SubnetInfoRuntimeApi_get_metagraph", &1u16.encode())
+            .expect("the runtime API answers");
+    assert!(one.len() > 256 * 64, "256 hotkeys and coldkeys at least");
+    let all = cortex_runtime::runtime_api::call(&s, "SubnetInfoRuntimeApi_get_all_metagraphs", &[])
+        .expect("the runtime API answers");
+    assert!(all.len() > 128 * one.len() / 2, "one metagraph per subnet");
+    c.bench_function("get_metagraph, 256 uids", |b| {
+        b.iter(|| {
+            cortex_runtime::runtime_api::call(
+                &s,
+                "SubnetInfoRuntimeApi_get_metagraph",
+                &1u16.encode(),
+            )
+        })
+    });
+    let mut group = c.benchmark_group("get_all_metagraphs");
+    group.sample_size(10);
+    group.bench_function("128 subnets x 256 uids", |b| {
+        b.iter(|| {
+            cortex_runtime::runtime_api::call(&s, "SubnetInfoRuntimeApi_get_all_metagraphs", &[])
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, transfers, worst_block, dynamic_info, metagraphs);
 criterion_main!(benches);

@@ -7,8 +7,11 @@
 //! input is the concatenated SCALE of its inputs; it must decode exactly (no trailing bytes).
 //! No method writes: simulations run on the pure swap math.
 
+pub mod delegate_info;
 pub mod hyperparams;
+pub mod metagraph;
 pub mod neuron_info;
+pub mod selective;
 pub mod stake_info;
 pub mod subnet_info;
 pub mod subnet_names;
@@ -87,8 +90,13 @@ macro_rules! method {
 /// Every method [`call`] answers, grouped by API in declaration order.
 pub fn methods() -> Vec<Method> {
     use cortex_primitives::AccountId32;
+    use delegate_info::DelegateInfo;
+    use metagraph::Metagraph;
     use neuron_info::{NeuronInfo, NeuronInfoLite};
-    use stake_info::StakeInfo;
+    use selective::SelectiveMetagraph;
+    use stake_info::{LockState, StakeAvailability, StakeInfo};
+    use std::collections::BTreeMap;
+    use substrate_fixed::types::U64F64;
     use subnet_info::DynamicInfo;
     use swap::{SimSwapResult, SubnetPrice};
     vec![
@@ -103,6 +111,20 @@ pub fn methods() -> Vec<Method> {
                 = hyperparams::get_subnet_hyperparams_v3),
         method!("SubnetInfoRuntimeApi", "get_subnet_state",
             (netuid: u16) -> Option<subnet_state::SubnetState> = subnet_state::get_subnet_state),
+        method!("SubnetInfoRuntimeApi", "get_all_metagraphs",
+            () -> Vec<Option<Metagraph>> = metagraph::get_all_metagraphs),
+        method!("SubnetInfoRuntimeApi", "get_metagraph",
+            (netuid: u16) -> Option<Metagraph> = metagraph::get_metagraph),
+        method!("SubnetInfoRuntimeApi", "get_all_mechagraphs",
+            () -> Vec<Option<Metagraph>> = metagraph::get_all_mechagraphs),
+        method!("SubnetInfoRuntimeApi", "get_mechagraph",
+            (netuid: u16, mecid: u8) -> Option<Metagraph> = metagraph::get_mechagraph),
+        method!("SubnetInfoRuntimeApi", "get_selective_metagraph",
+            (netuid: u16, metagraph_indexes: Vec<u16>) -> Option<SelectiveMetagraph>
+                = selective::get_selective_metagraph),
+        method!("SubnetInfoRuntimeApi", "get_selective_mechagraph",
+            (netuid: u16, subid: u8, metagraph_indexes: Vec<u16>) -> Option<SelectiveMetagraph>
+                = selective::get_selective_mechagraph),
         method!("StakeInfoRuntimeApi", "get_stake_info_for_coldkey",
             (coldkey_account: AccountId32) -> Vec<StakeInfo> = stake_info::get_stake_info_for_coldkey),
         method!("StakeInfoRuntimeApi", "get_stake_info_for_coldkeys",
@@ -111,6 +133,20 @@ pub fn methods() -> Vec<Method> {
         method!("StakeInfoRuntimeApi", "get_stake_info_for_hotkey_coldkey_netuid",
             (hotkey_account: AccountId32, coldkey_account: AccountId32, netuid: u16)
                 -> Option<StakeInfo> = stake_info::get_stake_info_for_hotkey_coldkey_netuid),
+        method!("StakeInfoRuntimeApi", "get_stake_availability_for_coldkeys",
+            (coldkey_accounts: Vec<AccountId32>, netuids: Option<Vec<u16>>)
+                -> BTreeMap<AccountId32, BTreeMap<u16, StakeAvailability>>
+                = stake_info::get_stake_availability_for_coldkeys),
+        method!("StakeInfoRuntimeApi", "get_stake_fee",
+            (origin: Option<(AccountId32, u16)>, origin_coldkey_account: AccountId32,
+             destination: Option<(AccountId32, u16)>, destination_coldkey_account: AccountId32,
+             amount: u64) -> u64 = stake_info::get_stake_fee),
+        method!("StakeInfoRuntimeApi", "get_coldkey_lock",
+            (coldkey: AccountId32, netuid: u16) -> Option<LockState> = stake_info::get_coldkey_lock),
+        method!("StakeInfoRuntimeApi", "get_hotkey_conviction",
+            (hotkey: AccountId32, netuid: u16) -> U64F64 = stake_info::get_hotkey_conviction),
+        method!("StakeInfoRuntimeApi", "get_most_convicted_hotkey_on_subnet",
+            (netuid: u16) -> Option<AccountId32> = stake_info::get_most_convicted_hotkey_on_subnet),
         method!("SubnetRegistrationRuntimeApi", "get_network_registration_cost",
             () -> u64 = swap::get_network_registration_cost),
         method!("SwapRuntimeApi", "current_alpha_price",
@@ -129,6 +165,13 @@ pub fn methods() -> Vec<Method> {
             (netuid: u16) -> Vec<NeuronInfoLite> = neuron_info::get_neurons_lite),
         method!("NeuronInfoRuntimeApi", "get_neuron_lite",
             (netuid: u16, uid: u16) -> Option<NeuronInfoLite> = neuron_info::get_neuron_lite),
+        method!("DelegateInfoRuntimeApi", "get_delegates",
+            () -> Vec<DelegateInfo> = delegate_info::get_delegates),
+        method!("DelegateInfoRuntimeApi", "get_delegate",
+            (delegate_account: AccountId32) -> Option<DelegateInfo> = delegate_info::get_delegate),
+        method!("DelegateInfoRuntimeApi", "get_delegated",
+            (delegatee_account: AccountId32) -> Vec<delegate_info::Delegated>
+                = delegate_info::get_delegated),
     ]
 }
 
@@ -241,6 +284,7 @@ mod tests {
                 "SubnetRegistrationRuntimeApi",
                 "SwapRuntimeApi",
                 "NeuronInfoRuntimeApi",
+                "DelegateInfoRuntimeApi",
             ]
         );
         let find = |api: &str, method: &str| {
@@ -289,6 +333,40 @@ mod tests {
             inputs("NeuronInfoRuntimeApi", "get_neuron_lite"),
             ["netuid", "uid"]
         );
+        assert_eq!(
+            inputs("SubnetInfoRuntimeApi", "get_selective_mechagraph"),
+            ["netuid", "subid", "metagraph_indexes"]
+        );
+        assert_eq!(
+            inputs("SubnetInfoRuntimeApi", "get_mechagraph"),
+            ["netuid", "mecid"]
+        );
+        assert_eq!(
+            inputs("StakeInfoRuntimeApi", "get_stake_fee"),
+            [
+                "origin",
+                "origin_coldkey_account",
+                "destination",
+                "destination_coldkey_account",
+                "amount"
+            ]
+        );
+        assert_eq!(
+            inputs("StakeInfoRuntimeApi", "get_stake_availability_for_coldkeys"),
+            ["coldkey_accounts", "netuids"]
+        );
+        assert_eq!(
+            inputs("DelegateInfoRuntimeApi", "get_delegated"),
+            ["delegatee_account"]
+        );
+        assert_eq!(
+            inputs("StakeInfoRuntimeApi", "get_coldkey_lock"),
+            ["coldkey", "netuid"]
+        );
+        // The availability map keeps the `BTreeMap` path clients render as a dict.
+        let avail = find("StakeInfoRuntimeApi", "get_stake_availability_for_coldkeys");
+        let map = registry.resolve(avail.output.id).unwrap();
+        assert_eq!(map.path.segments.last().map(String::as_str), Some("BTreeMap"));
         // No output is `Vec<u8>` (that would send clients to their legacy decoders).
         for api in &apis {
             for m in &api.methods {
@@ -340,7 +418,7 @@ mod tests {
     #[test]
     fn api_names_list_each_trait_once() {
         let names = api_names();
-        assert_eq!(names.len(), 5);
+        assert_eq!(names.len(), 6);
         assert!(names.contains(&("SubnetInfoRuntimeApi", 2)));
         assert!(names.contains(&("SwapRuntimeApi", 1)));
     }

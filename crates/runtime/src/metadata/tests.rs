@@ -21,7 +21,7 @@ const PINS: &[(u32, &str)] = &[
     ),
     (
         426,
-        "3d8d4b91bc97c31c10cdf18f5c8dfa81ddea48d84ec21eecc877092008df1929",
+        "7dbe3187dcfd92cdf2280b57d1e2bd45a6d48873bbccc7354d2b385df3e34bca",
     ),
 ];
 
@@ -946,9 +946,9 @@ fn every_served_metadata_blob_is_pinned() {
         ("v14, 12 s", blake(&metadata_v14_bytes(12_000))),
     ];
     let pinned = [
-        "3d8d4b91bc97c31c10cdf18f5c8dfa81ddea48d84ec21eecc877092008df1929",
+        "7dbe3187dcfd92cdf2280b57d1e2bd45a6d48873bbccc7354d2b385df3e34bca",
         "29b06d719596c8ec0aa97162adb9238dea422de63f4bdaf3e90d4d0e9d222343",
-        "f1ab535248b5555282f9cfd825f698fc9807f9d22ef1843b34e67357aa783c14",
+        "b491880d0f430ccac9baf2e4282672f1cac7ce6d5cf1b1afce67f93377fffd09",
         "78ee464b213e82536b9c471283c0c56f9a8c0188a0fe5a524dc0903c1bbba91f",
     ];
     assert_eq!(

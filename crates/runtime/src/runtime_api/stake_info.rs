@@ -5,9 +5,12 @@ use super::subnet_info::all_netuids;
 use crate::storage::Storage;
 use crate::subtensor::coinbase::AlphaDividendsPerSubnet;
 use crate::subtensor::shares::stake_of;
-use crate::subtensor::storage::{StakingHotkeys, Uids};
+use crate::subtensor::pool::pool;
+use crate::subtensor::storage::{NetworksAdded, StakingHotkeys, Uids};
 use codec::{Decode, Encode};
 use cortex_primitives::{AccountId32, NetUid};
+use std::collections::BTreeMap;
+use substrate_fixed::types::U64F64;
 
 /// One stake position, field for field subtensor's `StakeInfo`.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
@@ -99,6 +102,117 @@ pub fn get_stake_info_for_hotkey_coldkey_netuid(
         coldkey_account,
         NetUid(netuid),
     ))
+}
+
+/// A coldkey's alpha on one subnet: all of it, the locked part and what it may unstake
+/// (subtensor's `StakeAvailability`).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
+pub struct StakeAvailability {
+    /// Alpha staked across the coldkey's staking hotkeys.
+    #[codec(compact)]
+    pub total: u64,
+    /// Alpha under a lock (always 0: Cortex has no stake locks).
+    #[codec(compact)]
+    pub locked: u64,
+    /// `total − locked`.
+    #[codec(compact)]
+    pub available: u64,
+}
+
+/// A coldkey's lock on a subnet: the storage's `LockState` (Cortex has no locks, so no method
+/// answers one, but clients decode the type).
+pub use crate::subtensor::declared::LockState;
+
+/// The alpha `coldkey` holds on `netuid` across its staking hotkeys.
+fn total_on_subnet(s: &Storage, coldkey: &AccountId32, netuid: NetUid) -> u64 {
+    StakingHotkeys::get(s, coldkey)
+        .iter()
+        .map(|h| stake_of(s, h, coldkey, netuid))
+        .fold(0u64, u64::saturating_add)
+}
+
+/// `get_stake_availability_for_coldkeys(coldkey_accounts, netuids)`: per coldkey, the subnets
+/// (all, or the requested existing ones) where it holds alpha. As subtensor: an empty account
+/// list answers an empty map, and an empty netuid list, or one longer than the number of
+/// subnets, answers each coldkey with no subnet.
+pub fn get_stake_availability_for_coldkeys(
+    s: &Storage,
+    coldkey_accounts: Vec<AccountId32>,
+    netuids: Option<Vec<u16>>,
+) -> BTreeMap<AccountId32, BTreeMap<u16, StakeAvailability>> {
+    let existing = all_netuids(s);
+    let netuids: Vec<NetUid> = match netuids {
+        None => existing,
+        Some(mut requested) => {
+            requested.sort_unstable();
+            requested.dedup();
+            if requested.is_empty() || requested.len() > existing.len() {
+                return coldkey_accounts
+                    .into_iter()
+                    .map(|c| (c, BTreeMap::new()))
+                    .collect();
+            }
+            requested
+                .into_iter()
+                .map(NetUid)
+                .filter(|n| NetworksAdded::get(s, n))
+                .collect()
+        }
+    };
+    coldkey_accounts
+        .into_iter()
+        .map(|coldkey| {
+            let per_subnet = netuids
+                .iter()
+                .filter_map(|n| {
+                    let total = total_on_subnet(s, &coldkey, *n);
+                    (total > 0).then_some((
+                        n.0,
+                        StakeAvailability {
+                            total,
+                            locked: 0,
+                            available: total,
+                        },
+                    ))
+                })
+                .collect();
+            (coldkey, per_subnet)
+        })
+        .collect()
+}
+
+/// `get_stake_fee(origin, origin_coldkey_account, destination, destination_coldkey_account,
+/// amount)`: the pool fee a stake move of `amount` pays on the destination subnet (else the
+/// origin's); 0 when origin and destination are the same position or the subnet trades 1:1.
+/// The coldkeys do not change the fee (subtensor ignores them too).
+pub fn get_stake_fee(
+    s: &Storage,
+    origin: Option<(AccountId32, u16)>,
+    _origin_coldkey_account: AccountId32,
+    destination: Option<(AccountId32, u16)>,
+    _destination_coldkey_account: AccountId32,
+    amount: u64,
+) -> u64 {
+    if origin == destination {
+        return 0;
+    }
+    let netuid = destination.or(origin).map_or(0, |(_, n)| n);
+    pool(s, NetUid(netuid)).fee(amount, false)
+}
+
+/// `get_coldkey_lock(coldkey, netuid)`: always `None` (Cortex has no stake locks).
+pub fn get_coldkey_lock(_s: &Storage, _coldkey: AccountId32, _netuid: u16) -> Option<LockState> {
+    None
+}
+
+/// `get_hotkey_conviction(hotkey, netuid)`: always 0 (no locks, so no conviction).
+pub fn get_hotkey_conviction(_s: &Storage, _hotkey: AccountId32, _netuid: u16) -> U64F64 {
+    U64F64::from_num(0)
+}
+
+/// `get_most_convicted_hotkey_on_subnet(netuid)`: always `None` (no hotkey has conviction).
+pub fn get_most_convicted_hotkey_on_subnet(_s: &Storage, _netuid: u16) -> Option<AccountId32> {
+    None
 }
 
 #[cfg(test)]

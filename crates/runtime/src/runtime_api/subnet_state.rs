@@ -53,8 +53,67 @@ pub struct SubnetState {
     pub emission_history: Vec<Vec<Compact<u64>>>,
 }
 
-fn compact<T: Copy>(v: Vec<T>) -> Vec<Compact<T>> {
+/// Each element of `v`, compact-encoded.
+pub(crate) fn compact<T: Copy>(v: Vec<T>) -> Vec<Compact<T>> {
     v.into_iter().map(Compact).collect()
+}
+
+/// The hotkey at each uid `0..SubnetworkN` (`None` for an empty slot).
+pub(crate) fn uid_hotkeys(s: &Storage, netuid: NetUid) -> Vec<Option<AccountId32>> {
+    (0..SubnetworkN::get(s, &netuid))
+        .map(|u| Keys::try_get(s, &netuid, &u))
+        .collect()
+}
+
+/// The stake columns of a subnet, per uid (subtensor's `get_stake_weights_for_network`; Cortex
+/// has no child keys, so a hotkey's inherited stake is its own).
+pub(crate) struct StakeColumns {
+    /// Alpha staked to the uid's hotkey on the subnet.
+    pub alpha_stake: Vec<u64>,
+    /// Root TAO staked to the uid's hotkey.
+    pub tao_stake: Vec<u64>,
+    /// `alpha_stake + tao_stake × TaoWeight`.
+    pub total_stake: Vec<u64>,
+}
+
+/// A hotkey's stake weight on `netuid`: `alpha + root TAO × TaoWeight`, unrounded.
+pub(crate) fn stake_weight(s: &Storage, hotkey: &AccountId32, netuid: NetUid) -> U96F32 {
+    weigh(
+        TotalHotkeyAlpha::get(s, hotkey, &netuid),
+        TotalHotkeyAlpha::get(s, hotkey, &NetUid::ROOT),
+        tao_weight(s),
+    )
+}
+
+fn weigh(alpha: u64, tao: u64, tw: U96F32) -> U96F32 {
+    U96F32::saturating_from_num(alpha)
+        .saturating_add(U96F32::saturating_from_num(tao).saturating_mul(tw))
+}
+
+/// The [`StakeColumns`] of the uids holding `keys` on `netuid`.
+pub(crate) fn stake_columns(
+    s: &Storage,
+    netuid: NetUid,
+    keys: &[Option<AccountId32>],
+) -> StakeColumns {
+    let stake_on = |subnet: NetUid| -> Vec<u64> {
+        keys.iter()
+            .map(|k| k.map_or(0, |hk| TotalHotkeyAlpha::get(s, &hk, &subnet)))
+            .collect()
+    };
+    let alpha_stake = stake_on(netuid);
+    let tao_stake = stake_on(NetUid::ROOT);
+    let tw = tao_weight(s);
+    let total_stake = alpha_stake
+        .iter()
+        .zip(&tao_stake)
+        .map(|(a, t)| weigh(*a, *t, tw).saturating_to_num::<u64>())
+        .collect();
+    StakeColumns {
+        alpha_stake,
+        tao_stake,
+        total_stake,
+    }
 }
 
 /// `get_subnet_state(netuid)`: `None` unless the subnet exists.
@@ -65,25 +124,13 @@ pub fn get_subnet_state(s: &Storage, netuid: u16) -> Option<SubnetState> {
     }
     let index = mechanism_index(n, 0);
     let uids = 0..SubnetworkN::get(s, &n);
-    let keys: Vec<Option<AccountId32>> = uids.clone().map(|u| Keys::try_get(s, &n, &u)).collect();
+    let keys = uid_hotkeys(s, n);
     let hotkeys: Vec<AccountId32> = keys.iter().map(|k| k.unwrap_or(ZERO_ACCOUNT)).collect();
-    let stake_on = |subnet: NetUid| -> Vec<u64> {
-        keys.iter()
-            .map(|k| k.map_or(0, |hk| TotalHotkeyAlpha::get(s, &hk, &subnet)))
-            .collect()
-    };
-    let alpha_stake = stake_on(n);
-    let tao_stake = stake_on(NetUid::ROOT);
-    let tw = tao_weight(s);
-    let total_stake: Vec<u64> = alpha_stake
-        .iter()
-        .zip(&tao_stake)
-        .map(|(a, t)| {
-            U96F32::saturating_from_num(*a)
-                .saturating_add(U96F32::saturating_from_num(*t).saturating_mul(tw))
-                .saturating_to_num::<u64>()
-        })
-        .collect();
+    let StakeColumns {
+        alpha_stake,
+        tao_stake,
+        total_stake,
+    } = stake_columns(s, n, &keys);
     let history = all_netuids(s)
         .iter()
         .map(|_| vec![Compact(0u64); hotkeys.len()])
