@@ -24,6 +24,8 @@ from common import (
     check,
     run_btcli,
     run_btcli_json,
+    event_parts,
+    extrinsic_events,
     same_account,
 )
 
@@ -85,6 +87,21 @@ def shield() -> list:
 
 def stake_rao(ctx, coldkey: str, hotkey: str, netuid: int) -> int:
     return ctx.sub.get_stake(coldkey, hotkey, netuid).rao
+
+
+def events_of(ctx, extrinsic_id: str) -> list:
+    """`(pallet, event, attributes)` of the extrinsic btcli names as `BLOCK-INDEX`. Stake checks
+    read the events rather than compare balances, because the hotkey earns emission every tempo
+    and its stake moves between any two reads."""
+    block, index = (int(x) for x in str(extrinsic_id).split("-"))
+    block_hash = ctx.sub.substrate.get_block_hash(block)
+    return [event_parts(ev) for ev in extrinsic_events(ctx.sub, block_hash, index)]
+
+
+def find_event(events: list, pallet: str, name: str):
+    found = [attrs for (p, n, attrs) in events if (p, n) == (pallet, name)]
+    check(len(found) == 1, f"expected one {pallet}.{name} among {[(p, n) for (p, n, _) in events]}")
+    return found[0]
 
 
 # --- the steps -------------------------------------------------------------------------------
@@ -210,10 +227,14 @@ def test_btcli_stake_add(ctx):
     print(f"  btcli: {doc}")
     ok = doc.get("staking_success", {}).get(str(f.netuid), {}).get(hot)
     check(ok is True, f"stake add did not succeed: {doc}")
+    xt = doc["extrinsic_ids"][str(f.netuid)][hot]
+    # (coldkey, hotkey, tao, alpha bought, netuid, fee)
+    added = list(find_event(events_of(ctx, xt), "SubtensorModule", "StakeAdded"))
+    print(f"  StakeAdded {added}")
+    check(same_account(added[0], cold) and same_account(added[1], hot), f"StakeAdded names other keys: {added}")
+    check(added[2] == RAO_PER_TAO and added[4] == f.netuid and added[3] > 0, f"StakeAdded is not 1 TAO on {f.netuid}: {added}")
     after = stake_rao(ctx, cold, hot, f.netuid)
-    print(f"  stake {before} -> {after} rao of alpha")
-    check(after > before, f"the miner's stake did not grow: {before} -> {after}")
-    f.staked = after
+    check(after >= before + added[3], f"the miner's stake {before} -> {after} lacks the {added[3]} alpha bought")
     f.done.add("stake add")
 
 
@@ -221,20 +242,27 @@ def test_btcli_stake_list(ctx):
     """`btcli stake list` shows the miner's stake on the subnet, as the chain holds it."""
     f = flow(ctx)
     f.needs("stake add")
+    cold, hot = f.miner.coldkeypub.ss58_address, f.miner.hotkey.ss58_address
+    low = stake_rao(ctx, cold, hot, f.netuid)
     doc = run_btcli_json(["stake", "list", *f.wallet_args(f.miner), *net(ctx), "--no-prompt"], ctx.workdir)
-    text = str(doc)
-    print(f"  btcli: {text[:500]}")
-    check(f.miner.hotkey.ss58_address in text, f"stake list does not show the miner's hotkey: {text[:2000]}")
-    staked = stake_rao(ctx, f.miner.coldkeypub.ss58_address, f.miner.hotkey.ss58_address, f.netuid) / RAO_PER_TAO
-    check(f"{staked:.4f}"[:-1] in text or str(round(staked, 4))[:-1] in text, f"stake list does not show {staked} alpha: {text[:2000]}")
+    high = stake_rao(ctx, cold, hot, f.netuid)
+    print(f"  btcli: {str(doc)[:500]}")
+    check(doc.get("coldkey_address") == f.miner.coldkeypub.ss58_address, f"stake list is about another coldkey: {doc}")
+    rows = doc.get("stake_info", {}).get(f.miner.hotkey.ss58_address, [])
+    rows = [r for r in rows if r.get("netuid") == f.netuid]
+    check(len(rows) == 1, f"stake list has no row for the miner's hotkey on subnet {f.netuid}: {doc}")
+    # `stake_value` is the alpha held (`value` its worth in TAO). The hotkey earns dividends every
+    # tempo, so btcli's read lies between the chain's before and after it.
+    shown = round(float(rows[0]["stake_value"]) * RAO_PER_TAO)
+    check(low <= shown <= high, f"stake list shows {shown} rao of alpha, the chain held {low} before and {high} after")
+    check(rows[0].get("registered") is True, f"stake list does not see the hotkey registered: {rows[0]}")
 
 
 def test_btcli_stake_remove(ctx):
-    """`btcli stake remove` unstakes 0.1 alpha from the miner's hotkey."""
+    """`btcli stake remove --amount 0.1` unstakes about 0.1 TAO's worth of alpha from the miner's hotkey."""
     f = flow(ctx)
     f.needs("stake add")
     cold, hot = f.miner.coldkeypub.ss58_address, f.miner.hotkey.ss58_address
-    before = stake_rao(ctx, cold, hot, f.netuid)
     doc = run_btcli_json(
         ["stake", "remove", *f.wallet_args(f.miner), *net(ctx), "--no-prompt", "--netuid", str(f.netuid),
          "--include-hotkeys", hot, "--amount", "0.1", *shield()],
@@ -242,10 +270,15 @@ def test_btcli_stake_remove(ctx):
         timeout=120,
     )
     print(f"  btcli: {doc}")
-    check("True" in str(doc) or "true" in str(doc).lower(), f"stake remove reports no success: {doc}")
-    after = stake_rao(ctx, cold, hot, f.netuid)
-    print(f"  stake {before} -> {after} rao of alpha")
-    check(after < before, f"the miner's stake did not shrink: {before} -> {after}")
+    rows = [r for r in (doc if isinstance(doc, list) else []) if r.get("netuid") == f.netuid and r.get("hotkey_ss58") == hot]
+    check(len(rows) == 1 and rows[0].get("success") is True, f"stake remove reports no success for the miner's hotkey on subnet {f.netuid}: {doc}")
+    # (coldkey, hotkey, tao received, alpha sold, netuid, fee)
+    removed = list(find_event(events_of(ctx, rows[0]["extrinsic_identifier"]), "SubtensorModule", "StakeRemoved"))
+    print(f"  StakeRemoved {removed}")
+    check(same_account(removed[0], cold) and same_account(removed[1], hot), f"StakeRemoved names other keys: {removed}")
+    # btcli turns the 0.1 TAO asked for into alpha at the current price (about 1 here).
+    check(removed[4] == f.netuid and 0.09 * RAO_PER_TAO < removed[3] < 0.11 * RAO_PER_TAO, f"StakeRemoved is not about 0.1 alpha on {f.netuid}: {removed}")
+    check(removed[2] > 0, f"the unstake paid no TAO: {removed}")
     f.done.add("stake remove")
 
 
@@ -264,6 +297,10 @@ def test_btcli_stake_transfer(ctx):
     )
     print(f"  btcli: {doc}")
     check(doc.get("success") is True, f"stake transfer did not succeed: {doc}")
+    # (origin coldkey, destination coldkey, hotkey, origin netuid, destination netuid, amount)
+    moved = list(find_event(events_of(ctx, doc["extrinsic_identifier"]), "SubtensorModule", "StakeTransferred"))
+    print(f"  StakeTransferred {moved}")
+    check(same_account(moved[0], f.miner.coldkeypub.ss58_address) and same_account(moved[1], owner), f"StakeTransferred names other coldkeys: {moved}")
     after = stake_rao(ctx, owner, hot, f.netuid)
     print(f"  the owner's stake on the miner's hotkey {before} -> {after} rao")
     check(after > before, f"the owner received no stake: {before} -> {after}")
@@ -284,8 +321,10 @@ def test_btcli_view_dashboard(ctx):
     print(f"  btcli: {cp.stdout.strip()[-300:]}; files {[p.name for p in files]}")
     check(files, f"no dashboard file in {out}:\n{cp.stdout}\n{cp.stderr}")
     html = files[0].read_text(errors="replace")
-    check(f.miner.coldkeypub.ss58_address in html, "the dashboard does not name the miner's coldkey")
-    check(SUBNET_NAME in html or f"{f.netuid}" in html, "the dashboard does not show the subnet")
+    cold = f.miner.coldkeypub.ss58_address
+    # btcli shows addresses shortened to their first and last six characters.
+    check(f"{cold[:6]}...{cold[-6:]}" in html, "the dashboard does not name the miner's coldkey")
+    check(f"{f.netuid}</span> - {SUBNET_NAME}" in html, "the dashboard does not list the subnet staked on")
 
 
 def test_btcli_subnets_price(ctx):
