@@ -6,7 +6,7 @@
 /// `specName` and `implName`.
 pub const SPEC_NAME: &str = "node-subtensor";
 /// `specVersion`: subtensor's 425 or higher.
-pub const SPEC_VERSION: u32 = 425;
+pub const SPEC_VERSION: u32 = 426;
 /// `implVersion`.
 pub const IMPL_VERSION: u32 = 1;
 /// `authoringVersion`.

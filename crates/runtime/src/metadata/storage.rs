@@ -178,6 +178,8 @@ pub fn storage_entries() -> Vec<(&'static str, StorageEntryMetadata)> {
         swap::SwapBalancer,
         swap::PalSwapInitialized,
         swap::FeeRate,
-        subtensor::declared::NextKey,
+        mev_shield::CurrentKey,
+        mev_shield::PendingKey,
+        mev_shield::NextKey,
     ]
 }

@@ -14,10 +14,16 @@ use scale_info::{TypeDef, TypeDefPrimitive};
 
 /// `spec_version` → BLAKE2b-256 of `metadata_v15_bytes(250)` at that version.
 /// One pin per spec version ever served; 425 is the first metadata a Cortex node served.
-const PINS: &[(u32, &str)] = &[(
-    425,
-    "1710f719e5eeb5f75ecefca9852860e2c78c4ed99517dc93c8cc4a7d8d9d4e74",
-)];
+const PINS: &[(u32, &str)] = &[
+    (
+        425,
+        "1710f719e5eeb5f75ecefca9852860e2c78c4ed99517dc93c8cc4a7d8d9d4e74",
+    ),
+    (
+        426,
+        "aa8114aa989085d963a1c591ee3443ba4f370612b0c156a36f31f3919cbdb5a7",
+    ),
+];
 
 fn decoded() -> RuntimeMetadataV15 {
     let bytes = metadata_v15_bytes(250);
@@ -835,14 +841,14 @@ fn every_served_metadata_blob_is_pinned() {
         ("v14, 12 s", blake(&metadata_v14_bytes(12_000))),
     ];
     let pinned = [
-        "1710f719e5eeb5f75ecefca9852860e2c78c4ed99517dc93c8cc4a7d8d9d4e74",
-        "6dedbfa85d02e436757ca6b131e39005f2491ce809905f7b343a0fa215067e26",
-        "7569ebf8b1566f1494a9553a9968b2a73e63d4cc94465bacbbbd58704d72887c",
-        "07fb476eb372f98cdc9731ed0d3ccaebfa5c48cd11a1facb33d981366ba1ab3b",
+        "aa8114aa989085d963a1c591ee3443ba4f370612b0c156a36f31f3919cbdb5a7",
+        "c27b0b9d2caa188fd7981dd37c74022afa53f3498a985fa72f10196ef94ae4b0",
+        "1e3feeaba4204aa68d841dff6c57393cac7d37df5c4695697b37fb264bf203aa",
+        "61f963a59bb8c52610b4b6c119c8b516dcedce0d4b653ea1823b275666eedf1b",
     ];
     assert_eq!(
         version::SPEC_VERSION,
-        425,
+        426,
         "a new spec version needs new pins here"
     );
     for ((what, hash), pin) in served.iter().zip(pinned) {
