@@ -407,9 +407,10 @@ impl Chain {
         }
     }
 
-    /// Whether a transaction is ready for a block.
+    /// Whether a transaction (or a MEV-shield report, which must reach the chain even when
+    /// blocks are made only for transactions) is ready for a block.
     pub fn has_ready(&self) -> bool {
-        self.pool.has_ready()
+        self.pool.has_ready() || !self.shield_reports.is_empty()
     }
 
     /// Builds, executes and commits the next block; returns its head. A database failure is
