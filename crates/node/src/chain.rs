@@ -12,11 +12,13 @@
 use crate::header::{Header, extrinsics_root};
 use crate::metrics::Metrics;
 use crate::pool::{Pool, PoolError, PoolLimits, PoolTx, TxStatus};
+use crate::shield::{ChainCheckContext, ShieldKeys};
 use codec::Compact;
 use cortex_primitives::AccountId32;
+use cortex_runtime::types::{DispatchError, MevShieldCall, RuntimeCall, TokenError};
 use cortex_runtime::{
     CheckedSigned, GenesisConfig, InvalidTransaction, Runtime, RuntimeApiError, Storage,
-    UncheckedExtrinsic,
+    TransactionValidityError, UncheckedExtrinsic, check_signature, extrinsic_hash,
 };
 use cortex_store::{NewBlock, Store, StoreError};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
@@ -190,6 +192,10 @@ pub struct Chain {
     genesis_hash: [u8; 32],
     metrics: Arc<Metrics>,
     runtime: Arc<Runtime>,
+    /// The author's MEV-shield key pair (`None`: no shield, `NextKey` stays empty).
+    shield: Option<ShieldKeys>,
+    /// The author's reports on carriers of the last block, for the next block.
+    shield_reports: Vec<MevShieldCall>,
 }
 
 /// The genesis header of `state`.
@@ -273,7 +279,14 @@ impl Chain {
             genesis_hash,
             metrics,
             runtime,
+            shield: Some(ShieldKeys::generate()),
+            shield_reports: Vec::new(),
         })
+    }
+
+    /// The author's MEV-shield keys, if it has them.
+    pub fn shield(&self) -> Option<&ShieldKeys> {
+        self.shield.as_ref()
     }
 
     /// The genesis hash.
@@ -394,9 +407,10 @@ impl Chain {
         }
     }
 
-    /// Whether a transaction is ready for a block.
+    /// Whether a transaction (or a MEV-shield report, which must reach the chain even when
+    /// blocks are made only for transactions) is ready for a block.
     pub fn has_ready(&self) -> bool {
-        self.pool.has_ready()
+        self.pool.has_ready() || !self.shield_reports.is_empty()
     }
 
     /// Builds, executes and commits the next block; returns its head. A database failure is
@@ -419,8 +433,11 @@ impl Chain {
             }
         };
 
+        self.apply_shield_inherents(&mut block, &mut extrinsics);
+
         let mut included = Vec::new();
         let mut invalid = Vec::new();
+        let mut carriers = Vec::new();
         let mut bytes = 0usize;
         for hash in self.pool.ready_order() {
             if included.len() >= MAX_BLOCK_EXTRINSICS {
@@ -435,6 +452,11 @@ impl Chain {
             let len = u32::try_from(tx.bytes.len()).unwrap_or(u32::MAX);
             match block.apply_extrinsic(&mut self.state, &tx.who, tx.nonce, tx.tip, &tx.call, len) {
                 Ok(_) => {
+                    if let RuntimeCall::MevShield(MevShieldCall::submit_encrypted { ciphertext }) =
+                        &tx.call
+                    {
+                        carriers.push((tx.who, ciphertext.clone()));
+                    }
                     bytes = bytes.saturating_add(tx.bytes.len());
                     extrinsics.push(tx.bytes.as_ref().clone());
                     included.push(hash);
@@ -490,11 +512,94 @@ impl Chain {
                 tx.notify(&TxStatus::Ready);
             }
         }
+        for (who, ciphertext) in carriers {
+            self.unshield(&who, &ciphertext);
+        }
         self.metrics.set_height(number);
         self.metrics
             .observe_block(started.elapsed(), included.len(), events.len());
         self.update_pool_metrics();
         Ok(self.head.clone())
+    }
+
+    /// The author's MevShield extrinsics at the head of a block: its key inherent (until the
+    /// published keys are its own) and its reports on the previous block's carriers.
+    fn apply_shield_inherents(
+        &mut self,
+        block: &mut cortex_runtime::BlockBuilder,
+        extrinsics: &mut Vec<Vec<u8>>,
+    ) {
+        if let Some(keys) = &self.shield {
+            match block.apply_shield_key(&mut self.state, keys.encapsulation_key()) {
+                Ok(Some(xt)) => extrinsics.push(xt),
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = ?e, "the MEV-shield key inherent failed"),
+            }
+        }
+        for report in std::mem::take(&mut self.shield_reports) {
+            match block.apply_shield_report(&mut self.state, &report) {
+                Ok(xt) => extrinsics.push(xt),
+                Err(e) => tracing::error!(error = ?e, "a MEV-shield report failed"),
+            }
+        }
+    }
+
+    /// The author's duty for a carrier just included: decrypt it and submit the inner
+    /// extrinsic to the pool (it goes into the next block), or report why not. Runs after the
+    /// carrier's block is committed, so the inner transaction is validated against the state
+    /// that paid for the carrier (its nonce is the carrier's plus one).
+    fn unshield(
+        &mut self,
+        who: &AccountId32,
+        ciphertext: &cortex_runtime::types::BoundedBytes<8192>,
+    ) {
+        let Some(keys) = &self.shield else {
+            return;
+        };
+        let id = cortex_runtime::types::shield_submission_id(who, ciphertext);
+        let report = match keys.decrypt(ciphertext.as_slice()) {
+            Err(e) => {
+                tracing::debug!(id = %crate::header::hex0x(&id), error = %e, "a shielded transaction did not decrypt");
+                Some(MevShieldCall::decryption_failed(id, &e.to_string()))
+            }
+            Ok(inner) => self.submit_inner(inner).err().map(|error| {
+                tracing::debug!(id = %crate::header::hex0x(&id), error = ?error, "a shielded transaction was refused");
+                MevShieldCall::decrypted_rejected(id, error)
+            }),
+        };
+        self.shield_reports.extend(report);
+    }
+
+    /// Checks a decrypted extrinsic as a submission is checked (decoding, signature, era,
+    /// nonce, fee) and adds it to the pool. The error is a coarse `DispatchError` for the
+    /// `DecryptedRejected` report: `BadOrigin` for a bad or missing signature,
+    /// `Token(FundsUnavailable)` when the fee cannot be paid, `Other` for the rest.
+    fn submit_inner(&mut self, bytes: Vec<u8>) -> Result<[u8; 32], DispatchError> {
+        let xt = UncheckedExtrinsic::decode_bytes(&bytes).map_err(|_| DispatchError::Other)?;
+        let ctx = ChainCheckContext {
+            store: &self.store,
+            genesis_hash: self.genesis_hash,
+            head: self.head.header.number(),
+        };
+        let invalid = |e: InvalidTransaction| match e {
+            InvalidTransaction::BadProof | InvalidTransaction::BadSigner => {
+                DispatchError::BadOrigin
+            }
+            InvalidTransaction::Payment => DispatchError::Token(TokenError::FundsUnavailable),
+            _ => DispatchError::Other,
+        };
+        let checked = match check_signature(&xt, &ctx) {
+            Ok(Some(checked)) => checked,
+            Ok(None) => return Err(DispatchError::BadOrigin),
+            Err(TransactionValidityError::Invalid(e)) => return Err(invalid(e)),
+            Err(TransactionValidityError::CannotLookup) => return Err(DispatchError::CannotLookup),
+        };
+        let hash = extrinsic_hash(&bytes);
+        self.submit(xt, checked, Arc::new(bytes), hash, None)
+            .map_err(|e| match e {
+                SubmitError::Invalid(i) => invalid(i),
+                _ => DispatchError::Other,
+            })
     }
 
     fn update_pool_metrics(&self) {

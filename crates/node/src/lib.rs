@@ -12,6 +12,7 @@
 //! - [`check`]: damage checks of the database (blocks against their hashes, state against
 //!   its root), also `cortex node check-db`;
 //! - [`metrics`]: Prometheus metrics, with Substrate's names;
+//! - [`shield`]: the author's MEV-shield key pair and the decryption of shielded transactions;
 //! - [`service`]: starting and stopping it all.
 
 pub mod chain;
@@ -22,6 +23,7 @@ pub mod pool;
 pub mod rpc;
 pub mod server;
 pub mod service;
+pub mod shield;
 pub mod subs;
 
 pub use chain::BlockTime;

@@ -10,6 +10,7 @@
 pub use crate::admin_utils::AdminUtilsCall;
 pub use crate::balances::BalancesCall;
 pub use crate::commitments::CommitmentsCall;
+pub use crate::mev_shield::MevShieldCall;
 pub use crate::subtensor::call::SubtensorCall;
 pub use crate::swap::SwapCall;
 pub use crate::system::SystemCall;
@@ -67,6 +68,9 @@ pub enum RuntimeCall {
     /// `Swap` (28).
     #[codec(index = 28)]
     Swap(SwapCall),
+    /// `MevShield` (30).
+    #[codec(index = 30)]
+    MevShield(MevShieldCall),
 }
 
 impl RuntimeCall {
@@ -93,6 +97,7 @@ impl RuntimeCall {
             RuntimeCall::Commitments(c) => ("Commitments", c.name()),
             RuntimeCall::AdminUtils(c) => ("AdminUtils", c.name()),
             RuntimeCall::Swap(c) => ("Swap", c.name()),
+            RuntimeCall::MevShield(c) => ("MevShield", c.name()),
         }
     }
 }

@@ -9,6 +9,7 @@
 use crate::admin_utils::AdminUtilsEvent;
 use crate::balances::BalancesEvent;
 use crate::commitments::CommitmentsEvent;
+use crate::mev_shield::MevShieldEvent;
 use crate::storage_value;
 use crate::subtensor::events::Event as SubtensorEvent;
 use crate::sudo::SudoEvent;
@@ -59,6 +60,8 @@ pub enum RuntimeEvent {
     AdminUtils(AdminUtilsEvent),
     #[codec(index = 28)]
     Swap(SwapEvent),
+    #[codec(index = 30)]
+    MevShield(MevShieldEvent),
 }
 
 /// `From<PalletEvent> for RuntimeEvent` and `Deposit<PalletEvent>` on a list of `RuntimeEvent`s,
@@ -91,6 +94,7 @@ outer_event!(
     Commitments(CommitmentsEvent),
     AdminUtils(AdminUtilsEvent),
     Swap(SwapEvent),
+    MevShield(MevShieldEvent),
 );
 
 #[cfg(test)]

@@ -14,8 +14,8 @@ use crate::storage::Storage;
 use crate::support::{BlockContext, DispatchError, DispatchInfo, Origin, Pays};
 use crate::system::{self, Phase, SystemEvent};
 use crate::{
-    admin_utils, balances, commitments, subtensor, sudo, swap, timestamp, transaction_payment,
-    utility,
+    admin_utils, balances, commitments, mev_shield, subtensor, sudo, swap, timestamp,
+    transaction_payment, utility,
 };
 use codec::Encode;
 use cortex_primitives::AccountId32;
@@ -85,6 +85,7 @@ pub fn call_info(call: &RuntimeCall) -> DispatchInfo {
         RuntimeCall::Commitments(c) => commitments::info(c),
         RuntimeCall::AdminUtils(c) => admin_utils::call_info(c),
         RuntimeCall::Swap(c) => swap::call_info(c),
+        RuntimeCall::MevShield(c) => mev_shield::info(c),
     };
     DispatchInfo {
         weight,
@@ -112,6 +113,7 @@ pub fn validate_signed(
 ) -> Result<ValidTransaction, InvalidTransaction> {
     let account = balances::Account::get(s, who);
     let info = call_info(call);
+    check_call(call)?;
     check_nonce(&account, &info, nonce)?;
     if !transaction_payment::can_pay(s, who, transaction_payment::compute_fee(&info, len, tip)) {
         return Err(InvalidTransaction::Payment);
@@ -143,6 +145,22 @@ fn check_nonce(
         return Err(InvalidTransaction::Stale);
     }
     Ok(())
+}
+
+/// The checks of a signed call itself (subtensor's transaction extensions that look at the
+/// call): MevShield's author-only calls are not for signers, and a carrier's ciphertext must
+/// parse (`Custom(23)`, subtensor's `FailedShieldedTxParsing`). Calls inside wrappers are not
+/// seen here; MevShield's author calls fail there with `BadOrigin`.
+fn check_call(call: &RuntimeCall) -> Result<(), InvalidTransaction> {
+    match call {
+        RuntimeCall::MevShield(c) => mev_shield::check_signed(c).map_err(|r| match r {
+            mev_shield::Refusal::AuthorOnly => InvalidTransaction::Call,
+            mev_shield::Refusal::Unparseable => {
+                InvalidTransaction::Custom(mev_shield::FAILED_SHIELDED_TX_PARSING)
+            }
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The pool tag for `(who, nonce)`: SCALE of the pair, as Substrate's `CheckNonce`.
@@ -200,6 +218,7 @@ fn dispatch_inner(
         }
         RuntimeCall::AdminUtils(c) => admin_utils::dispatch(s, ctx, origin, c, events),
         RuntimeCall::Swap(c) => swap::dispatch(s, origin, &PALLETS, c, events),
+        RuntimeCall::MevShield(c) => mev_shield::dispatch(s, origin, c, events),
     }
 }
 
@@ -267,14 +286,20 @@ impl Block {
             }));
     }
 
-    /// Applies an unsigned inherent (`Timestamp.set`). An inherent that fails makes the block
-    /// invalid, so the error is returned and nothing is recorded.
+    /// Applies an unsigned inherent (`Timestamp.set`, or one of MevShield's author calls). An
+    /// inherent that fails makes the block invalid, so the error is returned and nothing is
+    /// recorded.
     pub fn apply_inherent(
         &mut self,
         s: &mut Storage,
         call: &RuntimeCall,
     ) -> Result<(), DispatchError> {
-        if !matches!(call, RuntimeCall::Timestamp(_)) {
+        let inherent = match call {
+            RuntimeCall::Timestamp(_) => true,
+            RuntimeCall::MevShield(c) => c.is_author_only(),
+            _ => false,
+        };
+        if !inherent {
             return Err(DispatchError::BadOrigin);
         }
         let mut events = Vec::new();
@@ -303,6 +328,7 @@ impl Block {
     ) -> Result<Applied, InvalidTransaction> {
         let mut account = balances::Account::get(s, who);
         let info = call_info(call);
+        check_call(call)?;
         check_nonce(&account, &info, nonce)?;
         if nonce > account.nonce {
             return Err(InvalidTransaction::Future);

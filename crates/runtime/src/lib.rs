@@ -38,8 +38,8 @@
 //!
 //! One module per pallet, each with its calls, their weights and dispatch, its storage, events
 //! and errors: [`system`](crate::system), `timestamp`, `balances`, `transaction_payment`,
-//! `subtensor` (one file per concept), `utility`, `sudo`, `commitments`, `admin_utils` and
-//! `swap`. Pallets depend on [`storage`](crate::storage), the shared `support` types and on the
+//! `subtensor` (one file per concept), `utility`, `sudo`, `commitments`, `admin_utils`, `swap`
+//! and `mev_shield`. Pallets depend on [`storage`](crate::storage), the shared `support` types and on the
 //! pallets below them; what a pallet needs from one above it is a small trait, wired in
 //! `config`. Above the pallets, and only there, the aggregates: `call` (`RuntimeCall`), `event`
 //! (`RuntimeEvent`), `executive`, `extrinsic`, `genesis`, `metadata`, `runtime_api` and this
@@ -87,6 +87,7 @@ modules!(
     admin_utils,
     utility,
     sudo,
+    mev_shield,
     // The aggregates.
     config,
     call,
@@ -127,8 +128,15 @@ pub mod types {
     pub use crate::call::{
         CallDecodeError, MAX_CALL_DEPTH, RuntimeCall, SubtensorCall, SudoCall, UtilityCall,
     };
-    pub use crate::commitments::{CommitmentsCall, CommitmentsError, CommitmentsEvent};
+    pub use crate::commitments::{
+        BoundedBytes, CommitmentsCall, CommitmentsError, CommitmentsEvent,
+    };
     pub use crate::event::{EventRecord, RuntimeEvent};
+    pub use crate::mev_shield::{
+        DispatchErrorWithPostInfo, ENC_KEY_LEN as SHIELD_ENC_KEY_LEN, MevShieldCall,
+        MevShieldError, MevShieldEvent, PostDispatchInfo, ShieldedCiphertext,
+        key_hash as shield_key_hash, submission_id as shield_submission_id,
+    };
     pub use crate::subtensor::errors::Error as SubtensorError;
     pub use crate::subtensor::events::Event as SubtensorEvent;
     pub use crate::sudo::SudoEvent;
@@ -155,6 +163,11 @@ pub mod keys {
     /// The prefix of every `System.Account` key.
     pub fn account_prefix() -> Vec<u8> {
         crate::balances::Account::prefix()
+    }
+
+    /// `MevShield.NextKey` (an optional ML-KEM-768 encapsulation key, SCALE `Vec<u8>`).
+    pub fn mev_shield_next_key() -> Vec<u8> {
+        crate::mev_shield::NextKey::key()
     }
 
     /// `System.Events` (a `Vec` of [`crate::types::EventRecord`]).

@@ -12,7 +12,8 @@ use crate::genesis::{GenesisConfig, GenesisError};
 use crate::runtime_api::{self, RuntimeApiError};
 use crate::storage::Storage;
 use crate::support::{BlockContext, DispatchClass, DispatchError, Weight};
-use crate::{balances, metadata, timestamp, version};
+use crate::mev_shield::MevShieldCall;
+use crate::{balances, metadata, mev_shield, timestamp, version};
 use codec::{Compact, Decode, Encode};
 use cortex_primitives::AccountId32;
 
@@ -238,6 +239,40 @@ impl BlockBuilder {
         let call = RuntimeCall::Timestamp(timestamp::inherent(state, wall_clock_ms));
         self.block.apply_inherent(state, &call)?;
         Ok(vec![UncheckedExtrinsic::bare(call).to_bytes()])
+    }
+
+    /// Applies the author's MevShield key inherent, for an author holding the ML-KEM-768
+    /// encapsulation key `enc_key`, and returns it encoded; `None` when the keys in `state`
+    /// have already settled on `enc_key` (the inherent is only carried until they have). It
+    /// goes right after [`Self::apply_inherents`]'s.
+    pub fn apply_shield_key(
+        &mut self,
+        state: &mut Storage,
+        enc_key: &[u8],
+    ) -> Result<Option<Vec<u8>>, DispatchError> {
+        let Some(call) = mev_shield::inherent(state, enc_key) else {
+            return Ok(None);
+        };
+        let call = RuntimeCall::MevShield(call);
+        self.block.apply_inherent(state, &call)?;
+        Ok(Some(UncheckedExtrinsic::bare(call).to_bytes()))
+    }
+
+    /// Applies one of the author's MevShield reports on a carrier of an earlier block
+    /// ([`MevShieldCall::decryption_failed`], [`MevShieldCall::decrypted_rejected`]) as an
+    /// unsigned extrinsic and returns it encoded. It changes nothing but the block's events;
+    /// any other call is refused with `BadOrigin`.
+    pub fn apply_shield_report(
+        &mut self,
+        state: &mut Storage,
+        report: &MevShieldCall,
+    ) -> Result<Vec<u8>, DispatchError> {
+        if matches!(report, MevShieldCall::announce_next_key { .. }) {
+            return Err(DispatchError::BadOrigin);
+        }
+        let call = RuntimeCall::MevShield(report.clone());
+        self.block.apply_inherent(state, &call)?;
+        Ok(UncheckedExtrinsic::bare(call).to_bytes())
     }
 
     /// Applies a signed call whose signature the node has checked (see

@@ -25,6 +25,7 @@ const PALLETS: &[&str] = &[
     "admin_utils",
     "utility",
     "sudo",
+    "mev_shield",
 ];
 /// The aggregates, which only the aggregates (and the crate root) may use.
 const AGGREGATES: &[&str] = &[

@@ -200,7 +200,10 @@ fn pallet_list(slot_duration_ms: u64) -> Vec<Pallet> {
             .calls::<crate::swap::SwapCall>()
             .event::<SwapEvent>()
             .error::<crate::swap::SwapPalletError>(),
-        Pallet::new("MevShield", 30),
+        Pallet::new("MevShield", crate::mev_shield::PALLET_INDEX)
+            .calls::<crate::mev_shield::MevShieldCall>()
+            .event::<crate::mev_shield::MevShieldEvent>()
+            .error::<crate::mev_shield::MevShieldError>(),
     ]
 }
 

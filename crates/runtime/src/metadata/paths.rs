@@ -187,6 +187,26 @@ pub const PATHS: &[(&str, &str)] = &[
         "cortex_runtime::swap::SwapPalletError",
         "pallet_subtensor_swap::pallet::pallet::Error",
     ),
+    (
+        "cortex_runtime::mev_shield::MevShieldCall",
+        "pallet_shield::pallet::Call",
+    ),
+    (
+        "cortex_runtime::mev_shield::MevShieldEvent",
+        "pallet_shield::pallet::Event",
+    ),
+    (
+        "cortex_runtime::mev_shield::MevShieldError",
+        "pallet_shield::pallet::Error",
+    ),
+    (
+        "cortex_runtime::mev_shield::PostDispatchInfo",
+        "frame_support::dispatch::PostDispatchInfo",
+    ),
+    (
+        "cortex_runtime::mev_shield::DispatchErrorWithPostInfo",
+        "sp_runtime::DispatchErrorWithPostInfo",
+    ),
     // Substrate types described by the markers below.
     (
         "cortex_runtime::metadata::types::H256",

@@ -198,6 +198,8 @@ pub fn storage_entries() -> Vec<(&'static str, StorageEntryMetadata)> {
         swap::PalSwapInitialized,
         swap::FeeRate,
         swap::AlphaSqrtPrice,
-        subtensor::declared::NextKey,
+        mev_shield::CurrentKey,
+        mev_shield::PendingKey,
+        mev_shield::NextKey,
     ]
 }

@@ -21,7 +21,7 @@ const PINS: &[(u32, &str)] = &[
     ),
     (
         426,
-        "7dbe3187dcfd92cdf2280b57d1e2bd45a6d48873bbccc7354d2b385df3e34bca",
+        "a1eea8e3232e67e5344c7f6fccf011cd720ce9f601b9665fe8efa832a79da1a4",
     ),
 ];
 
@@ -946,10 +946,10 @@ fn every_served_metadata_blob_is_pinned() {
         ("v14, 12 s", blake(&metadata_v14_bytes(12_000))),
     ];
     let pinned = [
-        "7dbe3187dcfd92cdf2280b57d1e2bd45a6d48873bbccc7354d2b385df3e34bca",
-        "29b06d719596c8ec0aa97162adb9238dea422de63f4bdaf3e90d4d0e9d222343",
-        "b491880d0f430ccac9baf2e4282672f1cac7ce6d5cf1b1afce67f93377fffd09",
-        "78ee464b213e82536b9c471283c0c56f9a8c0188a0fe5a524dc0903c1bbba91f",
+        "a1eea8e3232e67e5344c7f6fccf011cd720ce9f601b9665fe8efa832a79da1a4",
+        "4b9a3e1b101ea3d42c9d054c574d3c3a9e75359b382ed9d4b76ae13f96ac246e",
+        "aea1643fe3f346acb3ce3cbf1c97a51880016dbf3ab27b5f4a0a2bf47fb01012",
+        "316d3d4ce2793e0684b7248e96711b4955e92ac0fa191f258f0025dd2522b7fe",
     ];
     assert_eq!(
         version::SPEC_VERSION,

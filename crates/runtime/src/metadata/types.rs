@@ -6,6 +6,7 @@
 use crate::admin_utils::AdminUtilsError;
 use crate::balances::BalancesError;
 use crate::commitments::CommitmentsError;
+use crate::mev_shield::MevShieldError;
 use crate::subtensor::errors::Error as SubtensorError;
 use crate::sudo::SudoError;
 use crate::support::{DispatchClass, Weight};
@@ -175,6 +176,8 @@ pub(super) enum RuntimeError {
     AdminUtils(AdminUtilsError),
     #[codec(index = 28)]
     Swap(SwapPalletError),
+    #[codec(index = 30)]
+    MevShield(MevShieldError),
 }
 
 // ---- Signed extensions (spec/wire.md §4.2) ------------------------------------------------------

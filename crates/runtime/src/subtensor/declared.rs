@@ -39,9 +39,6 @@ storage_map!(/// Which consensus each subnet's epoch runs.
 storage_double_map!(/// Timelocked weight commits by (subnet storage index, epoch): committer, commit block,
     /// ciphertext and drand reveal round.
     "SubtensorModule", TimelockedWeightCommits: Twox64Concat(u16), Twox64Concat(u64) => Vec<(AccountId32, u64, Vec<u8>, u64)> = Vec::new());
-storage_value!(/// The MEV shield's next ML-KEM-768 encapsulation key. Optional: Cortex has no shield,
-    /// so it is always absent.
-    optional "MevShield", NextKey: Vec<u8> = Vec::new());
 
 // ---- Stake locks and conviction -------------------------------------------------------------
 // Subtensor lets a coldkey lock alpha to a hotkey, building "conviction" over time; btcli's
