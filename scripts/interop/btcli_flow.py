@@ -98,6 +98,22 @@ def events_of(ctx, extrinsic_id: str) -> list:
     return [event_parts(ev) for ev in extrinsic_events(ctx.sub, block_hash, index)]
 
 
+def check_shielded(ctx, extrinsic_id: str, who: str) -> None:
+    """With the shield on (btcli's default), the call btcli names as `BLOCK-INDEX` must have come
+    through it: a `MevShield.EncryptedSubmitted` carrier from `who` in one of the blocks just
+    before the one that ran it."""
+    if shield():
+        return
+    block = int(str(extrinsic_id).split("-")[0])
+    for b in range(block - 1, max(0, block - 4), -1):
+        for ev in ctx.sub.substrate.get_events(block_hash=ctx.sub.substrate.get_block_hash(b)):
+            pallet, name, attrs = event_parts(ev)
+            if (pallet, name) == ("MevShield", "EncryptedSubmitted") and same_account(attrs.get("who"), who):
+                print(f"  shielded: carrier in block {b}, inner extrinsic {extrinsic_id}")
+                return
+    raise TestFailure(f"no MevShield carrier from {who} before {extrinsic_id}: btcli did not go through the shield")
+
+
 def find_event(events: list, pallet: str, name: str):
     found = [attrs for (p, n, attrs) in events if (p, n) == (pallet, name)]
     check(len(found) == 1, f"expected one {pallet}.{name} among {[(p, n) for (p, n, _) in events]}")
@@ -129,6 +145,7 @@ def test_btcli_subnets_create(ctx):
     check(same_account(getattr(owner, "value", owner), f.owner.coldkeypub.ss58_address), f"subnet {netuid} is owned by {owner}")
     info = ctx.sub.subnet(netuid)
     check(info is not None and info.subnet_name == SUBNET_NAME, f"subnet {netuid} is named {getattr(info, 'subnet_name', None)!r}")
+    check_shielded(ctx, doc["extrinsic_identifier"], f.owner.coldkeypub.ss58_address)
     f.netuid, f.created_at = netuid, ctx.sub.get_current_block()
     f.done.add("create")
 
@@ -228,6 +245,7 @@ def test_btcli_stake_add(ctx):
     ok = doc.get("staking_success", {}).get(str(f.netuid), {}).get(hot)
     check(ok is True, f"stake add did not succeed: {doc}")
     xt = doc["extrinsic_ids"][str(f.netuid)][hot]
+    check_shielded(ctx, xt, cold)
     # (coldkey, hotkey, tao, alpha bought, netuid, fee)
     added = list(find_event(events_of(ctx, xt), "SubtensorModule", "StakeAdded"))
     print(f"  StakeAdded {added}")
@@ -273,6 +291,7 @@ def test_btcli_stake_remove(ctx):
     rows = [r for r in (doc if isinstance(doc, list) else []) if r.get("netuid") == f.netuid and r.get("hotkey_ss58") == hot]
     check(len(rows) == 1 and rows[0].get("success") is True, f"stake remove reports no success for the miner's hotkey on subnet {f.netuid}: {doc}")
     # (coldkey, hotkey, tao received, alpha sold, netuid, fee)
+    check_shielded(ctx, rows[0]["extrinsic_identifier"], cold)
     removed = list(find_event(events_of(ctx, rows[0]["extrinsic_identifier"]), "SubtensorModule", "StakeRemoved"))
     print(f"  StakeRemoved {removed}")
     check(same_account(removed[0], cold) and same_account(removed[1], hot), f"StakeRemoved names other keys: {removed}")
@@ -298,6 +317,7 @@ def test_btcli_stake_transfer(ctx):
     print(f"  btcli: {doc}")
     check(doc.get("success") is True, f"stake transfer did not succeed: {doc}")
     # (origin coldkey, destination coldkey, hotkey, origin netuid, destination netuid, amount)
+    check_shielded(ctx, doc["extrinsic_identifier"], f.miner.coldkeypub.ss58_address)
     moved = list(find_event(events_of(ctx, doc["extrinsic_identifier"]), "SubtensorModule", "StakeTransferred"))
     print(f"  StakeTransferred {moved}")
     check(same_account(moved[0], f.miner.coldkeypub.ss58_address) and same_account(moved[1], owner), f"StakeTransferred names other coldkeys: {moved}")

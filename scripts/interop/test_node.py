@@ -283,7 +283,7 @@ TESTS = [
     test_sdk_refusal_names_its_error,
     test_btcli_wallet_balance,
     test_btcli_subnets_list,
-    # *btcli_flow.FLOW_TESTS,  (wired in once the MEV shield lands)
+    *btcli_flow.FLOW_TESTS,
 ]
 
 
