@@ -31,7 +31,7 @@ pub struct ChainParams {
     /// Block time in milliseconds (12,000; 250 in fast runtime).
     pub block_time_ms: u64,
     /// `AdminFreezeWindow`: the blocks before each epoch in which owners may not change
-    /// hyperparameters (10). The dev chain uses 2: at tempo 10, subtensor's 10 would freeze every
+    /// hyperparameters (10). The dev chain uses 1: at tempo 10, subtensor's 10 would freeze every
     /// block and refuse every owner setter (`docs/deviations.md`).
     pub admin_freeze_window: u16,
     /// `ColdkeySwapAnnouncementDelay` and `ColdkeySwapReannouncementDelay` in blocks (5 days
@@ -58,7 +58,7 @@ impl ChainParams {
         max_epochs_per_block: 32,
         initial_commit_reveal: false,
         block_time_ms: 250,
-        admin_freeze_window: 2,
+        admin_freeze_window: 1,
         coldkey_swap_delays: (50, 10),
     };
 }
@@ -207,8 +207,8 @@ mod tests {
         assert_eq!(InitialTempo::get(&s), 10);
         assert_eq!(MaxEpochsPerBlock::get(&s), 32);
         assert!(!InitialCommitReveal::get(&s));
-        // Owners keep 8 of every 10 blocks to set hyperparameters in.
-        assert_eq!(crate::subtensor::owner::AdminFreezeWindow::get(&s), 2);
+        // Owners keep 9 of every 10 blocks to set hyperparameters in.
+        assert_eq!(crate::subtensor::owner::AdminFreezeWindow::get(&s), 1);
         assert!(crate::subtensor::owner::AdminFreezeWindow::get(&s) < InitialTempo::get(&s));
     }
 
