@@ -12,7 +12,7 @@ use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
 /// The pallet indices of `RuntimeCall`.
-const PALLETS: [u8; 9] = [0, 2, 5, 7, 11, 12, 18, 19, 28];
+const PALLETS: [u8; 10] = [0, 2, 5, 7, 11, 12, 18, 19, 28, 30];
 
 /// The runtime, built once (it assembles the metadata) and shared by every input.
 fn runtime() -> &'static Runtime {
