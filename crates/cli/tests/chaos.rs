@@ -86,7 +86,10 @@ fn assert_healthy(node: &NodeProcess, attack: &str, finalized: &[String]) {
         "{attack}: system_health p99 {p99:?}"
     );
     assert!(cpu_pct < 5.0, "{attack}: idle CPU {cpu_pct:.1} %");
-    assert!(rss < 100.0, "{attack}: RSS {rss:.1} MiB");
+    // After the oversized requests glibc keeps the freed 10-15 MB request bodies for reuse:
+    // 66-106 MiB measured (docs/reliability.md), which repeated attacks do not grow, since the
+    // body budget bounds what can be held at once. A leak would pass any such bound quickly.
+    assert!(rss < 128.0, "{attack}: RSS {rss:.1} MiB");
 }
 
 fn finalized_now(node: &NodeProcess) -> Vec<String> {
