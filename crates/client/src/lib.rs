@@ -1,0 +1,12 @@
+//! Cortex's Rust SDK: everything a program needs to use a Bittensor chain (Cortex's or
+//! subtensor's) without Python.
+//!
+//! - [`rpc`]: a JSON-RPC client over WebSocket that never leaves a caller waiting forever: every
+//!   request has a timeout, a dropped connection is re-established with backoff, and a watch
+//!   interrupted by a reconnect resumes by looking for its extrinsic in the blocks it missed.
+//! - [`tx`]: extrinsics built and signed with the runtime's own call types, nonces managed for
+//!   several transactions in flight, inclusion or finality awaited, events decoded into success
+//!   or a typed [`ChainError`] that names the pallet, the error and its docs.
+//! - [`query`]: typed reads through the runtime APIs (one `state_call` where one answers):
+//!   balances, subnets, hyperparameters, neurons and the metagraph, stakes, delegates.
+//! - [`wallet`]: bittensor-wallet 4.x's wallets and keyfiles (`$NACL` secretbox, argon2i).
