@@ -10,3 +10,20 @@
 //! - [`query`]: typed reads through the runtime APIs (one `state_call` where one answers):
 //!   balances, subnets, hyperparameters, neurons and the metagraph, stakes, delegates.
 //! - [`wallet`]: bittensor-wallet 4.x's wallets and keyfiles (`$NACL` secretbox, argon2i).
+
+pub mod chain;
+pub mod error;
+pub mod query;
+pub mod rpc;
+pub mod tx;
+
+pub use chain::{ChainIdentity, Client, HeaderInfo};
+pub use error::{ChainError, ClientError};
+pub use query::EpochCountdown;
+pub use rpc::{Rpc, RpcConfig};
+pub use tx::{Included, SignedTx, TxOptions, Wait};
+
+pub use cortex_primitives::{AccountId32, NetUid, Sr25519Pair};
+/// The runtime's wire types (calls, events, runtime-API answers), re-exported so that programs
+/// on this SDK build calls without depending on the runtime crate themselves.
+pub use cortex_runtime::types;

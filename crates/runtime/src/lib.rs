@@ -149,6 +149,19 @@ pub mod types {
     pub use crate::timestamp::TimestampCall;
     pub use crate::transaction_payment::TransactionPaymentEvent;
     pub use crate::utility::UtilityEvent;
+
+    // What the runtime APIs answer (`state_call`), with subtensor's layouts.
+    pub use crate::runtime_api::delegate_info::DelegateInfo;
+    pub use crate::runtime_api::hyperparams::{HyperparamEntry, HyperparamValue};
+    pub use crate::runtime_api::metagraph::Metagraph;
+    pub use crate::runtime_api::neuron_info::{NeuronInfo, NeuronInfoLite};
+    pub use crate::runtime_api::stake_info::StakeInfo;
+    pub use crate::runtime_api::subnet_info::DynamicInfo;
+    pub use crate::runtime_api::subnet_state::SubnetState;
+    pub use crate::runtime_api::swap::{SimSwapResult, SubnetPrice};
+    pub use crate::subtensor::identity::{ChainIdentityV2, SubnetIdentityV3};
+    pub use crate::subtensor::serving::AxonInfo;
+    pub use crate::subtensor::weights::commit_hash as weights_commit_hash;
 }
 
 /// Storage keys of the items clients read with `state_getStorage`.
@@ -173,5 +186,26 @@ pub mod keys {
     /// `System.Events` (a `Vec` of [`crate::types::EventRecord`]).
     pub fn events() -> Vec<u8> {
         crate::event::Events::key()
+    }
+
+    /// `SubtensorModule.Burn` of `netuid`: the price of a burned registration, in rao (`u64`).
+    pub fn burn(netuid: cortex_primitives::NetUid) -> Vec<u8> {
+        crate::subtensor::storage::Burn::key(&netuid)
+    }
+
+    /// `SubtensorModule.Uids` of `hotkey` on `netuid` (an optional `u16`).
+    pub fn uid(netuid: cortex_primitives::NetUid, hotkey: &AccountId32) -> Vec<u8> {
+        crate::subtensor::storage::Uids::key(&netuid, hotkey)
+    }
+
+    /// `SubtensorModule.WeightCommits` of `hotkey` under `netuid_index` (a `Vec` of
+    /// `(hash, commit block, first reveal block, last reveal block)`).
+    pub fn weight_commits(netuid_index: u16, hotkey: &AccountId32) -> Vec<u8> {
+        crate::subtensor::storage::WeightCommits::key(&netuid_index, hotkey)
+    }
+
+    /// `SubtensorModule.TotalNetworks` (`u16`).
+    pub fn total_networks() -> Vec<u8> {
+        crate::subtensor::storage::TotalNetworks::key()
     }
 }
