@@ -11,8 +11,16 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod account;
+mod ctx;
+mod neuron;
 mod node;
+mod output;
 mod sim;
+mod stake;
+mod subnet;
+mod wallet;
+mod weights;
 mod yuma;
 
 /// Cortex: the Bittensor network, in Rust.
@@ -38,6 +46,49 @@ enum Command {
         #[command(subcommand)]
         command: sim::SimCommand,
     },
+    /// A coldkey's (or any address's) balance.
+    Balance(account::BalanceArgs),
+    /// Send TAO from a wallet's coldkey.
+    Transfer(account::TransferArgs),
+    /// Subnets: create, start, list, show, hyperparameters, burn cost.
+    Subnet {
+        #[command(flatten)]
+        global: output::Global,
+        #[command(subcommand)]
+        command: subnet::SubnetCommand,
+    },
+    /// Register a hotkey on a subnet by burning the registration price.
+    Register(neuron::RegisterArgs),
+    /// Stake: add, remove, move, list.
+    Stake {
+        #[command(flatten)]
+        global: output::Global,
+        #[command(subcommand)]
+        command: stake::StakeCommand,
+    },
+    /// Delegates: the take a hotkey keeps of its nominators' dividends.
+    Delegate {
+        #[command(flatten)]
+        global: output::Global,
+        #[command(subcommand)]
+        command: stake::DelegateCommand,
+    },
+    /// Weights: set (commit-reveal handled), commit, reveal.
+    Weights {
+        #[command(flatten)]
+        global: output::Global,
+        #[command(subcommand)]
+        command: weights::WeightsCommand,
+    },
+    /// Axons: publish a miner's endpoint.
+    Axon {
+        #[command(flatten)]
+        global: output::Global,
+        #[command(subcommand)]
+        command: neuron::AxonCommand,
+    },
+    /// A subnet's metagraph: every neuron's stake, scores and axon.
+    Metagraph(neuron::MetagraphArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -67,5 +118,24 @@ fn main() -> ExitCode {
             command: YumaCommand::Run { file, pretty },
         } => yuma::run(&file, pretty),
         Command::Sim { command } => sim::run(command),
+        Command::Balance(args) => output::finish(args.global(), account::balance(&args)),
+        Command::Transfer(args) => output::finish(args.global(), account::transfer(&args)),
+        Command::Subnet { global, command } => {
+            output::finish(&global, subnet::run(&global, &command))
+        }
+        Command::Register(args) => output::finish(args.global(), neuron::register(&args)),
+        Command::Stake { global, command } => {
+            output::finish(&global, stake::run(&global, &command))
+        }
+        Command::Delegate { global, command } => {
+            output::finish(&global, stake::delegate(&global, &command))
+        }
+        Command::Weights { global, command } => {
+            output::finish(&global, weights::run(&global, &command))
+        }
+        Command::Axon { global, command } => {
+            output::finish(&global, neuron::axon(&global, &command))
+        }
+        Command::Metagraph(args) => output::finish(args.global(), neuron::metagraph(&args)),
     }
 }

@@ -8,6 +8,7 @@
 
 use clap::Args;
 use serde_json::{Value, json};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -37,7 +38,9 @@ impl Global {
         if let Some(path) = &self.wallet_path {
             return path.clone();
         }
-        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+        let home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_default();
         home.join(".bittensor").join("wallets")
     }
 }
@@ -65,18 +68,22 @@ impl Report {
 pub fn finish(global: &Global, outcome: anyhow::Result<Report>) -> ExitCode {
     match outcome {
         Ok(report) => {
-            if global.json {
-                println!("{}", report.json);
+            // A closed pipe (`cortex … | head`) is not a failure of the command.
+            let mut out = std::io::stdout().lock();
+            let _ = if global.json {
+                writeln!(out, "{}", report.json)
             } else if !report.text.is_empty() {
-                println!("{}", report.text.trim_end());
-            }
+                writeln!(out, "{}", report.text.trim_end())
+            } else {
+                Ok(())
+            };
             ExitCode::SUCCESS
         }
         Err(error) => {
             // `{:#}` joins the context chain: "what failed: why".
             let message = format!("{error:#}");
             if global.json {
-                println!("{}", json!({ "error": message }));
+                let _ = writeln!(std::io::stdout().lock(), "{}", json!({ "error": message }));
             }
             eprintln!("error: {message}");
             ExitCode::FAILURE

@@ -24,6 +24,8 @@ pub use rpc::{Rpc, RpcConfig};
 pub use tx::{Included, SignedTx, TxOptions, Wait};
 
 pub use cortex_primitives::{AccountId32, NetUid, Sr25519Pair};
+/// The storage keys of the items clients read directly.
+pub use cortex_runtime::keys;
 /// The runtime's wire types (calls, events, runtime-API answers), re-exported so that programs
 /// on this SDK build calls without depending on the runtime crate themselves.
 pub use cortex_runtime::types;

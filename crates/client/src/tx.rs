@@ -187,6 +187,31 @@ impl Client {
         })
     }
 
+    /// The fee `call` would pay now, in rao (`TransactionPaymentApi_query_info` over an
+    /// extrinsic of the size a signed one has; the chain does not check its signature).
+    pub async fn estimate_fee(&self, call: &RuntimeCall) -> Result<u64, ClientError> {
+        use codec::Encode;
+        let call_bytes = call.encode();
+        let xt = UncheckedExtrinsic {
+            signature: Some(cortex_runtime::Signature {
+                address: cortex_runtime::types::MultiAddress::Id(AccountId32([0; 32])),
+                signature: cortex_runtime::MultiSignature::Sr25519([0; 64]),
+                extra: SignedExtra::new(Era::mortal(64, 0), u32::MAX),
+            }),
+            call: call.clone(),
+            call_bytes,
+        };
+        let bytes = xt.to_bytes();
+        let mut input = bytes.clone();
+        u32::try_from(bytes.len())
+            .unwrap_or(u32::MAX)
+            .encode_to(&mut input);
+        let info: cortex_runtime::RuntimeDispatchInfo = self
+            .state_call("TransactionPaymentApi_query_info", &input, None)
+            .await?;
+        Ok(info.partial_fee)
+    }
+
     /// Submits a signed extrinsic without waiting (`author_submitExtrinsic`); the pool's
     /// refusal is an error and forgets the signer's nonce count.
     pub async fn submit_signed(&self, tx: &SignedTx) -> Result<[u8; 32], ClientError> {

@@ -204,6 +204,22 @@ pub mod keys {
         crate::subtensor::storage::WeightCommits::key(&netuid_index, hotkey)
     }
 
+    /// `Timestamp.Now`: the block's time in milliseconds (`u64`).
+    pub fn timestamp_now() -> Vec<u8> {
+        crate::timestamp::Now::key()
+    }
+
+    /// `Sudo.Key`: the sudo account, if any.
+    pub fn sudo_key() -> Vec<u8> {
+        crate::sudo::Key::key()
+    }
+
+    /// `SubtensorModule.SubnetEpochIndex` of `netuid`: how many epochs it has run (`u64`), what
+    /// commit-reveal judges commits and reveals against.
+    pub fn subnet_epoch_index(netuid: cortex_primitives::NetUid) -> Vec<u8> {
+        crate::subtensor::storage::SubnetEpochIndex::key(&netuid)
+    }
+
     /// `SubtensorModule.TotalNetworks` (`u16`).
     pub fn total_networks() -> Vec<u8> {
         crate::subtensor::storage::TotalNetworks::key()
