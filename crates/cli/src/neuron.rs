@@ -96,14 +96,14 @@ pub fn register(args: &RegisterArgs) -> anyhow::Result<Report> {
                 netuid.0
             ));
         }
-        if let Some(max) = max_burn {
-            if burn > max {
-                return Err(anyhow!(
-                    "burn price {} TAO exceeds --max-burn {} TAO: wait for the price to fall, or raise --max-burn",
-                    tao(burn),
-                    tao(max)
-                ));
-            }
+        if let Some(max) = max_burn
+            && burn > max
+        {
+            return Err(anyhow!(
+                "burn price {} TAO exceeds --max-burn {} TAO: wait for the price to fall, or raise --max-burn",
+                tao(burn),
+                tao(max)
+            ));
         }
         ctx.require_funds(
             &signer.public(),

@@ -5,6 +5,8 @@
 //! follows the weights; then stake removed, a transfer, the subnet list. Bad input along the
 //! way gets a clear message, a non-zero exit, and changes nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::NodeProcess;

@@ -419,11 +419,11 @@ impl Client {
 fn failure(events: &[RuntimeEvent]) -> Option<DispatchError> {
     events.iter().find_map(|e| match e {
         RuntimeEvent::System(SystemEvent::ExtrinsicFailed { dispatch_error, .. }) => {
-            Some(dispatch_error.clone())
+            Some(*dispatch_error)
         }
         RuntimeEvent::Sudo(SudoEvent::Sudid {
             sudo_result: Err(e),
-        }) => Some(e.clone()),
+        }) => Some(*e),
         _ => None,
     })
 }

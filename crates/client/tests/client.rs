@@ -2,6 +2,8 @@
 //! a failed call named by pallet and error, nonces for many transactions in flight, and a pool
 //! refusal that forgets the nonce.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use cortex_client::types::{BalancesCall, MultiAddress, RuntimeCall, SubtensorCall};
 use cortex_client::{Client, ClientError, NetUid, Sr25519Pair, TxOptions};
 use cortex_node::{BlockTime, Node, NodeConfig};
