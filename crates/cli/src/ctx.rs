@@ -137,6 +137,21 @@ pub fn explain(what: &str, e: ClientError) -> anyhow::Error {
                 .unwrap_or_default();
             anyhow!("{what} failed on chain: {chain}{hint}")
         }
+        ClientError::Rpc {
+            code: 1010, data, ..
+        } => {
+            let data = data.clone().unwrap_or_default();
+            let next = if data.contains("pay") {
+                "the signing account cannot pay the fee: fund it"
+            } else if data.contains("outdated") || data.contains("future") {
+                "the nonce is out of step (another transaction from this key?): retry"
+            } else if data.contains("signature") {
+                "the signature does not verify for this chain: check --url points at the chain the wallet is meant for"
+            } else {
+                "the node refused the transaction before any block; nothing changed"
+            };
+            anyhow!("{what} refused by the node: {data}: {next}")
+        }
         _ => anyhow!("{what} failed: {e}"),
     }
 }
