@@ -26,8 +26,12 @@ fn cortex(port: u16, wallets: &Path, args: &[&str]) -> (bool, Value, String) {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let doc: Value = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("`cortex {}` printed no single JSON document ({e}): {stdout:?}", args.join(" ")));
+    let doc: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
+        panic!(
+            "`cortex {}` printed no single JSON document ({e}): {stdout:?}",
+            args.join(" ")
+        )
+    });
     (
         out.status.success(),
         doc,
@@ -38,7 +42,11 @@ fn cortex(port: u16, wallets: &Path, args: &[&str]) -> (bool, Value, String) {
 /// `cortex ARGS --json` that must succeed.
 fn ok(port: u16, wallets: &Path, args: &[&str]) -> Value {
     let (success, doc, stderr) = cortex(port, wallets, args);
-    assert!(success, "`cortex {}` failed: {doc} {stderr}", args.join(" "));
+    assert!(
+        success,
+        "`cortex {}` failed: {doc} {stderr}",
+        args.join(" ")
+    );
     assert!(doc.get("error").is_none(), "{doc}");
     doc
 }
@@ -46,12 +54,23 @@ fn ok(port: u16, wallets: &Path, args: &[&str]) -> Value {
 /// `cortex ARGS --json` that must fail with a message containing every one of `expect`.
 fn fails(port: u16, wallets: &Path, args: &[&str], expect: &[&str]) -> String {
     let (success, doc, stderr) = cortex(port, wallets, args);
-    assert!(!success, "`cortex {}` should have failed: {doc}", args.join(" "));
+    assert!(
+        !success,
+        "`cortex {}` should have failed: {doc}",
+        args.join(" ")
+    );
     let message = doc["error"].as_str().unwrap_or_default().to_string();
     for e in expect {
-        assert!(message.contains(e), "`cortex {}`: {message:?} lacks {e:?}", args.join(" "));
+        assert!(
+            message.contains(e),
+            "`cortex {}`: {message:?} lacks {e:?}",
+            args.join(" ")
+        );
     }
-    assert!(stderr.contains(&message), "the error is on stderr too: {stderr}");
+    assert!(
+        stderr.contains(&message),
+        "the error is on stderr too: {stderr}"
+    );
     message
 }
 
@@ -69,60 +88,204 @@ fn a_subnet_s_life_through_cortex() {
     let w = dir.path();
 
     // Wallets: Alice owns the subnet and runs the validator, Bob runs two miners.
-    ok(port, w, &[
-        "wallet", "import", "--name", "alice", "--uri", "//Alice", "--no-password",
-        "--hotkey", "owner", "--hotkey-uri", "//Alice//owner",
-    ]);
-    ok(port, w, &["wallet", "import", "--name", "alice", "--hotkey", "v", "--hotkey-uri", "//Alice//v"]);
-    ok(port, w, &[
-        "wallet", "import", "--name", "bob", "--uri", "//Bob", "--no-password",
-        "--hotkey", "m1", "--hotkey-uri", "//Bob//m1",
-    ]);
-    ok(port, w, &["wallet", "import", "--name", "bob", "--hotkey", "m2", "--hotkey-uri", "//Bob//m2"]);
-    ok(port, w, &["wallet", "import", "--name", "nobody", "--uri", "//Nobody", "--no-password"]);
+    ok(
+        port,
+        w,
+        &[
+            "wallet",
+            "import",
+            "--name",
+            "alice",
+            "--uri",
+            "//Alice",
+            "--no-password",
+            "--hotkey",
+            "owner",
+            "--hotkey-uri",
+            "//Alice//owner",
+        ],
+    );
+    ok(
+        port,
+        w,
+        &[
+            "wallet",
+            "import",
+            "--name",
+            "alice",
+            "--hotkey",
+            "v",
+            "--hotkey-uri",
+            "//Alice//v",
+        ],
+    );
+    ok(
+        port,
+        w,
+        &[
+            "wallet",
+            "import",
+            "--name",
+            "bob",
+            "--uri",
+            "//Bob",
+            "--no-password",
+            "--hotkey",
+            "m1",
+            "--hotkey-uri",
+            "//Bob//m1",
+        ],
+    );
+    ok(
+        port,
+        w,
+        &[
+            "wallet",
+            "import",
+            "--name",
+            "bob",
+            "--hotkey",
+            "m2",
+            "--hotkey-uri",
+            "//Bob//m2",
+        ],
+    );
+    ok(
+        port,
+        w,
+        &[
+            "wallet",
+            "import",
+            "--name",
+            "nobody",
+            "--uri",
+            "//Nobody",
+            "--no-password",
+        ],
+    );
 
     // A node that is down is named, with how to start one.
     let (success, doc, _) = cortex(1, w, &["subnet", "list"]);
     assert!(!success);
     let down = doc["error"].as_str().unwrap();
-    assert!(down.contains("ws://127.0.0.1:1") && down.contains("cortex node --dev"), "{down}");
+    assert!(
+        down.contains("ws://127.0.0.1:1") && down.contains("cortex node --dev"),
+        "{down}"
+    );
 
     // Create and start the subnet.
-    let created = ok(port, w, &["subnet", "create", "--name", "alice", "--hotkey", "owner"]);
+    let created = ok(
+        port,
+        w,
+        &["subnet", "create", "--name", "alice", "--hotkey", "owner"],
+    );
     let netuid = created["netuid"].as_u64().unwrap();
     assert!(netuid >= 1);
-    assert!(created["extrinsic_hash"].as_str().unwrap().starts_with("0x"));
+    assert!(
+        created["extrinsic_hash"]
+            .as_str()
+            .unwrap()
+            .starts_with("0x")
+    );
     let n = netuid.to_string();
-    ok(port, w, &["subnet", "start", "--name", "alice", "--netuid", &n]);
+    ok(
+        port,
+        w,
+        &["subnet", "start", "--name", "alice", "--netuid", &n],
+    );
 
     // Registration: an unknown netuid, a burn above --max-burn, then the real ones.
-    fails(port, w, &["register", "--name", "alice", "--hotkey", "v", "--netuid", "99"], &["subnet 99 does not exist"]);
+    fails(
+        port,
+        w,
+        &[
+            "register", "--name", "alice", "--hotkey", "v", "--netuid", "99",
+        ],
+        &["subnet 99 does not exist"],
+    );
     let before = free(port, w, "alice");
     fails(
-        port, w,
-        &["register", "--name", "alice", "--hotkey", "v", "--netuid", &n, "--max-burn", "0.000000001"],
+        port,
+        w,
+        &[
+            "register",
+            "--name",
+            "alice",
+            "--hotkey",
+            "v",
+            "--netuid",
+            &n,
+            "--max-burn",
+            "0.000000001",
+        ],
         &["exceeds --max-burn"],
     );
-    assert_eq!(free(port, w, "alice"), before, "a refused registration costs nothing");
-    fails(port, w, &["register", "--name", "nobody", "--hotkey", "v", "--netuid", &n], &["wallet"]);
-    let v = ok(port, w, &["register", "--name", "alice", "--hotkey", "v", "--netuid", &n]);
-    let m1 = ok(port, w, &["register", "--name", "bob", "--hotkey", "m1", "--netuid", &n]);
-    let m2 = ok(port, w, &["register", "--name", "bob", "--hotkey", "m2", "--netuid", &n]);
+    assert_eq!(
+        free(port, w, "alice"),
+        before,
+        "a refused registration costs nothing"
+    );
+    fails(
+        port,
+        w,
+        &[
+            "register", "--name", "nobody", "--hotkey", "v", "--netuid", &n,
+        ],
+        &["wallet"],
+    );
+    let v = ok(
+        port,
+        w,
+        &[
+            "register", "--name", "alice", "--hotkey", "v", "--netuid", &n,
+        ],
+    );
+    let m1 = ok(
+        port,
+        w,
+        &[
+            "register", "--name", "bob", "--hotkey", "m1", "--netuid", &n,
+        ],
+    );
+    let m2 = ok(
+        port,
+        w,
+        &[
+            "register", "--name", "bob", "--hotkey", "m2", "--netuid", &n,
+        ],
+    );
     let (v_uid, m1_uid, m2_uid) = (
         v["uid"].as_u64().unwrap(),
         m1["uid"].as_u64().unwrap(),
         m2["uid"].as_u64().unwrap(),
     );
     assert_eq!(
-        [v_uid, m1_uid, m2_uid].iter().collect::<std::collections::BTreeSet<_>>().len(),
+        [v_uid, m1_uid, m2_uid]
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
         3
     );
 
     // Stake at a limit price; a limit the pool cannot meet is refused and stakes nothing.
-    let staked = ok(port, w, &[
-        "stake", "add", "--name", "alice", "--hotkey", "v", "--netuid", &n, "--amount", "5",
-        "--limit-price", "2",
-    ]);
+    let staked = ok(
+        port,
+        w,
+        &[
+            "stake",
+            "add",
+            "--name",
+            "alice",
+            "--hotkey",
+            "v",
+            "--netuid",
+            &n,
+            "--amount",
+            "5",
+            "--limit-price",
+            "2",
+        ],
+    );
     assert!(staked["alpha_rao"].as_u64().unwrap() > 0);
     assert_eq!(staked["limit_price_rao"], 2_000_000_000u64);
     let stake_of_v = |port| -> u64 {
@@ -136,36 +299,110 @@ fn a_subnet_s_life_through_cortex() {
     };
     let stake_before = stake_of_v(port);
     fails(
-        port, w,
-        &["stake", "add", "--name", "alice", "--hotkey", "v", "--netuid", &n, "--amount", "500", "--limit-price", "1"],
+        port,
+        w,
+        &[
+            "stake",
+            "add",
+            "--name",
+            "alice",
+            "--hotkey",
+            "v",
+            "--netuid",
+            &n,
+            "--amount",
+            "500",
+            "--limit-price",
+            "1",
+        ],
         &["SlippageTooHigh"],
     );
-    assert_eq!(stake_of_v(port), stake_before, "a refused stake stakes nothing");
+    assert_eq!(
+        stake_of_v(port),
+        stake_before,
+        "a refused stake stakes nothing"
+    );
     fails(
-        port, w,
-        &["stake", "add", "--name", "nobody", "--hotkey", "v", "--netuid", &n, "--amount", "1"],
+        port,
+        w,
+        &[
+            "stake", "add", "--name", "nobody", "--hotkey", "v", "--netuid", &n, "--amount", "1",
+        ],
         &["exceeds the balance", "fund it"],
     );
 
     // Serve the miner's axon; a hotkey that is not registered is refused.
-    ok(port, w, &["axon", "serve", "--name", "bob", "--hotkey", "m1", "--netuid", &n, "--ip", "10.0.0.7", "--port", "8091"]);
+    ok(
+        port,
+        w,
+        &[
+            "axon", "serve", "--name", "bob", "--hotkey", "m1", "--netuid", &n, "--ip", "10.0.0.7",
+            "--port", "8091",
+        ],
+    );
     fails(
-        port, w,
-        &["axon", "serve", "--name", "alice", "--hotkey", "owner", "--netuid", "99", "--ip", "10.0.0.8", "--port", "1"],
+        port,
+        w,
+        &[
+            "axon", "serve", "--name", "alice", "--hotkey", "owner", "--netuid", "99", "--ip",
+            "10.0.0.8", "--port", "1",
+        ],
         &["subnet 99"],
     );
 
     // Weights: rate limit down to 5 blocks (root's setting, through sudo: Alice is sudo).
-    let set = ok(port, w, &["subnet", "set", "--name", "alice", "--netuid", &n, "--param", "weights_rate_limit", "--value", "5"]);
+    let set = ok(
+        port,
+        w,
+        &[
+            "subnet",
+            "set",
+            "--name",
+            "alice",
+            "--netuid",
+            &n,
+            "--param",
+            "weights_rate_limit",
+            "--value",
+            "5",
+        ],
+    );
     assert_eq!(set["sudo"], true);
     let (u1, u2) = (m1_uid.to_string(), m2_uid.to_string());
     let uids = format!("{u1},{u2}");
     fails(
-        port, w,
-        &["weights", "set", "--name", "alice", "--hotkey", "v", "--netuid", &n, "--uids", &uids, "--weights", "1"],
+        port,
+        w,
+        &[
+            "weights",
+            "set",
+            "--name",
+            "alice",
+            "--hotkey",
+            "v",
+            "--netuid",
+            &n,
+            "--uids",
+            &uids,
+            "--weights",
+            "1",
+        ],
         &["--uids has 2 entries but --weights has 1"],
     );
-    let weights_args = ["weights", "set", "--name", "alice", "--hotkey", "v", "--netuid", &n, "--uids", &uids, "--weights", "0.75,0.25"];
+    let weights_args = [
+        "weights",
+        "set",
+        "--name",
+        "alice",
+        "--hotkey",
+        "v",
+        "--netuid",
+        &n,
+        "--uids",
+        &uids,
+        "--weights",
+        "0.75,0.25",
+    ];
     let deadline = Instant::now() + Duration::from_secs(60);
     let set = loop {
         let (success, doc, _) = cortex(port, w, &weights_args);
@@ -174,7 +411,9 @@ fn a_subnet_s_life_through_cortex() {
         }
         let e = doc["error"].as_str().unwrap_or_default().to_string();
         assert!(
-            e.contains("rate limit") || e.contains("NeuronNoValidatorPermit") || e.contains("Permit"),
+            e.contains("rate limit")
+                || e.contains("NeuronNoValidatorPermit")
+                || e.contains("Permit"),
             "unexpected refusal: {e}"
         );
         assert!(Instant::now() < deadline, "weights never allowed: {e}");
@@ -182,11 +421,20 @@ fn a_subnet_s_life_through_cortex() {
     };
     assert_eq!(set["uid"], v_uid);
     // Right after, the rate limit refuses with the blocks to go.
-    fails(port, w, &weights_args, &["weights rate limit:", "blocks to go"]);
+    fails(
+        port,
+        w,
+        &weights_args,
+        &["weights rate limit:", "blocks to go"],
+    );
 
     // Two tempos later the metagraph shows incentive following the weights.
-    let tempo = ok(port, w, &["subnet", "show", "--netuid", &n])["tempo"].as_u64().unwrap();
-    let start = ok(port, w, &["metagraph", "--netuid", &n])["block"].as_u64().unwrap();
+    let tempo = ok(port, w, &["subnet", "show", "--netuid", &n])["tempo"]
+        .as_u64()
+        .unwrap();
+    let start = ok(port, w, &["metagraph", "--netuid", &n])["block"]
+        .as_u64()
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     let meta = loop {
         let meta = ok(port, w, &["metagraph", "--netuid", &n]);
@@ -196,33 +444,107 @@ fn a_subnet_s_life_through_cortex() {
         assert!(Instant::now() < deadline);
         std::thread::sleep(Duration::from_millis(300));
     };
-    let neuron = |uid: u64| meta["neurons"].as_array().unwrap().iter().find(|x| x["uid"] == uid).unwrap().clone();
-    let (i1, i2) = (neuron(m1_uid)["incentive"].as_f64().unwrap(), neuron(m2_uid)["incentive"].as_f64().unwrap());
-    assert!(i1 > i2 && i2 > 0.0, "incentive follows the weights: {i1} vs {i2}");
-    assert!((i1 / i2 - 3.0).abs() < 0.1, "0.75 : 0.25 → 3 : 1, got {i1} : {i2}");
-    assert!(neuron(v_uid)["dividends"].as_f64().unwrap() > 0.0, "the validator earns dividends");
+    let neuron = |uid: u64| {
+        meta["neurons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["uid"] == uid)
+            .unwrap()
+            .clone()
+    };
+    let (i1, i2) = (
+        neuron(m1_uid)["incentive"].as_f64().unwrap(),
+        neuron(m2_uid)["incentive"].as_f64().unwrap(),
+    );
+    assert!(
+        i1 > i2 && i2 > 0.0,
+        "incentive follows the weights: {i1} vs {i2}"
+    );
+    assert!(
+        (i1 / i2 - 3.0).abs() < 0.1,
+        "0.75 : 0.25 → 3 : 1, got {i1} : {i2}"
+    );
+    assert!(
+        neuron(v_uid)["dividends"].as_f64().unwrap() > 0.0,
+        "the validator earns dividends"
+    );
     assert_eq!(neuron(m1_uid)["ip"], "10.0.0.7");
     assert_eq!(neuron(m1_uid)["port"], 8091);
-    for key in ["hotkey", "coldkey", "stake_rao", "trust", "consensus", "validator_permit", "last_update"] {
-        assert!(neuron(v_uid).get(key).is_some(), "metagraph neurons have {key}");
+    for key in [
+        "hotkey",
+        "coldkey",
+        "stake_rao",
+        "trust",
+        "consensus",
+        "validator_permit",
+        "last_update",
+    ] {
+        assert!(
+            neuron(v_uid).get(key).is_some(),
+            "metagraph neurons have {key}"
+        );
     }
 
     // Remove some stake, transfer, list the subnets.
-    let removed = ok(port, w, &["stake", "remove", "--name", "alice", "--hotkey", "v", "--netuid", &n, "--amount", "1", "--tolerance", "0.5"]);
+    let removed = ok(
+        port,
+        w,
+        &[
+            "stake",
+            "remove",
+            "--name",
+            "alice",
+            "--hotkey",
+            "v",
+            "--netuid",
+            &n,
+            "--amount",
+            "1",
+            "--tolerance",
+            "0.5",
+        ],
+    );
     assert!(removed["tao_rao"].as_u64().unwrap() > 0);
     fails(
-        port, w,
-        &["stake", "remove", "--name", "alice", "--hotkey", "v", "--netuid", &n, "--amount", "100000"],
+        port,
+        w,
+        &[
+            "stake", "remove", "--name", "alice", "--hotkey", "v", "--netuid", &n, "--amount",
+            "100000",
+        ],
         &["exceeds the", "cortex stake list"],
     );
     let bob_before = free(port, w, "bob");
-    let bob = ok(port, w, &["wallet", "show", "--name", "bob"])["coldkey_ss58"].as_str().unwrap().to_string();
-    let sent = ok(port, w, &["transfer", "--name", "alice", "--dest", &bob, "--amount", "1.5"]);
+    let bob = ok(port, w, &["wallet", "show", "--name", "bob"])["coldkey_ss58"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sent = ok(
+        port,
+        w,
+        &[
+            "transfer", "--name", "alice", "--dest", &bob, "--amount", "1.5",
+        ],
+    );
     assert_eq!(sent["amount_rao"], 1_500_000_000u64);
     assert_eq!(free(port, w, "bob"), bob_before + 1_500_000_000);
-    fails(port, w, &["transfer", "--name", "nobody", "--dest", &bob, "--amount", "1"], &["exceeds the balance"]);
+    fails(
+        port,
+        w,
+        &[
+            "transfer", "--name", "nobody", "--dest", &bob, "--amount", "1",
+        ],
+        &["exceeds the balance"],
+    );
     let list = ok(port, w, &["subnet", "list"]);
-    assert!(list["subnets"].as_array().unwrap().iter().any(|s| s["netuid"] == netuid));
+    assert!(
+        list["subnets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["netuid"] == netuid)
+    );
     drop(node);
 }
 

@@ -239,3 +239,108 @@ pub(crate) fn decode_all<T: Decode>(what: &str, bytes: &[u8]) -> Result<T, Clien
     }
     Ok(value)
 }
+
+/// A block the chain finalized: its number and hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FinalizedBlock {
+    /// Its number.
+    pub number: u32,
+    /// Its hash.
+    pub hash: [u8; 32],
+}
+
+/// Finalized heads, one per block and none skipped, across reconnects: when the subscription
+/// ends (the connection dropped, the node restarted), the next call resubscribes and first
+/// yields the blocks finalized meanwhile.
+#[derive(Debug)]
+pub struct FinalizedHeads<'a> {
+    client: &'a Client,
+    subscription: Option<jsonrpsee::core::client::Subscription<Value>>,
+    /// The last number yielded.
+    last: Option<u32>,
+    /// Blocks known finalized but not yet yielded (filled after a gap).
+    pending_to: Option<u32>,
+}
+
+impl Client {
+    /// Follows the finalized head (`chain_subscribeFinalizedHeads`), resubscribing after a
+    /// reconnect; see [`FinalizedHeads`].
+    pub fn finalized_heads(&self) -> FinalizedHeads<'_> {
+        FinalizedHeads {
+            client: self,
+            subscription: None,
+            last: None,
+            pending_to: None,
+        }
+    }
+}
+
+impl FinalizedHeads<'_> {
+    /// The next finalized block; waits for it. Fails only when the node stays unreachable past
+    /// the client's reconnect window.
+    pub async fn next(&mut self) -> Result<FinalizedBlock, ClientError> {
+        loop {
+            // Fill a gap first (blocks finalized while the subscription was down).
+            if let (Some(last), Some(to)) = (self.last, self.pending_to) {
+                if last < to {
+                    let number = last.saturating_add(1);
+                    return self.yield_number(number).await;
+                }
+                self.pending_to = None;
+            }
+            if self.subscription.is_none() {
+                self.subscription = Some(
+                    self.client
+                        .rpc
+                        .subscribe(
+                            "chain_subscribeFinalizedHeads",
+                            &[],
+                            "chain_unsubscribeFinalizedHeads",
+                        )
+                        .await?,
+                );
+            }
+            let Some(sub) = self.subscription.as_mut() else {
+                continue;
+            };
+            match sub.next().await {
+                Some(Ok(header)) => {
+                    let number = header
+                        .get("number")
+                        .and_then(Value::as_str)
+                        .and_then(|n| u32::from_str_radix(n.trim_start_matches("0x"), 16).ok())
+                        .ok_or_else(|| ClientError::Decode {
+                            what: "chain_subscribeFinalizedHeads".into(),
+                            reason: "a header without a hex number".into(),
+                        })?;
+                    match self.last {
+                        Some(last) if number <= last => continue,
+                        Some(last) if number > last.saturating_add(1) => {
+                            self.pending_to = Some(number);
+                            continue;
+                        }
+                        _ => return self.yield_number(number).await,
+                    }
+                }
+                // Ended or undecodable: the connection is gone; resubscribe on the next turn.
+                _ => {
+                    tracing::info!("finalized-head subscription ended; resubscribing");
+                    self.subscription = None;
+                }
+            }
+        }
+    }
+
+    async fn yield_number(&mut self, number: u32) -> Result<FinalizedBlock, ClientError> {
+        let hash = self
+            .client
+            .block_hash(number)
+            .await?
+            .ok_or_else(|| ClientError::Decode {
+                what: "chain_getBlockHash".into(),
+                reason: format!("the node announced block {number} but has no hash for it"),
+            })?;
+        self.last = Some(number);
+        Ok(FinalizedBlock { number, hash })
+    }
+}

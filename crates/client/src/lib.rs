@@ -17,7 +17,7 @@ pub mod query;
 pub mod rpc;
 pub mod tx;
 
-pub use chain::{ChainIdentity, Client, HeaderInfo};
+pub use chain::{ChainIdentity, Client, FinalizedBlock, FinalizedHeads, HeaderInfo};
 pub use error::{ChainError, ClientError};
 pub use query::EpochCountdown;
 pub use rpc::{Rpc, RpcConfig};

@@ -128,3 +128,22 @@ async fn many_transactions_in_flight_use_consecutive_nonces() {
         .unwrap();
     node.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finalized_heads_come_one_by_one() {
+    let node = dev_node(30).await;
+    let client = Client::connect(&format!("ws://{}", node.rpc_addr))
+        .await
+        .unwrap();
+    let mut heads = client.finalized_heads();
+    let first = heads.next().await.unwrap();
+    for i in 1..=5 {
+        let next = heads.next().await.unwrap();
+        assert_eq!(next.number, first.number + i, "no block skipped");
+        assert_eq!(
+            Some(next.hash),
+            client.block_hash(next.number).await.unwrap()
+        );
+    }
+    node.stop().await.unwrap();
+}
