@@ -10,3 +10,5 @@
 //! - [`query`]: typed reads through the runtime APIs (one `state_call` where one answers):
 //!   balances, subnets, hyperparameters, neurons and the metagraph, stakes, delegates.
 //! - [`wallet`]: bittensor-wallet 4.x's wallets and keyfiles (`$NACL` secretbox, argon2i).
+
+pub mod wallet;
