@@ -1,8 +1,9 @@
 //! `cortex`: the command-line entry point of Cortex.
 //!
 //! Today it runs the dev chain (`cortex node --dev`), Yuma Consensus scenarios
-//! (`cortex yuma run FILE.json`) and the incentive-integrity simulator (`cortex sim …`);
-//! localnet, wallet and subnet commands join it as their crates land.
+//! (`cortex yuma run FILE.json`), the incentive-integrity simulator (`cortex sim …`) and
+//! bittensor-compatible wallets (`cortex wallet …`); localnet and subnet commands join it as
+//! their crates land.
 //!
 //! Exit codes: 0 on success, 2 when the input is bad (the message names the field), 1 for
 //! anything else (an unreadable file, a failed write).
@@ -12,7 +13,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod node;
+// `tao` and `parse_tao` serve the chain commands, which land separately.
+#[allow(dead_code)]
+mod output;
 mod sim;
+mod wallet;
 mod yuma;
 
 /// Cortex: the Bittensor network, in Rust.
@@ -37,6 +42,13 @@ enum Command {
     Sim {
         #[command(subcommand)]
         command: sim::SimCommand,
+    },
+    /// Wallets: coldkeys and hotkeys in bittensor's keyfile format.
+    Wallet {
+        #[command(flatten)]
+        global: output::Global,
+        #[command(subcommand)]
+        command: wallet::WalletCommand,
     },
 }
 
@@ -67,5 +79,8 @@ fn main() -> ExitCode {
             command: YumaCommand::Run { file, pretty },
         } => yuma::run(&file, pretty),
         Command::Sim { command } => sim::run(command),
+        Command::Wallet { global, command } => {
+            output::finish(&global, wallet::run(&global, command))
+        }
     }
 }

@@ -37,7 +37,9 @@ impl Global {
         if let Some(path) = &self.wallet_path {
             return path.clone();
         }
-        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+        let home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_default();
         home.join(".bittensor").join("wallets")
     }
 }

@@ -638,6 +638,26 @@ impl Wallet {
         }
     }
 
+    /// Checks that none of `slots` has a file yet (keyfile or public file): the check
+    /// [`Wallet::create_keys`] makes without `overwrite`, for callers that want to refuse before
+    /// asking for a password.
+    pub fn ensure_free(&self, slots: &[KeySlot<'_>]) -> Result<(), WalletError> {
+        check_name("wallet", &self.name)?;
+        for slot in slots {
+            if let KeySlot::Hotkey(h) = slot {
+                check_name("hotkey", h)?;
+            }
+            let (file, public) = self.slot_paths(*slot);
+            for path in [file, public] {
+                // symlink_metadata: a dangling link is still something we would replace.
+                if std::fs::symlink_metadata(&path).is_ok() {
+                    return Err(WalletError::AlreadyExists { path });
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Creates several keys at once (a coldkey and its first hotkey): all or nothing. Every
     /// name and secret is checked and, without `overwrite`, every target is checked to be free
     /// before anything is written; then all files are staged and renamed into place. Returns
@@ -671,15 +691,8 @@ impl Wallet {
             }
         }
         if !overwrite {
-            for key in keys {
-                let (file, public) = self.slot_paths(key.slot);
-                for path in [file, public] {
-                    // symlink_metadata: a dangling link is still something we would replace.
-                    if std::fs::symlink_metadata(&path).is_ok() {
-                        return Err(WalletError::AlreadyExists { path });
-                    }
-                }
-            }
+            let slots: Vec<_> = keys.iter().map(|k| k.slot).collect();
+            self.ensure_free(&slots)?;
         }
         // Derive and encrypt everything before touching the disk (Argon2 takes a second).
         let mut contents = Vec::with_capacity(keys.len());
