@@ -18,9 +18,9 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// An I/O error on `path`.
 pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WalletError + '_ {
-    move |source| WalletError::Io {
+    move |error| WalletError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 
@@ -85,10 +85,11 @@ impl Staged {
             dest: dest.to_path_buf(),
             committed: false,
         };
-        let mut file = options.open(&staged.temp).map_err(io(&staged.temp))?;
+        // Errors name the destination: the temporary name means nothing to the user.
+        let mut file = options.open(&staged.temp).map_err(io(dest))?;
         // Staged now owns the temp file: an error below removes it on drop.
-        file.write_all(contents).map_err(io(&staged.temp))?;
-        file.sync_all().map_err(io(&staged.temp))?;
+        file.write_all(contents).map_err(io(dest))?;
+        file.sync_all().map_err(io(dest))?;
         Ok(staged)
     }
 

@@ -86,13 +86,14 @@ pub enum WalletError {
     #[error("{0}")]
     Crypto(String),
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    // The OS error is part of the message, not a `source`, so that `{:#}` chains (anyhow) do not
+    // print it twice.
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file or directory.
         path: PathBuf,
         /// The operating system's error.
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
