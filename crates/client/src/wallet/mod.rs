@@ -2,7 +2,7 @@
 //! made by `cortex wallet` opens in btcli and the Python SDK, and theirs open here.
 //!
 //! A wallet is a directory `ROOT/NAME/` holding:
-//! - `coldkey`: the coldkey's keyfile, normally encrypted (`$NACL`, see [`nacl`]);
+//! - `coldkey`: the coldkey's keyfile, normally encrypted (`$NACL`: secretbox, Argon2i key);
 //! - `coldkeypub.txt`: its public half, plaintext, readable without a password;
 //! - `hotkeys/H`: each hotkey's keyfile, plaintext by default;
 //! - `hotkeys/Hpub.txt`: each hotkey's public half.
@@ -360,9 +360,11 @@ impl Wallet {
         self.hotkeys_dir().join(format!("{hotkey}{PUB_SUFFIX}"))
     }
 
-    /// Whether the wallet has a coldkey (its keyfile or its public file).
+    /// Whether the wallet has a coldkey (its keyfile or its public file). A name that is not
+    /// usable (see the creation methods) has none.
     pub fn exists(&self) -> bool {
-        self.coldkey_path().exists() || self.coldkeypub_path().exists()
+        check_name("wallet", &self.name).is_ok()
+            && (self.coldkey_path().exists() || self.coldkeypub_path().exists())
     }
 
     /// What to do when the coldkey is missing.

@@ -104,7 +104,8 @@ pub(crate) fn decrypt(data: &[u8], password: &[u8]) -> Result<Zeroizing<Vec<u8>>
 mod tests {
     use super::*;
 
-    // Each call below runs the full 512 MiB Argon2i: one seal and three opens in total.
+    // Each call below runs the full 512 MiB Argon2i: one seal and two opens in total (the
+    // wallet's tests check a wrong password).
     #[test]
     fn sealed_keyfiles_open_with_their_password_only() {
         let sealed = encrypt(b"{\"a\":1}", b"correct horse").unwrap();
@@ -113,10 +114,6 @@ mod tests {
         assert_eq!(
             decrypt(&sealed, b"correct horse").unwrap().as_slice(),
             b"{\"a\":1}"
-        );
-        assert_eq!(
-            decrypt(&sealed, b"correct horsf").unwrap_err(),
-            NaclError::WrongPassword
         );
         // A flipped ciphertext bit fails the tag like a wrong password.
         let mut bent = sealed.clone();

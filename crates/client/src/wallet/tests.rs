@@ -509,3 +509,32 @@ fn messages_sign_raw_and_verify_raw_or_wrapped() {
     ));
     assert_eq!(message_bytes("0X68").unwrap(), b"0X68");
 }
+
+#[test]
+fn encrypted_hotkeys_open_with_their_password() {
+    // Two Argon2i runs: sealing and opening.
+    let root = tempfile::tempdir().unwrap();
+    let wallet = Wallet::new(root.path(), "w");
+    wallet
+        .create_hotkey("locked", &uri("//Bob"), Some("hot-pw"), false)
+        .unwrap();
+    // The public file answers without a password; the keyfile needs one.
+    assert_eq!(wallet.hotkey_pub("locked").unwrap().to_string(), BOB);
+    assert!(matches!(
+        wallet.hotkey("locked", &NoPassword),
+        Err(WalletError::PasswordUnavailable { .. })
+    ));
+    // Without its public file, an encrypted hotkey's address needs the password too.
+    let public = std::fs::read(wallet.hotkeypub_path("locked")).unwrap();
+    std::fs::remove_file(wallet.hotkeypub_path("locked")).unwrap();
+    let err = wallet.hotkey_pub("locked").unwrap_err();
+    assert!(
+        matches!(err, WalletError::PasswordUnavailable { .. }),
+        "{err}"
+    );
+    std::fs::write(wallet.hotkeypub_path("locked"), public).unwrap();
+    let pair = wallet
+        .hotkey("locked", &FixedPassword::new("hot-pw"))
+        .unwrap();
+    assert_eq!(pair.public().to_string(), BOB);
+}
