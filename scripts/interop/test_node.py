@@ -63,6 +63,7 @@ from common import (  # noqa: E402
     tail,
 )
 import btcli_flow  # noqa: E402
+import wallet_interop  # noqa: E402
 
 
 def test_blocks_and_genesis_balance(ctx: Ctx):
@@ -284,6 +285,7 @@ TESTS = [
     test_btcli_wallet_balance,
     test_btcli_subnets_list,
     *btcli_flow.FLOW_TESTS,
+    *wallet_interop.WALLET_TESTS,  # `cortex wallet` and bittensor-wallet's files (no node needed)
 ]
 
 

@@ -1,8 +1,9 @@
 //! `cortex`: the command-line entry point of Cortex.
 //!
 //! Today it runs the dev chain (`cortex node --dev`), Yuma Consensus scenarios
-//! (`cortex yuma run FILE.json`) and the incentive-integrity simulator (`cortex sim …`);
-//! localnet, wallet and subnet commands join it as their crates land.
+//! (`cortex yuma run FILE.json`), the incentive-integrity simulator (`cortex sim …`) and
+//! bittensor-compatible wallets (`cortex wallet …`); localnet and subnet commands join it as
+//! their crates land.
 //!
 //! Exit codes: 0 on success, 2 when the input is bad (the message names the field), 1 for
 //! anything else (an unreadable file, a failed write).
@@ -89,6 +90,13 @@ enum Command {
     },
     /// A subnet's metagraph: every neuron's stake, scores and axon.
     Metagraph(neuron::MetagraphArgs),
+    /// Wallets: coldkeys and hotkeys in bittensor's keyfile format.
+    Wallet {
+        #[command(flatten)]
+        global: output::Global,
+        #[command(subcommand)]
+        command: wallet::WalletCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -137,5 +145,8 @@ fn main() -> ExitCode {
             output::finish(&global, neuron::axon(&global, &command))
         }
         Command::Metagraph(args) => output::finish(args.global(), neuron::metagraph(&args)),
+        Command::Wallet { global, command } => {
+            output::finish(&global, wallet::run(&global, command))
+        }
     }
 }

@@ -16,6 +16,7 @@ pub mod error;
 pub mod query;
 pub mod rpc;
 pub mod tx;
+pub mod wallet;
 
 pub use chain::{ChainIdentity, Client, FinalizedBlock, FinalizedHeads, HeaderInfo};
 pub use error::{ChainError, ClientError};

@@ -12,6 +12,7 @@ use crate::hashing::blake2_256;
 use codec::Encode;
 use schnorrkel::derive::{ChainCode, Derivation};
 use schnorrkel::{ExpansionMode, MiniSecretKey, signing_context};
+use zeroize::Zeroizing;
 
 /// The development phrase whose derivations (`//Alice`, `//Bob`, …) fund every dev chain.
 pub const DEV_PHRASE: &str =
@@ -32,6 +33,24 @@ pub enum SecretUriError {
     /// A soft junction on a seed-only key, or another derivation the scheme cannot do.
     #[error("invalid derivation path: {0}")]
     InvalidPath(String),
+    /// 64 bytes that are not an sr25519 secret (key ++ nonce, the key a canonical scalar).
+    #[error("invalid sr25519 secret key: the first 32 bytes are not a canonical scalar")]
+    InvalidSecretKey,
+}
+
+/// The 32-byte mini-secret of a BIP-39 English phrase and its password, as Substrate (and
+/// bittensor's `secretSeed`) derive it: PBKDF2-HMAC-SHA512 over the phrase's entropy, salt
+/// `"mnemonic" + password`, 2048 rounds, first 32 bytes.
+pub fn mini_secret_from_phrase(
+    phrase: &str,
+    password: &str,
+) -> Result<Zeroizing<[u8; 32]>, SecretUriError> {
+    let mnemonic = bip39::Mnemonic::parse_in(bip39::Language::English, phrase)
+        .map_err(|e| SecretUriError::InvalidPhrase(e.to_string()))?;
+    let entropy = Zeroizing::new(mnemonic.to_entropy());
+    let mini = substrate_bip39::mini_secret_from_entropy(&entropy, password)
+        .map_err(|e| SecretUriError::InvalidPhrase(format!("{e:?}")))?;
+    Ok(Zeroizing::new(mini.to_bytes()))
 }
 
 /// One step of a derivation path.
@@ -102,8 +121,10 @@ impl Sr25519Pair {
     /// The pair of a secret URI (`//Alice`, `phrase//hard/soft`, `0x…seed//hard`).
     pub fn from_uri(uri: &str) -> Result<Sr25519Pair, SecretUriError> {
         let (phrase, junctions, password) = parse_uri(uri);
-        let mini = if let Some(hex) = phrase.strip_prefix("0x") {
-            let mut seed = [0u8; 32];
+        let phrase = Zeroizing::new(phrase);
+        let password = Zeroizing::new(password.unwrap_or_default());
+        let seed = if let Some(hex) = phrase.strip_prefix("0x") {
+            let mut seed = Zeroizing::new([0u8; 32]);
             if hex.len() != 64 {
                 return Err(SecretUriError::InvalidSeed);
             }
@@ -113,15 +134,11 @@ impl Sr25519Pair {
                     .and_then(|d| u8::from_str_radix(d, 16).ok())
                     .ok_or(SecretUriError::InvalidSeed)?;
             }
-            MiniSecretKey::from_bytes(&seed).map_err(|_| SecretUriError::InvalidSeed)?
+            seed
         } else {
-            let mnemonic = bip39::Mnemonic::parse_in(bip39::Language::English, &phrase)
-                .map_err(|e| SecretUriError::InvalidPhrase(e.to_string()))?;
-            let entropy = mnemonic.to_entropy();
-            substrate_bip39::mini_secret_from_entropy(&entropy, password.as_deref().unwrap_or(""))
-                .map_err(|e| SecretUriError::InvalidPhrase(format!("{e:?}")))?
+            mini_secret_from_phrase(&phrase, &password)?
         };
-        let mut pair = mini.expand_to_keypair(ExpansionMode::Ed25519);
+        let mut pair = Sr25519Pair::from_seed(&seed)?.0;
         for junction in junctions {
             pair = match junction {
                 Junction::Hard(cc) => pair
@@ -133,6 +150,37 @@ impl Sr25519Pair {
             };
         }
         Ok(Sr25519Pair(pair))
+    }
+
+    /// The pair of a BIP-39 English phrase with an optional BIP-39 password (no derivation
+    /// path: the phrase's root key, as bittensor's `Keypair.create_from_mnemonic`).
+    pub fn from_phrase(
+        phrase: &str,
+        password: Option<&str>,
+    ) -> Result<Sr25519Pair, SecretUriError> {
+        let seed = mini_secret_from_phrase(phrase, password.unwrap_or(""))?;
+        Sr25519Pair::from_seed(&seed)
+    }
+
+    /// The pair of a 32-byte mini-secret ("seed"), expanded in Ed25519 mode as Substrate does.
+    pub fn from_seed(seed: &[u8; 32]) -> Result<Sr25519Pair, SecretUriError> {
+        // schnorrkel checks only the length, so a 32-byte array is always accepted.
+        let mini = MiniSecretKey::from_bytes(seed).map_err(|_| SecretUriError::InvalidSeed)?;
+        Ok(Sr25519Pair(mini.expand_to_keypair(ExpansionMode::Ed25519)))
+    }
+
+    /// The pair of sp-core's 64-byte raw secret (the scalar key ++ the nonce), the
+    /// `privateKey` of a bittensor keyfile.
+    pub fn from_secret_bytes(secret: &[u8; 64]) -> Result<Sr25519Pair, SecretUriError> {
+        let key = schnorrkel::SecretKey::from_bytes(secret)
+            .map_err(|_| SecretUriError::InvalidSecretKey)?;
+        Ok(Sr25519Pair(key.to_keypair()))
+    }
+
+    /// sp-core's 64-byte raw secret (scalar key ++ nonce): what `from_secret_bytes` reads back
+    /// and bittensor stores as `privateKey`. Wiped from memory when dropped.
+    pub fn secret_bytes(&self) -> Zeroizing<[u8; 64]> {
+        Zeroizing::new(self.0.secret.to_bytes())
     }
 
     /// The public key as an account.
@@ -249,6 +297,51 @@ mod tests {
         );
         let seed = format!("0x{}", "11".repeat(32));
         assert!(Sr25519Pair::from_uri(&format!("{seed}//Alice")).is_ok());
+    }
+
+    #[test]
+    fn raw_secrets_and_seeds_match_bittensor_wallet() {
+        // privateKey and secretSeed as bittensor-wallet 4.1.0 writes them (its keyfile JSON).
+        let alice = Sr25519Pair::from_uri("//Alice").unwrap();
+        assert_eq!(
+            hex::encode(*alice.secret_bytes()),
+            "33a6f3093f158a7109f679410bef1a0c54168145e0cecb4df006c1c2fffb1f09\
+             925a225d97aa00682d6a59b95b18780c10d7032336e88f3442b42361f4a66011"
+        );
+        let seed = mini_secret_from_phrase(DEV_PHRASE, "").unwrap();
+        assert_eq!(
+            hex::encode(*seed),
+            "fac7959dbfe72f052e5a0c3c8d6530f202b02fd8f9f5ca3580ec8deb7797479e"
+        );
+        let root = Sr25519Pair::from_phrase(DEV_PHRASE, None).unwrap();
+        assert_eq!(
+            hex::encode(*root.secret_bytes()),
+            "05d65584630d16cd4af6d0bec10f34bb504a5dcb62dba2122d49f5a663763d0a\
+             fd190cce74df356432b410bd64682309d6dedb27c76845daf388557cbac3ca34"
+        );
+        assert_eq!(
+            Sr25519Pair::from_seed(&seed).unwrap().public(),
+            root.public()
+        );
+        // The raw secret reads back to the same pair, and signs as it.
+        let back = Sr25519Pair::from_secret_bytes(&alice.secret_bytes()).unwrap();
+        assert_eq!(back.public(), alice.public());
+        assert!(sr25519_verify(&back.sign(b"m"), b"m", &alice.public()));
+        // A non-canonical scalar is refused, not accepted as some other key.
+        assert_eq!(
+            Sr25519Pair::from_secret_bytes(&[0xff; 64]).unwrap_err(),
+            SecretUriError::InvalidSecretKey
+        );
+        // A phrase with a BIP-39 password is another key, the same as the URI's `///password`.
+        let with_password = Sr25519Pair::from_phrase(DEV_PHRASE, Some("pw")).unwrap();
+        assert_ne!(with_password.public(), root.public());
+        assert_eq!(
+            with_password.public(),
+            Sr25519Pair::from_uri(&format!("{DEV_PHRASE}///pw"))
+                .unwrap()
+                .public()
+        );
+        assert!(Sr25519Pair::from_phrase("", None).is_err());
     }
 
     #[test]
