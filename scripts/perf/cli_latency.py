@@ -283,7 +283,7 @@ def latency(node: Node, workdir: Path, binary: Path, runs: int) -> int:
     return 0
 
 
-def populate(node: Node, cortex: Cortex, wallets: Path) -> int:
+def populate(cortex: Cortex, wallets: Path) -> int:
     """A subnet of UIDS uids: the owner's, then burned registrations from COLDKEYS coldkeys in
     parallel. Returns the netuid."""
     netuid = cortex("subnet", "create", "--name", "alice", "--hotkey", "owner")["netuid"]
@@ -319,7 +319,7 @@ def metagraph_256(node: Node, workdir: Path, binary: Path, runs: int) -> int:
     wallets = workdir / "wallets"
     write_wallet(wallets, "alice", alice(), ["owner"])
     cortex = Cortex(binary, node.url, wallets)
-    netuid = populate(node, cortex, wallets)
+    netuid = populate(cortex, wallets)
     args = ["metagraph", "--netuid", str(netuid)]
     doc = cortex(*args)
     expect(lambda d: d["n"] == UIDS and len(d["neurons"]) == UIDS, "cortex metagraph", doc)
