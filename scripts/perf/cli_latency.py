@@ -138,7 +138,9 @@ class Btcli:
         self.env.pop("BT_MEV_PROTECTION", None)
 
     def cmd(self, args: list) -> list:
-        return [self.binary, *args, "--network", self.url, "--json-output"]
+        # The wallet-only commands take no --network (btcli refuses it there).
+        network = [] if args[:2] in (["wallet", "list"], ["wallet", "overview-local"]) else ["--network", self.url]
+        return [self.binary, *args, *network, "--json-output"]
 
     def timed(self, args: list) -> tuple:
         cmd = self.cmd(args)
@@ -192,6 +194,13 @@ def latency(node: Node, workdir: Path, binary: Path, runs: int) -> int:
     wallet = ["--wallet-name", "alice", "--wallet-path", str(wallets)]
     # (read, btcli args, its check, cortex args, its check)
     reads = [
+        (
+            "wallet list",
+            ["wallet", "list", "--wallet-path", str(wallets)],
+            lambda d: ALICE in json.dumps(d),
+            ["wallet", "list"],
+            lambda d: any(x["coldkey_ss58"] == ALICE for x in d["wallets"]),
+        ),
         (
             "balance",
             ["wallet", "balance", "--ss58", ALICE],
