@@ -149,7 +149,10 @@ mod tests {
             // Let each task enqueue before the next, so arrival order is known.
             tokio::task::yield_now().await;
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        // Wait until all three are in the waiting room, so only priority decides the order.
+        while gate.state.lock().map(|s| s.waiting.len()).unwrap_or(0) < 3 {
+            tokio::task::yield_now().await;
+        }
         drop(first);
         let mut order = Vec::new();
         for _ in 0..3 {
