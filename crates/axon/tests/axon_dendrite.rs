@@ -1,6 +1,8 @@
 //! Our dendrite against our axon over real TCP: the round trip, and every kind of bad input the
 //! protocol names, each answered with its status code while the axon keeps serving.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
