@@ -40,11 +40,13 @@ CALL_TIMEOUT = 20  # seconds for one example-binary run
 
 
 class Predict(bt.Synapse):
-    """The interop synapse; `features` has no default, so it travels as an input_obj header too."""
+    """The interop synapse; `features` has no default, so it travels as an input_obj header too,
+    and `meta` is a hashed dict whose keys are not in sorted order (the hash follows the bytes)."""
 
     features: list[float]
+    meta: dict[str, float] = {}
     prediction: Optional[float] = None
-    required_hash_fields: ClassVar[tuple[str, ...]] = ("features",)
+    required_hash_fields: ClassVar[tuple[str, ...]] = ("features", "meta")
 
 
 def examples_dir() -> Path:
@@ -149,7 +151,7 @@ def test_cortex_axon_answers_python_dendrite(ctx):
         async def ask(uri: str, features):
             d = bt.Dendrite(wallet=Keypair.create_from_uri(uri))
             try:
-                return await d.call(target_axon=info, synapse=Predict(features=features), timeout=5.0,
+                return await d.call(target_axon=info, synapse=Predict(features=features, meta={"zeta": 1.0, "alpha": 2.0}), timeout=5.0,
                                     deserialize=False)
             finally:
                 await d.aclose_session()

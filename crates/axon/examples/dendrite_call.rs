@@ -35,12 +35,15 @@ struct Args {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Predict {
     features: Vec<f64>,
+    /// Hashed too: a dict, whose key order the body hash must respect.
+    #[serde(default)]
+    meta: std::collections::BTreeMap<String, f64>,
     prediction: Option<f64>,
 }
 
 impl SynapseBody for Predict {
     const NAME: &'static str = "Predict";
-    const REQUIRED_HASH_FIELDS: &'static [&'static str] = &["features"];
+    const REQUIRED_HASH_FIELDS: &'static [&'static str] = &["features", "meta"];
     const REQUIRED_FIELDS: &'static [&'static str] = &["features"];
 }
 
@@ -55,8 +58,13 @@ async fn main() -> anyhow::Result<()> {
         port: args.port,
         hotkey: args.axon_hotkey,
     };
+    // Keys out of sorted order: the hash must follow the bytes on both sides.
+    let meta = [("zeta".to_string(), 1.0), ("alpha".to_string(), 2.0)]
+        .into_iter()
+        .collect();
     let body = Predict {
         features: args.features,
+        meta,
         prediction: None,
     };
     let out = dendrite

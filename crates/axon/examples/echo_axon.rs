@@ -30,12 +30,15 @@ struct Args {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Predict {
     features: Vec<f64>,
+    /// Hashed too: a dict, whose key order the body hash must respect.
+    #[serde(default)]
+    meta: std::collections::BTreeMap<String, f64>,
     prediction: Option<f64>,
 }
 
 impl SynapseBody for Predict {
     const NAME: &'static str = "Predict";
-    const REQUIRED_HASH_FIELDS: &'static [&'static str] = &["features"];
+    const REQUIRED_HASH_FIELDS: &'static [&'static str] = &["features", "meta"];
     const REQUIRED_FIELDS: &'static [&'static str] = &["features"];
 }
 

@@ -533,7 +533,9 @@ async fn process(
         Err(e) => return Err(internal_error(&format!("the body is not JSON: {e}"))),
     };
     let fields = protocol::own_fields(body);
-    let hash = pyrepr::body_hash(&fields, &call.spec.required_hash_fields);
+    // Hash the bytes, not the parsed map: nested dicts must keep the sender's key order.
+    let hash =
+        pyrepr::body_hash_of_json(&bytes, &call.spec.required_hash_fields).unwrap_or_default();
     if hash != claimed_hash {
         return Err(internal_error(&format!(
             "Hash mismatch between header body hash {claimed_hash} and parsed body hash {hash}"

@@ -9,13 +9,111 @@
 //! (a Python tuple arrives as a list) are rendered as their JSON form, as the receiving side of
 //! bittensor also sees them after parsing.
 
-use serde_json::{Map, Value};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
 use sha3::{Digest, Sha3_256};
+
+/// A JSON value that keeps its objects' key order, as Python's `dict` does. `serde_json::Map`
+/// sorts keys, and `str()` of a dict renders keys in arrival order, so hashing what a Python
+/// dendrite sent needs the order of the bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OrderedValue {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number, integer or float as written.
+    Number(Number),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<OrderedValue>),
+    /// An object, keys in arrival order.
+    Object(Vec<(String, OrderedValue)>),
+}
+
+impl From<&Value> for OrderedValue {
+    fn from(v: &Value) -> Self {
+        match v {
+            Value::Null => OrderedValue::Null,
+            Value::Bool(b) => OrderedValue::Bool(*b),
+            Value::Number(n) => OrderedValue::Number(n.clone()),
+            Value::String(s) => OrderedValue::String(s.clone()),
+            Value::Array(a) => OrderedValue::Array(a.iter().map(OrderedValue::from).collect()),
+            Value::Object(m) => {
+                OrderedValue::Object(m.iter().map(|(k, v)| (k.clone(), v.into())).collect())
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderedValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OrderedValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_unit<E>(self) -> Result<OrderedValue, E> {
+                Ok(OrderedValue::Null)
+            }
+            fn visit_none<E>(self) -> Result<OrderedValue, E> {
+                Ok(OrderedValue::Null)
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<OrderedValue, E> {
+                Ok(OrderedValue::Bool(b))
+            }
+            fn visit_i64<E>(self, i: i64) -> Result<OrderedValue, E> {
+                Ok(OrderedValue::Number(i.into()))
+            }
+            fn visit_u64<E>(self, u: u64) -> Result<OrderedValue, E> {
+                Ok(OrderedValue::Number(u.into()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, f: f64) -> Result<OrderedValue, E> {
+                Number::from_f64(f)
+                    .map(OrderedValue::Number)
+                    .ok_or_else(|| E::custom("a non-finite float"))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<OrderedValue, E> {
+                Ok(OrderedValue::String(s.to_string()))
+            }
+            fn visit_string<E>(self, s: String) -> Result<OrderedValue, E> {
+                Ok(OrderedValue::String(s))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OrderedValue, A::Error> {
+                let mut out = Vec::new();
+                while let Some(v) = seq.next_element()? {
+                    out.push(v);
+                }
+                Ok(OrderedValue::Array(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedValue, A::Error> {
+                let mut out: Vec<(String, OrderedValue)> = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, OrderedValue>()? {
+                    // A repeated key keeps its first position and its last value, as Python's json.
+                    if let Some(slot) = out.iter_mut().find(|(key, _)| *key == k) {
+                        slot.1 = v;
+                    } else {
+                        out.push((k, v));
+                    }
+                }
+                Ok(OrderedValue::Object(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
 
 /// `str(value)` as Python prints it: a top-level string is itself, everything else is `repr`.
 pub fn py_str(value: &Value) -> String {
+    py_str_ordered(&OrderedValue::from(value))
+}
+
+/// [`py_str`] of an order-keeping value.
+pub fn py_str_ordered(value: &OrderedValue) -> String {
     match value {
-        Value::String(s) => s.clone(),
+        OrderedValue::String(s) => s.clone(),
         other => {
             let mut out = String::new();
             py_repr_into(other, &mut out);
@@ -24,12 +122,12 @@ pub fn py_str(value: &Value) -> String {
     }
 }
 
-fn py_repr_into(value: &Value, out: &mut String) {
+fn py_repr_into(value: &OrderedValue, out: &mut String) {
     match value {
-        Value::Null => out.push_str("None"),
-        Value::Bool(true) => out.push_str("True"),
-        Value::Bool(false) => out.push_str("False"),
-        Value::Number(n) => {
+        OrderedValue::Null => out.push_str("None"),
+        OrderedValue::Bool(true) => out.push_str("True"),
+        OrderedValue::Bool(false) => out.push_str("False"),
+        OrderedValue::Number(n) => {
             if let Some(i) = n.as_i64() {
                 out.push_str(&i.to_string());
             } else if let Some(u) = n.as_u64() {
@@ -38,8 +136,8 @@ fn py_repr_into(value: &Value, out: &mut String) {
                 out.push_str(&py_float_repr(f));
             }
         }
-        Value::String(s) => py_str_repr_into(s, out),
-        Value::Array(items) => {
+        OrderedValue::String(s) => py_str_repr_into(s, out),
+        OrderedValue::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
@@ -49,7 +147,7 @@ fn py_repr_into(value: &Value, out: &mut String) {
             }
             out.push(']');
         }
-        Value::Object(map) => {
+        OrderedValue::Object(map) => {
             out.push('{');
             for (i, (k, v)) in map.iter().enumerate() {
                 if i > 0 {
@@ -187,6 +285,27 @@ pub fn body_hash<S: AsRef<str>>(dump: &Map<String, Value>, required_hash_fields:
     sha3_hex(&joined)
 }
 
+/// [`body_hash`] of a JSON object as its bytes spell it: nested dicts hash in their written key
+/// order, which is what the sender hashed. Bytes that are not a JSON object give `None`.
+pub fn body_hash_of_json<S: AsRef<str>>(
+    bytes: &[u8],
+    required_hash_fields: &[S],
+) -> Option<String> {
+    let OrderedValue::Object(entries) = serde_json::from_slice::<OrderedValue>(bytes).ok()? else {
+        return None;
+    };
+    let mut joined = String::new();
+    for field in required_hash_fields {
+        let value = entries
+            .iter()
+            .find(|(k, _)| k == field.as_ref())
+            .map(|(_, v)| v)
+            .unwrap_or(&OrderedValue::Null);
+        joined.push_str(&sha3_hex(&py_str_ordered(value)));
+    }
+    Some(sha3_hex(&joined))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,6 +338,60 @@ mod tests {
         assert_eq!(py_str(&json!("plain")), "plain");
         assert_eq!(py_str(&json!("é\u{7f}")), "é\u{7f}");
         assert_eq!(py_str(&json!(["é\u{7f}"])), "['é\\x7f']");
+    }
+
+    /// Expected texts and hashes printed by Python 3.11 (`str(v)`, `sha3_256(str(v))`).
+    #[test]
+    fn matches_python_on_tricky_values() {
+        let cases = [
+            (
+                r#"[1.0, 1e-05, 1e16, -0.0, 123456.789]"#,
+                "[1.0, 1e-05, 1e+16, -0.0, 123456.789]",
+                "de7b6273acc01346faea2d99c96cb0ff9f1c7f9b619638bb7380814a63efe3ce",
+            ),
+            (
+                r#"{"a": "it's", "b": "say \"hi\"", "c": "both ' \"", "d": null, "e": true}"#,
+                r#"{'a': "it's", 'b': 'say "hi"', 'c': 'both \' "', 'd': None, 'e': True}"#,
+                "cdab775657f5ef4e2d1dd246ef6a3a64910384c8eb145853884021648812b92a",
+            ),
+            (
+                "\"plain text\"",
+                "plain text",
+                "3ecb2d5f5d7342c781f53cc7fde31df405d2d67bad1843a8f0edfb64fb1ffc95",
+            ),
+            (
+                r#"["tab\tnew\nline\\", "é ü \u00a0 \u007f"]"#,
+                r"['tab\tnew\nline\\', 'é ü \xa0 \x7f']",
+                "c66593590c5ec9091f89f56d490121448c712870cf96c35365e1875014962b4b",
+            ),
+            (
+                "42",
+                "42",
+                "4e169ddf479c8cd9b4c45e0284181730cb42df3a8be892a7f379bd690db1eafa",
+            ),
+            (
+                r#"{"nested": [{"x": 1.5e300}]}"#,
+                "{'nested': [{'x': 1.5e+300}]}",
+                "63f9c454a28a62deae35c52158688669a100152939bf96de27dac8401985fd74",
+            ),
+        ];
+        for (json_text, text, hash) in cases {
+            let v: OrderedValue = serde_json::from_str(json_text).unwrap();
+            assert_eq!(py_str_ordered(&v), text, "{json_text}");
+            assert_eq!(sha3_hex(&py_str_ordered(&v)), hash, "{json_text}");
+        }
+    }
+
+    #[test]
+    fn nested_dicts_hash_in_written_order() {
+        let a = br#"{"m": {"z": 1, "a": 2}}"#;
+        let b = br#"{"m": {"a": 2, "z": 1}}"#;
+        assert_ne!(body_hash_of_json(a, &["m"]), body_hash_of_json(b, &["m"]));
+        assert_eq!(
+            body_hash_of_json(a, &["m"]),
+            Some(sha3_hex(&sha3_hex("{'z': 1, 'a': 2}")))
+        );
+        assert_eq!(body_hash_of_json(b"[1]", &["m"]), None);
     }
 
     #[test]
