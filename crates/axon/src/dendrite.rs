@@ -44,11 +44,14 @@ pub struct Dendrite {
     hotkey: String,
     uuid: String,
     ip: Option<String>,
+    max_response_bytes: usize,
     http: reqwest::Client,
 }
 
 /// How long a TCP connect may take at most, whatever the synapse timeout.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The default cap on an answer's body (16 MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 << 20;
 
 impl Dendrite {
     /// A dendrite signing with `pair`, with a fresh session uuid.
@@ -62,6 +65,7 @@ impl Dendrite {
             pair,
             uuid: protocol::new_uuid(),
             ip: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http,
         })
     }
@@ -70,6 +74,12 @@ impl Dendrite {
     /// the TCP peer anyway.
     pub fn with_ip(mut self, ip: impl Into<String>) -> Self {
         self.ip = Some(ip.into());
+        self
+    }
+
+    /// Caps the answer bodies this dendrite reads; a larger one gives 422.
+    pub fn with_max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -170,13 +180,22 @@ impl Dendrite {
         for (k, v) in headers {
             req = req.header(k, v);
         }
+        let max_response = self.max_response_bytes;
         // The whole exchange, body included, stays under the timeout.
-        let exchange = async {
+        let exchange = async move {
             let resp = req.send().await?;
             let status = resp.status().as_u16();
             let headers = resp.headers().clone();
-            let bytes = resp.bytes().await?;
-            Ok::<_, reqwest::Error>((status, headers, bytes))
+            // Read in chunks up to the cap: a hostile axon cannot fill the validator's memory.
+            let mut resp = resp;
+            let mut bytes = Vec::new();
+            while let Some(chunk) = resp.chunk().await? {
+                if bytes.len().saturating_add(chunk.len()) > max_response {
+                    return Ok(Err(status));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok::<_, reqwest::Error>(Ok((status, headers, bytes)))
         };
         let outcome = tokio::time::timeout(timeout, exchange).await;
         let mut out_fields = fields;
@@ -200,7 +219,14 @@ impl Dendrite {
                 ),
             ),
             Ok(Err(e)) => fail(&mut dendrite, 422, format!("Failed to parse response: {e}")),
-            Ok(Ok((status, headers, bytes))) => match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Ok(Err(status))) => fail(
+                &mut dendrite,
+                422,
+                format!(
+                    "Failed to parse response: HTTP {status} with a body over this dendrite's limit of {max_response} bytes"
+                ),
+            ),
+            Ok(Ok(Ok((status, headers, bytes)))) => match serde_json::from_slice::<Value>(&bytes) {
                 Ok(Value::Object(json)) => {
                     if status == 200 {
                         out_fields = protocol::own_fields(json);

@@ -233,6 +233,17 @@ async fn round_trip_fills_both_terminals() {
     let codes: Vec<u16> = outs.iter().map(|o| o.status_code()).collect();
     assert_eq!(codes, vec![200, 503, 200]);
 
+    // An answer over the dendrite's cap is refused without reading it all.
+    let capped = dendrite("//Validator").with_max_response_bytes(64);
+    let out = capped
+        .call(
+            &running.target(),
+            predict(vec![1.0]),
+            Duration::from_secs(5),
+        )
+        .await;
+    assert_eq!(out.status_code(), 422, "{:?}", out.dendrite);
+
     // A handler's own status travels back.
     let out = d
         .call(&running.target(), predict(vec![]), Duration::from_secs(5))
