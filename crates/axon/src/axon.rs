@@ -26,8 +26,8 @@
 //!    as bittensor's generic handler answers.
 //! 6. **Forward.** The handler runs under the synapse timeout, counted from arrival; running over
 //!    gets **408** (bittensor's Python axon never stops a slow forward; its dendrite gives up at
-//!    the same moment with 408, so the caller sees the same code). A handler error is **500**
-//!    `Internal Server Error #<id>` unless it names its own status.
+//!    the same moment with 408, so the caller sees the same code). A handler error, or a panic,
+//!    is **500** `Internal Server Error #<id>` unless the error names its own status.
 //! 7. **Answer**: **200**, `axon.status_message = "Success"`, the full synapse dump as body.
 
 use std::collections::{BTreeMap, HashMap};
@@ -551,23 +551,33 @@ async fn process(
         body: fields,
     };
     let remaining = deadline.saturating_sub(start.elapsed());
-    match tokio::time::timeout(remaining, (route.handler)(synapse)).await {
-        Err(_) => Err(Refusal(
-            408,
-            format!(
-                "Response timeout after: {}s",
-                pyrepr::py_float_repr(call.timeout)
-            ),
-        )),
-        Ok(Err(ForwardError {
+    // A task of its own: a panicking handler costs its request a 500, not the connection, and a
+    // handler past its deadline is aborted rather than left running.
+    let mut task = tokio::spawn((route.handler)(synapse));
+    match tokio::time::timeout(remaining, &mut task).await {
+        Err(_) => {
+            task.abort();
+            Err(Refusal(
+                408,
+                format!(
+                    "Response timeout after: {}s",
+                    pyrepr::py_float_repr(call.timeout)
+                ),
+            ))
+        }
+        Ok(Err(join)) => Err(internal_error(&format!(
+            "the {} handler failed: {join}",
+            call.spec.name
+        ))),
+        Ok(Ok(Err(ForwardError {
             status: Some(code),
             message,
-        })) => Err(Refusal(code, message)),
-        Ok(Err(ForwardError {
+        }))) => Err(Refusal(code, message)),
+        Ok(Ok(Err(ForwardError {
             status: None,
             message,
-        })) => Err(internal_error(&message)),
-        Ok(Ok(out)) => Ok(out),
+        }))) => Err(internal_error(&message)),
+        Ok(Ok(Ok(out))) => Ok(out),
     }
 }
 

@@ -158,13 +158,24 @@ impl SynapseSpec {
 
 /// A typed synapse body: the synapse's own fields, serialized flat beside the base fields.
 ///
-/// ```ignore
+/// The Python class `class Predict(bt.Synapse): features: list[float]; prediction: Optional[int]
+/// = None; required_hash_fields = ("features",)` is, on this side:
+///
+/// ```
+/// use cortex_axon::SynapseBody;
+/// use serde::{Deserialize, Serialize};
+///
 /// #[derive(Serialize, Deserialize, Clone, Default)]
-/// struct Predict { features: Vec<f64>, prediction: Option<u32> }
+/// struct Predict {
+///     features: Vec<f64>,
+///     prediction: Option<u32>,
+/// }
 /// impl SynapseBody for Predict {
 ///     const NAME: &'static str = "Predict";
 ///     const REQUIRED_HASH_FIELDS: &'static [&'static str] = &["features"];
+///     const REQUIRED_FIELDS: &'static [&'static str] = &["features"];
 /// }
+/// assert_eq!(Predict::spec().required_hash_fields, vec!["features".to_string()]);
 /// ```
 pub trait SynapseBody: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// The class name.

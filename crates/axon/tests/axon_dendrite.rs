@@ -76,6 +76,9 @@ async fn start_axon(max_body_bytes: usize) -> Running {
             if s.body.features.is_empty() {
                 return Err(ForwardError::status(422, "no features"));
             }
+            if s.body.features.first().is_some_and(|f| *f < -1e300) {
+                panic!("the handler panics on -1e301");
+            }
             Ok(Predict {
                 prediction: Some(s.body.features.iter().sum()),
                 ..s.body
@@ -232,6 +235,17 @@ async fn round_trip_fills_both_terminals() {
         .await;
     let codes: Vec<u16> = outs.iter().map(|o| o.status_code()).collect();
     assert_eq!(codes, vec![200, 503, 200]);
+
+    // A panicking handler is a 500 for its request only.
+    let out = d
+        .call(
+            &running.target(),
+            predict(vec![-1e301]),
+            Duration::from_secs(5),
+        )
+        .await;
+    assert_eq!(out.status_code(), 500, "{:?}", out.dendrite);
+    assert_still_serving(&running).await;
 
     // An answer over the dendrite's cap is refused without reading it all.
     let capped = dendrite("//Validator").with_max_response_bytes(64);
