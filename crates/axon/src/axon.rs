@@ -18,6 +18,9 @@
 //!    `now - 4 s - timeout` (for dendrite versions ≥ 7.2.0), a later one strictly greater than
 //!    the last accepted. The check and the store are one atomic step, so a replay racing its
 //!    original loses.
+//!    As in bittensor, the last nonce of every `hotkey:uuid` is kept for the axon's lifetime
+//!    (forgetting one would let a replay that claims an old version through); only hotkeys the
+//!    blacklist admits, with valid signatures, add entries.
 //! 4. **Priority** ([`crate::priority`]): a worker slot, higher stake first; waiting past the
 //!    synapse timeout gets **408** (`Response timeout after: Ns`), a full waiting room **503**.
 //! 5. **Body.** Read up to [`AxonConfig::max_body_bytes`] (**413** beyond: bittensor sets no
