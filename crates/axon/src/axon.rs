@@ -506,7 +506,8 @@ async fn process(
         .map_err(|e| Refusal(401, format!("Not Verified with error: {e}")))?;
 
     // 4. Priority: a worker slot before the deadline.
-    let deadline = Duration::from_secs_f64(call.timeout);
+    // A timeout too large for a Duration (`1e30`) means no deadline rather than a panic.
+    let deadline = Duration::try_from_secs_f64(call.timeout).unwrap_or(Duration::MAX);
     let remaining = deadline.saturating_sub(start.elapsed());
     let _permit = inner
         .gate

@@ -397,6 +397,24 @@ async fn slow_handler_gets_408() {
         Some("Response timeout after: 0.5s")
     );
 
+    // Timeouts that are no durations are bad headers (400); a huge one is no deadline.
+    for (timeout, expected) in [("-1.0", 400), ("nan", 400), ("abc", 400), ("1e30", 200)] {
+        let (mut headers, bytes) = signed_request(
+            &running.axon_hotkey,
+            &predict(vec![1.0]),
+            protocol::now_ns(),
+            &protocol::new_uuid(),
+            5.0,
+        );
+        for (k, v) in headers.iter_mut() {
+            if k == "timeout" {
+                *v = timeout.to_string();
+            }
+        }
+        let (status, json) = send_raw(running.addr, &headers, bytes).await;
+        assert_eq!(status, expected, "timeout {timeout}: {json:?}");
+    }
+
     // The dendrite's own timeout gives the same code without hanging.
     let out = dendrite("//Validator")
         .call(&running.target(), slow, Duration::from_millis(500))
