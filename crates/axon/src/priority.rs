@@ -105,11 +105,22 @@ impl PriorityGate {
             st.waiting.push(Waiter { priority, seq, tx });
             rx
         };
-        match tokio::time::timeout(wait, rx).await {
-            Ok(Ok(())) => Ok(Permit {
+        let mut rx = rx;
+        let handed = match tokio::time::timeout(wait, &mut rx).await {
+            Ok(got) => got.is_ok(),
+            Err(_) => {
+                // A slot may have been handed over just as the deadline passed: close the
+                // channel, then take what was sent, so a slot is never lost.
+                rx.close();
+                rx.try_recv().is_ok()
+            }
+        };
+        if handed {
+            Ok(Permit {
                 state: self.state.clone(),
-            }),
-            _ => Err(GateError::Timeout),
+            })
+        } else {
+            Err(GateError::Timeout)
         }
     }
 }
