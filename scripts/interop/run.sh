@@ -2,6 +2,7 @@
 # Interop test: the real `bittensor` SDK and `btcli` against a Cortex dev node.
 #
 #   cargo build --release -p cortex-cli      # this script does not build
+#   cargo build --release -p cortex-axon --examples   # the synapse-protocol interop binaries
 #   scripts/interop/run.sh                   # CORTEX_BIN defaults to target/release/cortex
 #
 # Creates or reuses the client virtualenv (setup.sh), then runs test_node.py with the venv's

@@ -14,6 +14,8 @@ Environment:
     CORTEX_INTEROP_KEEP=1 keep the temp dir (chain database, node log, wallets) even on success
                           (it is always kept on failure)
     CORTEX_INTEROP_ONLY=S run only the tests whose name contains S (e.g. `btcli_`)
+    CORTEX_AXON_EXAMPLES  directory of the cortex-axon example binaries (default: beside
+                          CORTEX_BIN, in examples/)
 
 Plain Python on purpose: a tiny hand-written runner instead of pytest, because the venv holds
 only the two pinned clients and their dependencies, and pytest is not one of them. The tests run
@@ -62,6 +64,7 @@ from common import (  # noqa: E402
     Ctx,
     tail,
 )
+import axon_interop  # noqa: E402
 import btcli_flow  # noqa: E402
 import wallet_interop  # noqa: E402
 
@@ -285,7 +288,8 @@ TESTS = [
     test_btcli_wallet_balance,
     test_btcli_subnets_list,
     *btcli_flow.FLOW_TESTS,
-    *wallet_interop.WALLET_TESTS,  # `cortex wallet` and bittensor-wallet's files (no node needed)
+    *wallet_interop.WALLET_TESTS,  # `cortex wallet` and bittensor-wallet's files (and a transfer)
+    *axon_interop.AXON_TESTS,  # the synapse protocol, both directions; needs no chain
 ]
 
 
