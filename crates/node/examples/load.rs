@@ -8,76 +8,20 @@
 //!
 //! The node runs in this process (its own threads; the client shares the machine's cores, as a
 //! real client on the same box would). Transfers are signed before the clock starts, spread over
-//! the six dev accounts (nonces 0, 1, 2 … each), and sent over keep-alive HTTP connections.
+//! the six dev accounts (nonces 0, 1, 2 … each), and sent over `cortex-client`'s WebSocket
+//! connections, one request at a time on each.
 //! Figures go to `docs/benchmarks.md`.
 
+use cortex_client::{Client, ClientError, Rpc, RpcConfig};
 use cortex_node::pool::PoolLimits;
 use cortex_node::{BlockTime, NodeConfig};
-use cortex_primitives::{AccountId32, Sr25519Pair};
+use cortex_primitives::Sr25519Pair;
 use cortex_runtime::DEV_ACCOUNTS;
-use cortex_runtime::types::AccountInfo;
 use cortex_runtime::types::MultiAddress;
 use cortex_runtime::types::{BalancesCall, RuntimeCall};
 use cortex_runtime::{AdditionalSigned, Era, SignedExtra, UncheckedExtrinsic};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use serde_json::{Value, json};
 use std::time::{Duration, Instant};
-
-/// A keep-alive HTTP/1.1 JSON-RPC connection.
-struct Conn {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
-}
-
-impl Conn {
-    fn open(addr: SocketAddr) -> std::io::Result<Conn> {
-        let s = TcpStream::connect(addr)?;
-        s.set_nodelay(true)?;
-        Ok(Conn {
-            reader: BufReader::new(s.try_clone()?),
-            writer: s,
-        })
-    }
-
-    fn call(&mut self, method: &str, params: &str) -> std::io::Result<String> {
-        let body = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"{method}","params":{params}}}"#);
-        write!(
-            self.writer,
-            "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{}",
-            body.len(),
-            body
-        )?;
-        let mut len = 0usize;
-        loop {
-            let mut line = String::new();
-            self.reader.read_line(&mut line)?;
-            if line == "\r\n" || line.is_empty() {
-                break;
-            }
-            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                len = v.trim().parse().unwrap_or(0);
-            }
-        }
-        let mut buf = vec![0u8; len];
-        self.reader.read_exact(&mut buf)?;
-        Ok(String::from_utf8_lossy(&buf).into_owned())
-    }
-}
-
-fn nonce_of(conn: &mut Conn, who: &AccountId32) -> u32 {
-    let key = hex::encode(cortex_runtime::keys::account(who));
-    let r = conn
-        .call("state_getStorage", &format!(r#"["0x{key}"]"#))
-        .unwrap_or_default();
-    let v: serde_json::Value = serde_json::from_str(&r).unwrap_or_default();
-    let Some(hex_value) = v["result"].as_str() else {
-        return 0;
-    };
-    let bytes = hex::decode(hex_value.trim_start_matches("0x")).unwrap_or_default();
-    <AccountInfo as codec::Decode>::decode(&mut bytes.as_slice())
-        .map(|a| a.nonce)
-        .unwrap_or(0)
-}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -103,7 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect::<Result<_, _>>()?;
     let dest = Sr25519Pair::from_uri("//Two")?.public();
     let signing = Instant::now();
-    let mut signed: Vec<Vec<String>> = vec![Vec::new(); connections];
+    let mut signed: Vec<Vec<Value>> = vec![Vec::new(); connections];
     for i in 0..transfers {
         let pair = &senders[i % senders.len()];
         let nonce = u32::try_from(i / senders.len())?;
@@ -119,49 +63,52 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         // Each sender's nonces go down one connection, in order, so that none waits in the
         // future queue for a predecessor on another connection.
         signed[(i % senders.len()) % connections]
-            .push(format!(r#"["0x{}"]"#, hex::encode(xt.to_bytes())));
+            .push(json!(format!("0x{}", hex::encode(xt.to_bytes()))));
     }
     println!(
         "signed {transfers} transfers in {:.2?} (not timed below)",
         signing.elapsed()
     );
 
+    let url = format!("ws://{addr}");
+    let mut conns = Vec::with_capacity(connections);
+    for _ in 0..connections {
+        conns.push(Rpc::connect(&url, RpcConfig::default()).await?);
+    }
     let start_head = node.shared().head().header.number();
     let started = Instant::now();
-    let handles: Vec<_> = signed
-        .into_iter()
-        .map(|batch| {
-            std::thread::spawn(move || -> usize {
-                let Ok(mut conn) = Conn::open(addr) else {
-                    return 0;
-                };
-                let mut rejected = 0;
-                for params in batch {
-                    match conn.call("author_submitExtrinsic", &params) {
-                        Ok(r) if r.contains("\"error\"") => rejected += 1,
-                        Ok(_) => {}
-                        Err(_) => rejected += 1,
-                    }
+    let mut workers = tokio::task::JoinSet::new();
+    for (conn, batch) in conns.into_iter().zip(signed) {
+        workers.spawn(async move {
+            let mut rejected = 0usize;
+            for xt in batch {
+                let answer: Result<String, ClientError> =
+                    conn.request("author_submitExtrinsic", &[xt]).await;
+                if answer.is_err() {
+                    rejected += 1;
                 }
-                rejected
-            })
-        })
-        .collect();
-    let rejected: usize = handles.into_iter().map(|h| h.join().unwrap_or(0)).sum();
+            }
+            rejected
+        });
+    }
+    let mut rejected = 0usize;
+    while let Some(r) = workers.join_next().await {
+        rejected += r?;
+    }
     let submitted = started.elapsed();
 
-    let mut conn = Conn::open(addr)?;
-    let accounts: Vec<AccountId32> = senders.iter().map(Sr25519Pair::public).collect();
+    let client = Client::connect(&url).await?;
+    let accounts: Vec<_> = senders.iter().map(Sr25519Pair::public).collect();
     let deadline = Instant::now() + Duration::from_secs(600);
     loop {
-        let done: u64 = accounts
-            .iter()
-            .map(|a| u64::from(nonce_of(&mut conn, a)))
-            .sum();
+        let mut done = 0u64;
+        for a in &accounts {
+            done += u64::from(client.account(a).await?.nonce);
+        }
         if done as usize >= transfers - rejected || Instant::now() > deadline {
             break;
         }
-        std::thread::sleep(Duration::from_millis(5));
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let finalized = started.elapsed();
     let blocks = node.shared().head().header.number() - start_head;
@@ -172,13 +119,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // state_call latency of get_all_dynamic_info, sequential, over one connection.
+    let rpc = client.rpc();
+    let params = [
+        json!("SubnetInfoRuntimeApi_get_all_dynamic_info"),
+        json!("0x"),
+    ];
     let mut times = Vec::with_capacity(1000);
     for _ in 0..1000 {
         let t = Instant::now();
-        conn.call(
-            "state_call",
-            r#"["SubnetInfoRuntimeApi_get_all_dynamic_info","0x"]"#,
-        )?;
+        let _: String = rpc.request("state_call", &params).await?;
         times.push(t.elapsed());
     }
     times.sort();

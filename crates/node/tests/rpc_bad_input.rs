@@ -1,4 +1,5 @@
-//! The node's answers to bad and borderline input over JSON-RPC (HTTP): malformed JSON, unknown
+//! The node's answers to bad and borderline input over JSON-RPC: malformed JSON (raw HTTP bodies,
+//! which no client would send), and through `cortex-client`'s WebSocket connection unknown
 //! methods, bad hex, mangled extrinsics, bad signatures, expired eras, stale, future and
 //! duplicate transactions, unfunded senders, paging limits, and fee previews that must agree
 //! with what a block charges. Each error is checked to the exact code, message and data that
@@ -141,7 +142,7 @@ async fn mangled_extrinsics_have_an_invalid_format() {
         let e = rpc.submit(&bytes).await.unwrap_err();
         assert_eq!(e.code, 1001, "{e:?}");
         assert_eq!(e.message, "Extrinsic has invalid format", "{e:?}");
-        assert!(e.data.as_ref().unwrap().is_string(), "{e:?}");
+        assert!(e.data_is_text(), "{e:?}");
     }
 
     // The call itself mangled: an unknown pallet index after a valid signature part.
@@ -228,28 +229,35 @@ async fn an_expired_mortal_era_is_outdated() {
     let node = dev_node(100).await;
     let rpc = Rpc::new(&node);
     let alice = pair("//Alice");
-    let head = rpc.wait_for_head(6).await;
+    rpc.wait_for_head(6).await;
 
     // Period 4, born 4 blocks before the head: its era ended at the head. The phase is the
     // head's, so for the next three blocks the current birth block is the head (known, but not
     // what was signed), and the node recognises the signature against the previous cycle.
-    let born = head - 4;
-    let era = Era::mortal(4, u64::from(born));
-    assert_eq!(era.birth(u64::from(born)), u64::from(born));
-    let birth_hash = rpc.block_hash(born).await;
-    let xt = sign(
-        &alice,
-        transfer(account("//Bob"), TAO),
-        0,
-        era,
-        node.genesis_hash,
-        birth_hash,
-    );
-    rpc.submit(&xt.to_bytes()).await.unwrap_err().assert_is(
-        1010,
-        INVALID_TX,
-        Some("Transaction is outdated"),
-    );
+    // On a loaded machine those three blocks (300 ms) can pass before the node checks the
+    // transaction; then the answer is about timing, not the node, and the test tries again.
+    let mut attempts = 0;
+    let refused = loop {
+        let head = rpc.head().await;
+        let born = head - 4;
+        let era = Era::mortal(4, u64::from(born));
+        assert_eq!(era.birth(u64::from(born)), u64::from(born));
+        let birth_hash = rpc.block_hash(born).await;
+        let xt = sign(
+            &alice,
+            transfer(account("//Bob"), TAO),
+            0,
+            era,
+            node.genesis_hash,
+            birth_hash,
+        );
+        let e = rpc.submit(&xt.to_bytes()).await.unwrap_err();
+        attempts += 1;
+        if rpc.head().await < head + 3 || attempts == 5 {
+            break e;
+        }
+    };
+    refused.assert_is(1010, INVALID_TX, Some("Transaction is outdated"));
 
     // The same transfer born at the head with a long period is accepted and included.
     let head = rpc.head().await;

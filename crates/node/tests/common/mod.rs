@@ -1,10 +1,12 @@
-//! Shared helpers for the node's integration tests: a tiny JSON-RPC-over-HTTP client (plain
-//! HTTP/1.1 POSTs on a std `TcpStream`, run on tokio's blocking pool so the node's own tasks keep
-//! the async workers), dev-chain nodes, and signed transfers built the way clients build them.
+//! Shared helpers for the node's integration tests: JSON-RPC calls through `cortex-client`
+//! (the SDK's WebSocket client, so the tests exercise the node as programs use it), raw HTTP/1.1
+//! POSTs on a std `TcpStream` for the requests no client would send (run on tokio's blocking
+//! pool so the node's own tasks keep the async workers), dev-chain nodes, and signed transfers
+//! built the way clients build them.
 
 #![allow(dead_code)]
 
-use codec::Decode;
+use cortex_client::{Client, ClientError};
 use cortex_node::{BlockTime, Node, NodeConfig};
 use cortex_primitives::{AccountId32, Sr25519Pair};
 use cortex_runtime::types::EventRecord;
@@ -14,7 +16,9 @@ use cortex_runtime::{AdditionalSigned, Era, SignedExtra, UncheckedExtrinsic};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::OnceCell;
 
 /// One TAO in rao.
 pub const TAO: u64 = 1_000_000_000;
@@ -35,8 +39,9 @@ pub struct RpcError {
     pub code: i64,
     /// `error.message`.
     pub message: String,
-    /// `error.data`, if any.
-    pub data: Option<Value>,
+    /// `error.data`, if any: a JSON string's text, else the JSON itself (as
+    /// [`ClientError::Rpc`] carries it).
+    pub data: Option<String>,
 }
 
 impl RpcError {
@@ -46,12 +51,19 @@ impl RpcError {
         assert_eq!(self.code, code, "code of {self:?}");
         assert_eq!(self.message, message, "message of {self:?}");
         match data {
-            Some(d) => assert_eq!(self.data, Some(json!(d)), "data of {self:?}"),
+            Some(d) => assert_eq!(self.data.as_deref(), Some(d), "data of {self:?}"),
             None => assert!(
-                self.data.is_none() || self.data == Some(Value::Null),
+                self.data.is_none() || self.data.as_deref() == Some("null"),
                 "no data expected in {self:?}"
             ),
         }
+    }
+
+    /// Whether `error.data` is an explanation in words (a JSON string), not a JSON value.
+    pub fn data_is_text(&self) -> bool {
+        self.data
+            .as_deref()
+            .is_some_and(|d| serde_json::from_str::<Value>(d).is_err())
     }
 }
 
@@ -103,11 +115,13 @@ fn dechunk(mut raw: &[u8]) -> Vec<u8> {
     }
 }
 
-/// A JSON-RPC client over HTTP.
-#[derive(Clone, Copy, Debug)]
+/// A JSON-RPC client of one node: `cortex_client`'s WebSocket connection (opened on first
+/// use, shared by clones), plus raw HTTP POSTs for the requests that are malformed on purpose.
+#[derive(Clone, Debug)]
 pub struct Rpc {
     /// The node's RPC address.
     pub addr: SocketAddr,
+    client: Arc<OnceCell<Client>>,
 }
 
 impl Rpc {
@@ -115,10 +129,23 @@ impl Rpc {
     pub fn new(node: &Node) -> Rpc {
         Rpc {
             addr: node.rpc_addr,
+            client: Arc::new(OnceCell::new()),
         }
     }
 
-    /// POSTs `body` as is; returns the HTTP status and the body parsed as JSON.
+    /// The SDK's client, connected on first use.
+    pub async fn client(&self) -> &Client {
+        self.client
+            .get_or_init(|| async {
+                Client::connect(&format!("ws://{}", self.addr))
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"))
+            })
+            .await
+    }
+
+    /// POSTs `body` as is (bytes no client would send: broken JSON, batches); returns the HTTP
+    /// status and the body parsed as JSON.
     pub async fn raw(&self, body: &str) -> (u16, Value) {
         let addr = self.addr;
         let body = body.to_string();
@@ -134,20 +161,27 @@ impl Rpc {
         (status, value)
     }
 
-    /// Calls `method` with `params`; `Err` carries the JSON-RPC error object.
+    /// Calls `method` with `params` (a JSON array); `Err` carries the JSON-RPC error object.
+    /// Any other failure (the node gone, a timeout) fails the test.
     pub async fn call(&self, method: &str, params: Value) -> Result<Value, RpcError> {
-        let request = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
-        let (_, response) = self.raw(&request.to_string()).await;
-        assert_eq!(response["jsonrpc"], "2.0", "{response}");
-        assert_eq!(response["id"], 1, "{response}");
-        if let Some(e) = response.get("error") {
-            return Err(RpcError {
-                code: e["code"].as_i64().unwrap(),
-                message: e["message"].as_str().unwrap().to_string(),
-                data: e.get("data").cloned(),
-            });
+        let params = match params {
+            Value::Array(list) => list,
+            other => panic!("{method}: positional parameters are a JSON array, not {other}"),
+        };
+        match self.client().await.rpc().request(method, &params).await {
+            Ok(v) => Ok(v),
+            Err(ClientError::Rpc {
+                code,
+                message,
+                data,
+                ..
+            }) => Err(RpcError {
+                code: i64::from(code),
+                message,
+                data,
+            }),
+            Err(e) => panic!("{method}: {e}"),
         }
-        Ok(response["result"].clone())
     }
 
     /// Calls `method`, which must succeed.
@@ -168,9 +202,7 @@ impl Rpc {
 
     /// The head's number, via `chain_getHeader` (so this also proves the node still answers).
     pub async fn head(&self) -> u32 {
-        let header = self.ok("chain_getHeader", json!([])).await;
-        let number = header["number"].as_str().unwrap();
-        u32::from_str_radix(number.trim_start_matches("0x"), 16).unwrap()
+        self.client().await.best_number().await.unwrap()
     }
 
     /// Asserts the node still answers `chain_getHeader` with a well-formed header.
@@ -195,17 +227,17 @@ impl Rpc {
 
     /// The hash of block `n`.
     pub async fn block_hash(&self, n: u32) -> [u8; 32] {
-        let h = self.ok("chain_getBlockHash", json!([n])).await;
-        hash_from_hex(h.as_str().unwrap())
+        self.client()
+            .await
+            .block_hash(n)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no block {n}"))
     }
 
     /// `System.Account` of `who` at the head (the default when absent).
     pub async fn account(&self, who: &AccountId32) -> cortex_runtime::types::AccountInfo {
-        let key = hex0x(&cortex_runtime::keys::account(who));
-        match self.ok("state_getStorage", json!([key])).await {
-            Value::Null => cortex_runtime::types::AccountInfo::default(),
-            v => Decode::decode(&mut unhex(v.as_str().unwrap()).as_slice()).unwrap(),
-        }
+        self.client().await.account(who).await.unwrap()
     }
 
     /// The free balance of `who` at the head.
@@ -238,15 +270,14 @@ impl Rpc {
     /// Scans blocks from `from` on until one holds the extrinsic `bytes`; returns that block's
     /// number, hash and the extrinsic's index in it.
     pub async fn wait_for_inclusion(&self, bytes: &[u8], from: u32) -> (u32, [u8; 32], usize) {
-        let wanted = hex0x(bytes);
+        let client = self.client().await;
         let deadline = Instant::now() + Duration::from_secs(30);
         let mut n = from;
         loop {
             while n <= self.head().await {
                 let hash = self.block_hash(n).await;
-                let block = self.ok("chain_getBlock", json!([hex0x(&hash)])).await;
-                let xts = block["block"]["extrinsics"].as_array().unwrap();
-                if let Some(i) = xts.iter().position(|x| x.as_str() == Some(wanted.as_str())) {
+                let xts = client.block_extrinsics(hash).await.unwrap();
+                if let Some(i) = xts.iter().position(|x| x.as_slice() == bytes) {
                     return (n, hash, i);
                 }
                 n += 1;
@@ -258,12 +289,7 @@ impl Rpc {
 
     /// `System.Events` at block `hash`.
     pub async fn events_at(&self, hash: &[u8; 32]) -> Vec<EventRecord> {
-        let key = hex0x(&cortex_runtime::keys::events());
-        let v = self.ok("state_getStorage", json!([key, hex0x(hash)])).await;
-        match v {
-            Value::Null => Vec::new(),
-            v => Decode::decode(&mut unhex(v.as_str().unwrap()).as_slice()).unwrap(),
-        }
+        self.client().await.events(*hash).await.unwrap()
     }
 
     /// The pool's extrinsics as hex.
