@@ -5,109 +5,21 @@
 // Helpers outside `#[test]` functions: a panic there is a failing test too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use codec::Decode;
+use common::{NodeProcess, free_port, result};
 use cortex_primitives::{AccountId32, Sr25519Pair};
 use cortex_runtime::types::AccountInfo;
 use cortex_runtime::types::MultiAddress;
 use cortex_runtime::types::{BalancesCall, RuntimeCall};
 use cortex_runtime::{AdditionalSigned, Era, SignedExtra, UncheckedExtrinsic};
-use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use serde_json::json;
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// One JSON-RPC call over HTTP; `Err` carries a transport failure (the node is down).
-fn rpc(port: u16, method: &str, params: Value) -> Result<Value, String> {
-    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
-    let mut s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-        body.len(),
-        body
-    )
-    .map_err(|e| e.to_string())?;
-    let mut response = String::new();
-    s.read_to_string(&mut response).map_err(|e| e.to_string())?;
-    let json_start = response.find("\r\n\r\n").ok_or("no body")? + 4;
-    serde_json::from_str(&response[json_start..]).map_err(|e| e.to_string())
-}
-
-fn result(port: u16, method: &str, params: Value) -> Value {
-    let r = rpc(port, method, params).unwrap();
-    assert!(r.get("error").is_none(), "{method}: {r}");
-    r["result"].clone()
-}
-
-struct NodeProcess {
-    child: Child,
-    port: u16,
-    startup_line: String,
-}
-
-impl NodeProcess {
-    fn start(base_path: Option<&Path>, extra: &[&str]) -> NodeProcess {
-        let port = free_port();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cortex"));
-        cmd.args(["node", "--dev", "--rpc-port", &port.to_string()])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
-        if let Some(p) = base_path {
-            cmd.arg("--base-path").arg(p);
-        }
-        let mut child = cmd.spawn().unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        // The line is printed once the RPC server listens.
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while rpc(port, "chain_getHeader", json!([])).is_err() {
-            assert!(Instant::now() < deadline, "node did not serve RPC: {line}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        NodeProcess {
-            child,
-            port,
-            startup_line: line,
-        }
-    }
-
-    fn head(&self) -> u32 {
-        let h = result(self.port, "chain_getHeader", json!([]));
-        u32::from_str_radix(h["number"].as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
-    }
-
-    fn kill9(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-
-    fn terminate(mut self) -> std::process::ExitStatus {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        self.child.wait().unwrap()
-    }
-}
-
-impl Drop for NodeProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn free_balance(port: u16, who: &AccountId32) -> u64 {
     let key = cortex_runtime::keys::account(who);
@@ -186,13 +98,11 @@ fn kill_9_mid_stream_loses_no_finalized_transfer() {
     loop {
         let xt = transfer(genesis_hash, &alice, bob, nonce);
         let hash = hex::encode(cortex_primitives::hashing::blake2_256(&xt));
-        let r = rpc(
+        result(
             node.port,
             "author_submitExtrinsic",
             json!([format!("0x{}", hex::encode(&xt))]),
-        )
-        .unwrap();
-        assert!(r.get("error").is_none(), "{r}");
+        );
         submitted.push(hash);
         nonce += 1;
         if nonce >= 40 && free_balance(node.port, &bob) > bob_before {

@@ -1,6 +1,7 @@
-//! Helpers for the tests that run `cortex node` as a process: starting and stopping it, plain
-//! HTTP JSON-RPC calls, a minimal WebSocket client (RFC 6455, text frames, pings answered), and
-//! the process's CPU time and resident memory from `/proc`.
+//! Helpers for the tests that run `cortex node` as a process: starting and stopping it,
+//! JSON-RPC calls through `cortex-client`, raw HTTP POSTs and a minimal WebSocket client
+//! (RFC 6455, text frames, pings answered) for the attacks on the RPC layer itself, and the
+//! process's CPU time and resident memory from `/proc`.
 //!
 //! Every socket goes to 127.0.0.1, optionally from another loopback source address (127.0.0.2)
 //! to play a second client machine.
@@ -13,6 +14,7 @@
     clippy::indexing_slicing
 )]
 
+use cortex_client::{ClientError, Rpc, RpcConfig};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -47,6 +49,37 @@ pub fn connect_from(from: Ipv4Addr, port: u16) -> std::io::Result<TcpStream> {
     })
 }
 
+/// One JSON-RPC call through `cortex-client`: a WebSocket opened for the call, on a small
+/// runtime of its own (these tests are synchronous), with no reconnection (a node that is down
+/// is an error at once). `Err` is the client's error: [`ClientError::Rpc`] carries the node's
+/// code, message and data.
+pub fn rpc(port: u16, method: &str, params: Value) -> Result<Value, ClientError> {
+    let Value::Array(params) = params else {
+        panic!("{method}: positional parameters are a JSON array, not {params}");
+    };
+    let config = RpcConfig {
+        request_timeout: Duration::from_secs(30),
+        connect_timeout: Duration::from_secs(5),
+        reconnect_for: Duration::ZERO,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let rpc = Rpc::connect(&format!("ws://127.0.0.1:{port}"), config).await?;
+        rpc.request(method, &params).await
+    })
+}
+
+/// The result of a JSON-RPC call that must succeed.
+pub fn result(port: u16, method: &str, params: Value) -> Value {
+    rpc(port, method, params).unwrap_or_else(|e| panic!("{method}: {e}"))
+}
+
+// Raw HTTP, for the tests of the HTTP layer itself: bodies no client would send, and latencies
+// of the HTTP path (a connection per request).
+
 /// One HTTP POST of `body`; returns the response body (`Err`: transport failure or refusal).
 pub fn post(port: u16, body: &str) -> Result<String, String> {
     let mut s = TcpStream::connect((LOCAL, port)).map_err(|e| e.to_string())?;
@@ -74,16 +107,10 @@ pub fn post(port: u16, body: &str) -> Result<String, String> {
     Ok(text[start..].to_string())
 }
 
-/// One JSON-RPC call over HTTP.
-pub fn rpc(port: u16, method: &str, params: Value) -> Result<Value, String> {
+/// One JSON-RPC call as an HTTP POST; returns the whole response object.
+pub fn http_rpc(port: u16, method: &str, params: Value) -> Result<Value, String> {
     let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
     serde_json::from_str(&post(port, &body)?).map_err(|e| e.to_string())
-}
-
-pub fn result(port: u16, method: &str, params: Value) -> Value {
-    let r = rpc(port, method, params).unwrap();
-    assert!(r.get("error").is_none(), "{method}: {r}");
-    r["result"].clone()
 }
 
 /// A `cortex node --dev` process.
@@ -94,8 +121,13 @@ pub struct NodeProcess {
 }
 
 impl NodeProcess {
+    /// Starts `cortex node --dev` on a free port and waits until it answers JSON-RPC.
     pub fn start(base_path: Option<&Path>, extra: &[&str]) -> NodeProcess {
-        let port = free_port();
+        NodeProcess::start_on(free_port(), base_path, extra)
+    }
+
+    /// The same on `port` (a restart on the port a client knows).
+    pub fn start_on(port: u16, base_path: Option<&Path>, extra: &[&str]) -> NodeProcess {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_cortex"));
         cmd.args(["node", "--dev", "--rpc-port", &port.to_string()])
             .args(extra)
@@ -109,6 +141,7 @@ impl NodeProcess {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
+        // The line is printed once the RPC server listens.
         let deadline = Instant::now() + Duration::from_secs(20);
         while rpc(port, "chain_getHeader", json!([])).is_err() {
             assert!(Instant::now() < deadline, "node did not serve RPC: {line}");
@@ -128,6 +161,17 @@ impl NodeProcess {
     pub fn head(&self) -> u32 {
         let h = result(self.port, "chain_getHeader", json!([]));
         u32::from_str_radix(h["number"].as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+    }
+
+    /// The node's WebSocket URL.
+    pub fn url(&self) -> String {
+        format!("ws://127.0.0.1:{}", self.port)
+    }
+
+    /// SIGKILL: no shutdown at all.
+    pub fn kill9(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
     }
 
     pub fn terminate(mut self) -> std::process::ExitStatus {
@@ -303,12 +347,13 @@ impl Ws {
     }
 }
 
-/// `system_health` latencies over `n` sequential HTTP calls; returns the p99.
+/// `system_health` latencies over `n` sequential HTTP calls (a connection each); returns the
+/// p99.
 pub fn health_p99(port: u16, n: usize) -> Duration {
     let mut took: Vec<Duration> = (0..n)
         .map(|_| {
             let t = Instant::now();
-            let r = rpc(port, "system_health", json!([])).unwrap();
+            let r = http_rpc(port, "system_health", json!([])).unwrap();
             assert_eq!(r["result"]["isSyncing"], json!(false), "{r}");
             t.elapsed()
         })
