@@ -14,7 +14,9 @@
 //! restarted, say), it reconnects and resumes: it looks for the extrinsic's hash in every block
 //! since the submission, submits the same bytes again if no block has it (a node that restarted
 //! lost its pool; the same nonce means it cannot land twice), and keeps looking until
-//! [`TxOptions::timeout`]. So a watch ends with the outcome or with an error within its timeout.
+//! [`TxOptions::timeout`]. So a watch ends with the outcome or with an error within its timeout:
+//! [`ClientError::Disconnected`] (naming the node's URL and the transaction) when the node never
+//! answered again, [`ClientError::WatchTimeout`] when it did but no block had the transaction.
 //! The outcome comes from the block's events: `ExtrinsicFailed` (or a failed `Sudo.Sudid`)
 //! becomes [`ClientError::Chain`] with the pallet, the error and its docs.
 
@@ -316,15 +318,31 @@ impl Client {
         deadline: Instant,
     ) -> Result<Included, ClientError> {
         let hash_hex = hex0x(&tx.hash);
-        let timeout = || ClientError::WatchTimeout {
-            hash: hash_hex.clone(),
-            timeout: options.timeout,
+        let resumed = Instant::now();
+        // Whether the node has answered since the watch was interrupted: a timeout without
+        // any answer is a node that did not come back, and the error names its URL.
+        let mut answered = false;
+        let timeout = |answered: bool| {
+            if answered {
+                ClientError::WatchTimeout {
+                    hash: hash_hex.clone(),
+                    timeout: options.timeout,
+                }
+            } else {
+                ClientError::Disconnected {
+                    url: self.rpc.url().to_string(),
+                    waited: resumed.elapsed(),
+                    reason: format!(
+                        "watching transaction {hash_hex}, which may still land: look for it before submitting it again"
+                    ),
+                }
+            }
         };
         let mut next = from;
         let mut resubmitted = false;
         loop {
             if Instant::now() >= deadline {
-                return Err(timeout());
+                return Err(timeout(answered));
             }
             let remaining = deadline.saturating_duration_since(Instant::now());
             let step = async {
@@ -344,25 +362,28 @@ impl Client {
                 Ok(None)
             };
             match tokio::time::timeout(remaining, step).await {
-                Err(_) => return Err(timeout()),
+                Err(_) => return Err(timeout(answered)),
                 Ok(Err(e @ ClientError::Disconnected { .. })) => {
                     tracing::debug!(error = %e, "still no node; retrying");
+                    answered = false;
                     continue;
                 }
                 Ok(Err(e)) => return Err(e),
                 Ok(Ok(Some(block))) => return self.outcome(tx, block).await,
-                Ok(Ok(None)) => {}
+                Ok(Ok(None)) => answered = true,
             }
             if !resubmitted {
-                match self.submit_signed(tx).await {
-                    Ok(_) => resubmitted = true,
+                let remaining = deadline.saturating_duration_since(Instant::now());
+                match tokio::time::timeout(remaining, self.submit_signed(tx)).await {
+                    Err(_) => return Err(timeout(false)),
+                    Ok(Ok(_)) => resubmitted = true,
                     // Its nonce is used: a block we already scanned, or one not yet announced,
                     // has it; keep scanning.
-                    Err(e) if stale(&e) => resubmitted = true,
-                    Err(e @ ClientError::Disconnected { .. }) => {
+                    Ok(Err(e)) if stale(&e) => resubmitted = true,
+                    Ok(Err(e @ ClientError::Disconnected { .. })) => {
                         tracing::debug!(error = %e, "resubmission failed; retrying");
                     }
-                    Err(e) => return Err(e),
+                    Ok(Err(e)) => return Err(e),
                 }
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
