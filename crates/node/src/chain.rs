@@ -629,6 +629,10 @@ fn wall_clock_ms() -> u64 {
         .unwrap_or(0)
 }
 
+/// With instant blocks, how many queued requests the chain thread answers before it makes the
+/// block that the ready transactions are waiting for.
+const MAX_REQUESTS_PER_TURN: usize = 4096;
+
 /// Runs the chain thread until every request sender is gone: answers requests and produces
 /// blocks on schedule. Returns an error if a block could not be committed (the node must stop:
 /// its memory is ahead of its database).
@@ -656,13 +660,23 @@ pub fn run(
             Ok(request) => {
                 chain.handle(request);
                 // Take whatever else is queued before deciding on a block, so that a burst of
-                // submissions lands in one block.
+                // submissions lands in one block; but stop when the block is due, so that a
+                // flood (clients retrying "pool full", say) cannot starve block production.
+                let mut taken = 0usize;
                 while let Ok(request) = requests.try_recv() {
                     if matches!(request, Request::Stop) {
                         chain.shutdown();
                         return Ok(());
                     }
                     chain.handle(request);
+                    taken = taken.saturating_add(1);
+                    let block_due = match block_time {
+                        BlockTime::Every(_) => Instant::now() >= next_block,
+                        BlockTime::Instant => taken >= MAX_REQUESTS_PER_TURN && chain.has_ready(),
+                    };
+                    if block_due {
+                        break;
+                    }
                 }
             }
             Err(RecvTimeoutError::Timeout) => {}
