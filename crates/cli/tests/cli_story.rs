@@ -351,6 +351,49 @@ fn a_subnet_s_life_through_cortex() {
         ],
         &["subnet 99"],
     );
+    // A hotkey with no uid on the subnet: serving and setting weights are refused by name.
+    ok(
+        port,
+        w,
+        &[
+            "wallet",
+            "import",
+            "--name",
+            "alice",
+            "--hotkey",
+            "spare",
+            "--hotkey-uri",
+            "//Alice//spare",
+        ],
+    );
+    fails(
+        port,
+        w,
+        &[
+            "axon", "serve", "--name", "alice", "--hotkey", "spare", "--netuid", &n, "--ip",
+            "10.0.0.8", "--port", "1",
+        ],
+        &["is not registered on subnet", "cortex register"],
+    );
+    fails(
+        port,
+        w,
+        &[
+            "weights",
+            "set",
+            "--name",
+            "alice",
+            "--hotkey",
+            "spare",
+            "--netuid",
+            &n,
+            "--uids",
+            "1",
+            "--weights",
+            "1",
+        ],
+        &["is not registered on subnet", "cortex register"],
+    );
 
     // Weights: rate limit down to 5 blocks (root's setting, through sudo: Alice is sudo).
     let set = ok(
