@@ -5,8 +5,9 @@
 //! # Nonces
 //! The first transaction of a signer reads `account_nextIndex` (which counts the node's pool);
 //! the next ones count up locally, so a thousand transfers signed back to back need one read.
-//! When the node refuses one (stale or future nonce, or any other refusal), the signer's count
-//! is forgotten and read again next time.
+//! When the node refuses one (stale or future nonce, or any other refusal but a full pool,
+//! after which the same bytes are to be sent again), the signer's count is forgotten and read
+//! again next time.
 //!
 //! # Waiting
 //! [`Client::submit_and_watch`] subscribes to `author_submitAndWatchExtrinsic` and returns at
@@ -225,6 +226,10 @@ impl Client {
             Ok(h) => hash_from_hex("author_submitExtrinsic", &h),
             // Sent twice across a reconnect: the first copy is in.
             Err(e) if already_imported(&e) => Ok(tx.hash),
+            // The pool is full (1016): the transaction is fine and keeps its nonce; the caller
+            // submits the same bytes again later. Forgetting the count here would make the
+            // next signature reuse a nonce that transactions signed ahead already hold.
+            Err(e @ ClientError::Rpc { code: 1016, .. }) => Err(e),
             Err(e) => {
                 self.reset_nonce(&tx.signer).await;
                 Err(e)
