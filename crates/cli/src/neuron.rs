@@ -217,12 +217,7 @@ pub fn metagraph(args: &MetagraphArgs) -> anyhow::Result<Report> {
             .metagraph(netuid)
             .await
             .map_err(|e| anyhow!(e))?
-            .ok_or_else(|| {
-                anyhow!(
-                    "subnet {} does not exist on this chain: `cortex subnet list` shows the netuids",
-                    netuid.0
-                )
-            })?;
+            .ok_or_else(|| anyhow!(cortex_client::query::subnet_missing(netuid)))?;
         let n = m.hotkeys.len();
         let get_u16 = |v: &[cortex_primitives::codec::Compact<u16>], i: usize| {
             v.get(i).map(|c| c.0).unwrap_or(0)

@@ -11,11 +11,11 @@ use crate::ctx::{Ctx, block_on, explain, parse_ss58, text};
 use crate::output::{Global, Report, tao};
 use anyhow::{Context, anyhow};
 use clap::Subcommand;
+use cortex_client::NetUid;
 use cortex_client::query::hyperparam_number;
 use cortex_client::types::{
     AdminUtilsCall, DynamicInfo, RuntimeCall, RuntimeEvent, SubtensorCall, SubtensorEvent, SudoCall,
 };
-use cortex_client::{ClientError, NetUid};
 use cortex_primitives::codec::Encode;
 use serde_json::{Value, json};
 
@@ -315,12 +315,7 @@ async fn hyperparams(ctx: &Ctx, netuid: NetUid) -> anyhow::Result<Report> {
         .hyperparams(netuid)
         .await
         .map_err(|e| anyhow!(e))?
-        .ok_or_else(|| {
-            anyhow!(ClientError::Refused(format!(
-                "subnet {} does not exist on this chain: `cortex subnet list` shows the netuids",
-                netuid.0
-            )))
-        })?;
+        .ok_or_else(|| anyhow!(cortex_client::query::subnet_missing(netuid)))?;
     let mut doc = serde_json::Map::new();
     let mut out = String::new();
     for (name, value) in &params {

@@ -151,12 +151,7 @@ pub fn run(global: &Global, command: &WeightsCommand) -> anyhow::Result<Report> 
             .metagraph(netuid)
             .await
             .map_err(|e| anyhow!(e))?
-            .ok_or_else(|| {
-                anyhow!(
-                    "subnet {} does not exist on this chain: `cortex subnet list` shows the netuids",
-                    netuid.0
-                )
-            })?;
+            .ok_or_else(|| anyhow!(cortex_client::query::subnet_missing(netuid)))?;
         let uid = ctx
             .client
             .uid_of(netuid, &hotkey)

@@ -60,14 +60,11 @@ impl Client {
         .await
     }
 
-    /// The subnet's dynamic info, or an error that names the netuid and says how to list them.
+    /// The subnet's dynamic info, or [`subnet_missing`].
     pub async fn require_subnet(&self, netuid: NetUid) -> Result<DynamicInfo, ClientError> {
-        self.dynamic_info(netuid).await?.ok_or_else(|| {
-            ClientError::Refused(format!(
-                "subnet {} does not exist on this chain: `cortex subnet list` shows the netuids",
-                netuid.0
-            ))
-        })
+        self.dynamic_info(netuid)
+            .await?
+            .ok_or_else(|| subnet_missing(netuid))
     }
 
     /// The subnet's hyperparameters by name, in subtensor's order; `None` when it does not exist.
@@ -275,6 +272,14 @@ impl Client {
             .await?
             .unwrap_or_default())
     }
+}
+
+/// The error for a netuid the chain does not have: it names the netuid and how to list them.
+pub fn subnet_missing(netuid: NetUid) -> ClientError {
+    ClientError::Refused(format!(
+        "subnet {} does not exist on this chain: `cortex subnet list` shows the netuids",
+        netuid.0
+    ))
 }
 
 /// A hyperparameter's value as a number, where it is one (flags as 0/1).
