@@ -66,6 +66,7 @@ from common import (  # noqa: E402
 )
 import axon_interop  # noqa: E402
 import btcli_flow  # noqa: E402
+import subnet_interop  # noqa: E402
 import wallet_interop  # noqa: E402
 
 
@@ -290,6 +291,7 @@ TESTS = [
     *btcli_flow.FLOW_TESTS,
     *wallet_interop.WALLET_TESTS,  # `cortex wallet` and bittensor-wallet's files (and a transfer)
     *axon_interop.AXON_TESTS,  # the synapse protocol, both directions; needs no chain
+    *subnet_interop.SUBNET_TESTS,  # Python miner and validator in cortex localnet's subnet
 ]
 
 

@@ -14,6 +14,8 @@ use std::process::ExitCode;
 
 mod account;
 mod ctx;
+mod localnet;
+mod localnet_view;
 mod neuron;
 mod node;
 mod output;
@@ -34,6 +36,9 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// The whole network in one command: a dev chain, a subnet, miners with real models and
+    /// validators scoring them, with a live view of incentive and emissions.
+    Localnet(localnet::LocalnetArgs),
     /// Run a chain node (today: the dev chain, one author with instant finality).
     Node(node::NodeArgs),
     /// Yuma Consensus: run epoch scenarios.
@@ -112,15 +117,38 @@ enum YumaCommand {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CORTEX_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    let filter = || {
+        tracing_subscriber::EnvFilter::try_from_env("CORTEX_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"))
+    };
+    // The localnet view owns the terminal: its logs go to a file instead of stderr.
+    let log_file = match &cli.command {
+        Command::Localnet(a) if a.tui() => {
+            let path = std::env::temp_dir().join("cortex-localnet.log");
+            std::fs::File::create(&path).ok().map(|f| (path, f))
+        }
+        _ => None,
+    };
+    match log_file {
+        Some((_, file)) => tracing_subscriber::fmt()
+            .with_env_filter(filter())
+            .with_ansi(false)
+            .with_writer(std::sync::Mutex::new(file))
+            .init(),
+        None => tracing_subscriber::fmt()
+            .with_env_filter(filter())
+            .with_writer(std::io::stderr)
+            .init(),
+    }
     match cli.command {
+        Command::Localnet(args) => match localnet::run(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Node(args) => node::run(args),
         Command::Yuma {
             command: YumaCommand::Run { file, pretty },

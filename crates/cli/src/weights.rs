@@ -11,8 +11,8 @@ use crate::ctx::{Ctx, block_on};
 use crate::output::{Global, Report};
 use anyhow::anyhow;
 use clap::{Args, Subcommand};
+use cortex_client::NetUid;
 use cortex_client::types::{Metagraph, RuntimeCall, SubtensorCall, weights_commit_hash};
-use cortex_client::{NetUid, Sr25519Pair};
 use serde_json::json;
 use std::time::Duration;
 
@@ -72,18 +72,8 @@ fn normalize(uids: &[u16], weights: &[f64]) -> anyhow::Result<Vec<u16>> {
     if let Some(bad) = weights.iter().find(|w| !w.is_finite() || **w < 0.0) {
         return Err(anyhow!("weight {bad} is not a number ≥ 0"));
     }
-    let max = weights.iter().copied().fold(0.0f64, f64::max);
-    if max <= 0.0 {
-        return Err(anyhow!(
-            "every weight is 0: give at least one positive weight"
-        ));
-    }
-    // In range by construction: 0 ≤ w/max ≤ 1.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    Ok(weights
-        .iter()
-        .map(|w| (w / max * 65_535.0).round() as u16)
-        .collect())
+    cortex_client::weights::scale_to_u16(weights)
+        .ok_or_else(|| anyhow!("every weight is 0: give at least one positive weight"))
 }
 
 /// Checks the uids against the metagraph, and the rate limit for `uid` at the next block.
@@ -115,23 +105,6 @@ async fn preflight(ctx: &Ctx, m: &Metagraph, uid: u16, uids: &[u16]) -> anyhow::
         ));
     }
     Ok(())
-}
-
-/// The salt: eight u16s from the hotkey's signature over what is committed.
-fn salt(signer: &Sr25519Pair, netuid: u16, block: u64, uids: &[u16], values: &[u16]) -> Vec<u16> {
-    use cortex_primitives::codec::Encode;
-    let message = (b"cortex weights salt", netuid, block, uids, values).encode();
-    let signature = signer.sign(&message);
-    signature
-        .chunks_exact(2)
-        .take(8)
-        .map(|c| {
-            u16::from_le_bytes([
-                c.first().copied().unwrap_or(0),
-                c.get(1).copied().unwrap_or(0),
-            ])
-        })
-        .collect()
 }
 
 /// Runs a `weights` command.
@@ -197,7 +170,8 @@ pub fn run(global: &Global, command: &WeightsCommand) -> anyhow::Result<Report> 
             }
             (WeightsCommand::Set(_) | WeightsCommand::Commit(_), _) => {
                 preflight(&ctx, &m, uid, &uids).await?;
-                let salt = salt(&signer, netuid.0, m.block, &uids, &values);
+                let salt =
+                    cortex_client::weights::commit_salt(&signer, netuid.0, m.block, &uids, &values);
                 let hash =
                     weights_commit_hash(&hotkey, netuid.0, &uids, &values, &salt, version_key);
                 let call = RuntimeCall::SubtensorModule(SubtensorCall::commit_weights {
@@ -284,8 +258,7 @@ fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The epoch in which the commit `hash` must be revealed: its commit epoch plus the subnet's
-/// reveal period (`WeightCommits` holds `(hash, commit epoch, commit block, _)`).
+/// The epoch in which the commit `hash` must be revealed (see `Client::reveal_epoch`).
 async fn reveal_epoch(
     ctx: &Ctx,
     netuid: NetUid,
@@ -293,60 +266,24 @@ async fn reveal_epoch(
     hash: &[u8; 32],
     period: u64,
 ) -> anyhow::Result<u64> {
-    let commits = ctx
-        .client
-        .weight_commits(netuid, hotkey)
+    ctx.client
+        .reveal_epoch(netuid, hotkey, hash, period)
         .await
-        .map_err(|e| anyhow!(e))?;
-    commits
-        .iter()
-        .find(|c| &c.0 == hash)
-        .map(|c| c.1.saturating_add(period))
+        .map_err(|e| anyhow!(e))?
         .ok_or_else(|| {
             anyhow!("the commit is not in SubtensorModule.WeightCommits after its block")
         })
-}
-
-/// The epoch a transaction in the block after the best would be judged in: the subnet's epoch
-/// index, plus one if an epoch runs at the start of that block.
-async fn next_block_epoch(ctx: &Ctx, netuid: NetUid) -> anyhow::Result<(u64, u64)> {
-    use cortex_primitives::codec::Encode;
-    let best = ctx.client.best_hash().await.map_err(|e| anyhow!(e))?;
-    let number = u64::from(
-        ctx.client
-            .header(Some(best))
-            .await
-            .map_err(|e| anyhow!(e))?
-            .number,
-    );
-    let index: u64 = ctx
-        .client
-        .storage_decoded(
-            "SubtensorModule.SubnetEpochIndex",
-            &cortex_client::keys::subnet_epoch_index(netuid),
-            Some(best),
-        )
-        .await
-        .map_err(|e| anyhow!(e))?
-        .unwrap_or(0);
-    let next_epoch: Option<u64> = ctx
-        .client
-        .state_call(
-            "SubnetInfoRuntimeApi_get_next_epoch_start_block",
-            &netuid.0.encode(),
-            Some(best),
-        )
-        .await
-        .map_err(|e| anyhow!(e))?;
-    let due = next_epoch.is_some_and(|b| b <= number.saturating_add(1));
-    Ok((index.saturating_add(u64::from(due)), number))
 }
 
 /// Waits (with a spinner) until a transaction in the next block falls in epoch `target`.
 async fn wait_for_epoch(ctx: &Ctx, netuid: NetUid, target: u64) -> anyhow::Result<()> {
     let bar = ctx.spinner(&format!("waiting for the reveal epoch ({target})"));
     loop {
-        let (epoch, number) = next_block_epoch(ctx, netuid).await?;
+        let (epoch, number) = ctx
+            .client
+            .next_block_epoch(netuid)
+            .await
+            .map_err(|e| anyhow!(e))?;
         if epoch == target {
             bar.finish_and_clear();
             return Ok(());

@@ -10,6 +10,7 @@
 //! - [`query`]: typed reads through the runtime APIs (one `state_call` where one answers):
 //!   balances, subnets, hyperparameters, neurons and the metagraph, stakes, delegates.
 //! - [`wallet`]: bittensor-wallet 4.x's wallets and keyfiles (`$NACL` secretbox, argon2i).
+//! - [`weights`]: weights scaled as bittensor sends them, commit-reveal's salt and reveal epoch.
 
 pub mod chain;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod query;
 pub mod rpc;
 pub mod tx;
 pub mod wallet;
+pub mod weights;
 
 pub use chain::{ChainIdentity, Client, FinalizedBlock, FinalizedHeads, HeaderInfo};
 pub use error::{ChainError, ClientError};

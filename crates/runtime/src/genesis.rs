@@ -6,7 +6,8 @@
 //! runs both the main-network values and the fast dev values). [`GenesisConfig::dev`] is the
 //! dev chain: //Alice … //Ferdie with 1,000,000 TAO each, //Alice as sudo and root owner,
 //! subtensor's `fast-runtime` values (tempo 10, 32 epochs per block) and commit-reveal off for
-//! new subnets, so that clients can use plain `set_weights` (owners can turn it on).
+//! new subnets, so that clients can use plain `set_weights` (owners can turn it on), and axons
+//! may serve on loopback addresses, so that miners and validators run on one machine.
 
 use crate::balances;
 use crate::storage::Storage;
@@ -37,6 +38,10 @@ pub struct ChainParams {
     /// `ColdkeySwapAnnouncementDelay` and `ColdkeySwapReannouncementDelay` in blocks (5 days
     /// and 1 day; 50 and 10 in fast runtime). Cortex has no coldkey swap yet; clients show them.
     pub coldkey_swap_delays: (u32, u32),
+    /// Whether `serve_axon` and `serve_prometheus` accept loopback addresses (127.0.0.1, ::1).
+    /// Subtensor refuses them (`InvalidIpAddress`); the dev chain accepts them so that a whole
+    /// network (`cortex localnet`) runs on one machine (`docs/deviations.md`).
+    pub allow_loopback_ips: bool,
 }
 
 impl ChainParams {
@@ -49,6 +54,7 @@ impl ChainParams {
         block_time_ms: 12_000,
         admin_freeze_window: 10,
         coldkey_swap_delays: (36_000, 7_200),
+        allow_loopback_ips: false,
     };
 
     /// Subtensor's `fast-runtime` values, with commit-reveal off for new subnets.
@@ -60,6 +66,7 @@ impl ChainParams {
         block_time_ms: 250,
         admin_freeze_window: 1,
         coldkey_swap_delays: (50, 10),
+        allow_loopback_ips: true,
     };
 }
 
@@ -157,6 +164,7 @@ impl GenesisConfig {
         InitialCommitReveal::put(&mut s, &p.initial_commit_reveal);
         BlockTimeMs::put(&mut s, &p.block_time_ms);
         MaxEpochsPerBlock::put(&mut s, &p.max_epochs_per_block);
+        AllowLoopbackIps::put(&mut s, &p.allow_loopback_ips);
         crate::subtensor::owner::AdminFreezeWindow::put(&mut s, &p.admin_freeze_window);
         let (announcement, reannouncement) = p.coldkey_swap_delays;
         crate::subtensor::declared::ColdkeySwapAnnouncementDelay::put(&mut s, &announcement);

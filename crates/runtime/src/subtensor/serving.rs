@@ -8,7 +8,7 @@
 use super::Ctx;
 use super::errors::Error;
 use super::events::Event;
-use super::storage::{ServingRateLimit, Uids};
+use super::storage::{AllowLoopbackIps, ServingRateLimit, Uids};
 use crate::storage::Storage;
 use crate::storage_double_map;
 use codec::{Decode, Encode};
@@ -99,13 +99,25 @@ pub fn is_valid_ip_type(ip_type: u8) -> bool {
 
 /// Subtensor's address check: 0 only if `allow_zero` (axons may serve 0 for testing); IPv4 below
 /// 2^32 − 1 and not loopback; IPv6 not all ones and not loopback. Private ranges pass.
+#[cfg(test)]
 pub fn is_valid_ip_address(ip_type: u8, ip: u128, allow_zero: bool) -> bool {
+    is_valid_ip_address_with(ip_type, ip, allow_zero, false)
+}
+
+/// [`is_valid_ip_address`], with loopback addresses admitted when `allow_loopback` (the chain's
+/// `CortexConfig.AllowLoopbackIps`, set on the dev chain only).
+pub fn is_valid_ip_address_with(
+    ip_type: u8,
+    ip: u128,
+    allow_zero: bool,
+    allow_loopback: bool,
+) -> bool {
     if ip == 0 {
         return allow_zero;
     }
     match ip_type {
-        4 => ip < u128::from(u32::MAX) && ip != IPV4_LOCALHOST,
-        6 => ip != u128::MAX && ip != IPV6_LOCALHOST,
+        4 => ip < u128::from(u32::MAX) && (allow_loopback || ip != IPV4_LOCALHOST),
+        6 => ip != u128::MAX && (allow_loopback || ip != IPV6_LOCALHOST),
         _ => true,
     }
 }
@@ -157,7 +169,7 @@ pub fn serve_axon(
     if !is_valid_ip_type(args.ip_type) {
         return Err(Error::InvalidIpType);
     }
-    if !is_valid_ip_address(args.ip_type, args.ip, true) {
+    if !is_valid_ip_address_with(args.ip_type, args.ip, true, AllowLoopbackIps::get(cx.s)) {
         return Err(Error::InvalidIpAddress);
     }
     let previous = Axons::try_get(cx.s, &netuid, hotkey).unwrap_or_default();
@@ -201,7 +213,7 @@ pub fn serve_prometheus(
     if !is_valid_ip_type(ip_type) {
         return Err(Error::InvalidIpType);
     }
-    if !is_valid_ip_address(ip_type, ip, false) {
+    if !is_valid_ip_address_with(ip_type, ip, false, AllowLoopbackIps::get(cx.s)) {
         return Err(Error::InvalidIpAddress);
     }
     if !Uids::contains_key(cx.s, &netuid, hotkey) {
@@ -312,6 +324,10 @@ mod tests {
         assert!(!is_valid_ip_address(4, 0, false));
         assert!(!is_valid_ip_address(6, 0, false));
         assert!(!is_valid_ip_address(4, 0x7f00_0001, true));
+        assert!(is_valid_ip_address_with(4, 0x7f00_0001, true, true));
+        assert!(!is_valid_ip_address(6, 1, true));
+        assert!(is_valid_ip_address_with(6, 1, true, true));
+        assert!(!is_valid_ip_address_with(4, u128::from(u32::MAX), true, true));
         assert!(is_valid_ip_address(4, 0x7f00_0002, true));
         assert!(is_valid_ip_address(4, u128::from(u32::MAX) - 1, true));
         assert!(!is_valid_ip_address(4, u128::from(u32::MAX), true));
@@ -340,6 +356,25 @@ mod tests {
         );
         bytes.push(7);
         assert_eq!(NeuronCertificate::from_bytes(&bytes), None);
+    }
+
+    #[test]
+    fn loopback_axons_need_the_chain_flag() {
+        let (mut s, netuid) = setup();
+        let hk = acct(2);
+        let mut ev = Vec::new();
+        let mut a = axon(netuid);
+        a.ip = 0x7f00_0001;
+        assert_eq!(
+            serve_axon(&mut Ctx::new(&mut s, 10, None, &mut ev), &hk, &a, None),
+            Err(Error::InvalidIpAddress)
+        );
+        AllowLoopbackIps::put(&mut s, &true);
+        serve_axon(&mut Ctx::new(&mut s, 10, None, &mut ev), &hk, &a, None).unwrap();
+        assert_eq!(
+            Axons::try_get(&s, &netuid, &hk).map(|x| x.ip),
+            Some(0x7f00_0001)
+        );
     }
 
     #[test]

@@ -317,6 +317,10 @@ storage_value!(/// Whether newly registered subnets start with commit-reveal on.
 storage_value!(/// Block time in milliseconds (subtensor's `MILLISECS_PER_BLOCK`, `Aura.SlotDuration`).
     "CortexConfig", BlockTimeMs: u64 = 12_000);
 
+storage_value!(/// Whether axons and Prometheus endpoints may be served on loopback addresses (subtensor:
+    /// never; the dev chain: yes, so that a whole network runs on one machine).
+    "CortexConfig", AllowLoopbackIps: bool = false);
+
 storage_value!(/// Blocks between two rate-limited transactions of one key.
     "SubtensorModule", TxRateLimit: u64 = 1_000);
 
