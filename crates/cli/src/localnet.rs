@@ -165,6 +165,21 @@ pub fn run(args: &LocalnetArgs) -> anyhow::Result<()> {
 
 async fn localnet(args: &LocalnetArgs) -> anyhow::Result<()> {
     let started = Instant::now();
+    // Ctrl-C and SIGTERM are caught from the very start (installing the handlers later would
+    // leave a window in which the default action kills the process mid-way).
+    let (stop_tx, _) = watch::channel(false);
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .context("cannot catch Ctrl-C")?;
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot catch SIGTERM")?;
+    let on_signal = stop_tx.clone();
+    let signals = tokio::spawn(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+        let _ = on_signal.send(true);
+    });
     // The models train while the chain starts.
     let split = Arc::new(data::split());
     let kinds: Vec<ModelKind> = (0..args.miners)
@@ -202,11 +217,12 @@ async fn localnet(args: &LocalnetArgs) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow!("cannot start the dev node: {e}"))?;
     let url = format!("ws://{}", node.rpc_addr);
-    let outcome = run_network(args, &url, split, kinds, training, started).await;
+    let outcome = run_network(args, &url, split, kinds, training, started, stop_tx).await;
+    signals.abort();
     let stopped = node.stop().await;
     let summary = outcome?;
     stopped.map_err(|e| anyhow!("the node stopped with an error: {e}"))?;
-    if let Some(path) = &args.summary {
+    if let (Some(path), Some(summary)) = (&args.summary, summary) {
         std::fs::write(path, serde_json::to_string_pretty(&summary)?)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
@@ -215,21 +231,22 @@ async fn localnet(args: &LocalnetArgs) -> anyhow::Result<()> {
 
 type Training = tokio::task::JoinHandle<Result<Vec<(Arc<Model>, f64)>, String>>;
 
+/// The chain's side of the network, once set up.
+struct Setup {
+    client: Arc<Client>,
+    netuid: NetUid,
+    validators: Vec<Keys>,
+    miners: Vec<Keys>,
+}
+
+fn say(m: &str) {
+    println!("localnet: {m}");
+}
+
+/// Funds, creates, configures and registers everything on the fresh chain at `url`.
 #[allow(clippy::too_many_lines)]
-async fn run_network(
-    args: &LocalnetArgs,
-    url: &str,
-    split: Arc<data::Split>,
-    kinds: Vec<ModelKind>,
-    training: Training,
-    started: Instant,
-) -> anyhow::Result<serde_json::Value> {
+async fn setup(args: &LocalnetArgs, url: &str) -> anyhow::Result<Setup> {
     let client = Arc::new(Client::connect(url).await.map_err(|e| anyhow!(e))?);
-    let say = |m: &str| {
-        if !args.tui() {
-            println!("localnet: {m}");
-        }
-    };
     say(&format!("dev node at {url}"));
     let alice = pair("//Alice")?;
     let validators: Vec<Keys> = (0..args.validators)
@@ -363,13 +380,44 @@ async fn run_network(
         VALIDATOR_STAKE / TAO
     ));
 
+    Ok(Setup {
+        client,
+        netuid,
+        validators,
+        miners,
+    })
+}
+
+#[allow(clippy::too_many_lines)]
+async fn run_network(
+    args: &LocalnetArgs,
+    url: &str,
+    split: Arc<data::Split>,
+    kinds: Vec<ModelKind>,
+    training: Training,
+    started: Instant,
+    stop_tx: watch::Sender<bool>,
+) -> anyhow::Result<Option<serde_json::Value>> {
+    let stop_rx = stop_tx.subscribe();
+    // Ctrl-C during the set-up stops as cleanly as later: the node stops, nothing is left.
+    let Setup {
+        client,
+        netuid,
+        validators,
+        miners,
+    } = tokio::select! {
+        s = setup(args, url) => s?,
+        _ = wait_stop(stop_rx.clone()) => {
+            say("stopped before the network was up");
+            return Ok(None);
+        }
+    };
     let models = training
         .await
         .map_err(|e| anyhow!("the training task failed: {e}"))?
         .map_err(|e| anyhow!("training the models: {e}"))?;
 
     // Start everything.
-    let (stop_tx, stop_rx) = watch::channel(false);
     let mut tasks = Vec::new();
     let mut miner_stops = Vec::new();
     for (i, (keys, (model, _))) in miners.iter().zip(models.iter()).enumerate() {
@@ -493,7 +541,6 @@ async fn run_network(
     let mut rx = stop_rx.clone();
     loop {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => break,
             _ = rx.changed() => break,
             _ = tokio::time::sleep(Duration::from_millis(100)) => {}
         }
@@ -512,7 +559,9 @@ async fn run_network(
                 row.incentive_at_stop = Some(row.incentive);
             }
             drop(b);
-            say(&format!("stopped miner {i}'s axon (--stop-miner)"));
+            if !args.tui() {
+                say(&format!("stopped miner {i}'s axon (--stop-miner)"));
+            }
             stop_at = None;
         }
         if !args.tui() {
@@ -536,10 +585,8 @@ async fn run_network(
     }
     let b = lock(&board);
     let summary = summary(&b);
-    if !args.tui() || args.summary.is_none() {
-        println!("{}", localnet_view::final_table(&b));
-    }
-    Ok(summary)
+    println!("{}", localnet_view::final_table(&b));
+    Ok(Some(summary))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -375,3 +375,82 @@ fn draw(f: &mut ratatui::Frame<'_>, b: &Board) {
         f.render_widget(validators, *a);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::backend::TestBackend;
+
+    fn board() -> Board {
+        let status = ValidatorStatus {
+            uid: Some(0),
+            stale: true,
+            rounds: 12,
+            scores: vec![(1, 0.9)],
+            ..ValidatorStatus::default()
+        };
+        Board {
+            netuid: 1,
+            tempo: 10,
+            block: 123,
+            epochs: 4,
+            miners: vec![MinerRow {
+                hotkey: AccountId32::from([1; 32]),
+                uid: Some(1),
+                model: "knn".into(),
+                holdout_score: 0.992,
+                incentive: 0.5,
+                peak_incentive: 0.5,
+                emission_per_epoch: 2_000_000_000,
+                emission_rao: 8_000_000_000,
+                stopped: false,
+                incentive_at_stop: None,
+            }],
+            validators: vec![ValidatorRow {
+                hotkey: AccountId32::from([0; 32]),
+                uid: Some(0),
+                stake_rao: 1_000_000_000_000,
+                dividends: 1.0,
+                emission_per_epoch: 0,
+                emission_rao: 0,
+                status: Arc::new(Mutex::new(status)),
+            }],
+            ..Board::default()
+        }
+    }
+
+    #[test]
+    fn the_view_shows_models_scores_incentive_and_stale_weights() {
+        let b = board();
+        let mut terminal = Terminal::new(TestBackend::new(160, 14)).unwrap();
+        terminal.draw(|f| draw(f, &b)).unwrap();
+        let text: String = terminal
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        for needle in [
+            "block 123",
+            "epoch 4",
+            "knn",
+            "0.992",
+            "0.900",
+            "0.5000",
+            "8.000",
+            "STALE",
+        ] {
+            assert!(
+                text.contains(needle),
+                "{needle} missing from the view:\n{text}"
+            );
+        }
+        let line = epoch_line(&b);
+        assert!(
+            line.contains("uid 1 knn holdout 0.992 incentive 0.500"),
+            "{line}"
+        );
+        assert!(final_table(&b).contains("knn"));
+    }
+}

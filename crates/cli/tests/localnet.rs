@@ -105,3 +105,67 @@ fn incentive_follows_model_quality_and_a_stopped_miner_fades() {
         assert_eq!(v["stale"], false, "{v}");
     }
 }
+
+#[test]
+fn ctrl_c_stops_the_network_and_leaves_nothing_behind() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cortex"))
+        .args([
+            "localnet",
+            "--miners",
+            "1",
+            "--validators",
+            "1",
+            "--no-tui",
+            "--rpc-port",
+            "0",
+            "--summary",
+        ])
+        .arg(&summary)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut port = None;
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("localnet: dev node at ws://") {
+            port = Some(rest.trim().to_string());
+        }
+        if line.contains("running 1 miners") {
+            break;
+        }
+    }
+    let addr = port.expect("localnet printed its node's address");
+    assert!(
+        std::net::TcpStream::connect(&addr).is_ok(),
+        "the node serves on {addr}"
+    );
+    // Keep draining stdout so the process never blocks on a full pipe.
+    let drain = std::thread::spawn(move || for _ in lines {});
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("cortex localnet did not stop within 20 s of Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    drain.join().unwrap();
+    assert!(status.success(), "Ctrl-C is a clean stop: {status}");
+    assert!(summary.exists(), "the summary is written on Ctrl-C too");
+    assert!(
+        std::net::TcpStream::connect(&addr).is_err(),
+        "nothing listens on {addr} after the stop"
+    );
+}
