@@ -149,18 +149,15 @@ pub async fn run_validator<V: Validator>(
 ) -> Result<(), SubnetError> {
     let cache = MetagraphCache::load(&client, config.netuid).await?;
     let dendrite = Dendrite::new(hotkey.clone())?;
-    let me = hotkey.public();
-    let scores = Arc::new(Mutex::new(Scores::new(config.ema_alpha)));
-    let rounds = tokio::spawn(round_loop(
-        validator,
-        dendrite,
-        cache.clone(),
-        scores.clone(),
-        status.clone(),
-        metrics.clone(),
-        config.clone(),
-        me,
-    ));
+    let shared = Arc::new(Shared {
+        me: hotkey.public(),
+        scores: Mutex::new(Scores::new(config.ema_alpha)),
+        cache: cache.clone(),
+        status,
+        metrics,
+        config,
+    });
+    let rounds = tokio::spawn(round_loop(validator, dendrite, shared.clone()));
     let mut state = WeightsState::default();
     let mut heads = client.finalized_heads();
     tokio::pin!(shutdown);
@@ -182,9 +179,8 @@ pub async fn run_validator<V: Validator>(
                     }
                 };
                 let hotkeys: Vec<AccountId32> = view.neurons.iter().map(|n| n.hotkey).collect();
-                lock(&scores).retain_registered(&hotkeys);
-                on_block(&client, &hotkey, &view, &scores, &mut state, &config, &metrics, &status)
-                    .await;
+                lock(&shared.scores).retain_registered(&hotkeys);
+                on_block(&client, &hotkey, &view, &shared, &mut state).await;
             }
         }
     }
@@ -199,17 +195,26 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn round_loop<V: Validator>(
-    validator: Arc<V>,
-    dendrite: Dendrite,
+/// What the round loop and the block loop share.
+struct Shared {
+    me: AccountId32,
     cache: MetagraphCache,
-    scores: Arc<Mutex<Scores>>,
+    scores: Mutex<Scores>,
     status: Arc<Mutex<ValidatorStatus>>,
     metrics: ValidatorMetrics,
     config: ValidatorConfig,
-    me: AccountId32,
-) {
+}
+
+async fn round_loop<V: Validator>(validator: Arc<V>, dendrite: Dendrite, shared: Arc<Shared>) {
+    let Shared {
+        me,
+        cache,
+        scores,
+        status,
+        metrics,
+        config,
+    } = &*shared;
+    let me = *me;
     loop {
         let view = cache.current();
         let targets: Vec<(u16, AccountId32, AxonTarget)> = view
@@ -222,7 +227,7 @@ async fn round_loop<V: Validator>(
             let (synapse, task) = validator.task();
             let axons: Vec<AxonTarget> = targets.iter().map(|t| t.2.clone()).collect();
             let answers = dendrite.query(&axons, synapse, config.query_timeout).await;
-            let mut s = lock(&scores);
+            let mut s = lock(scores);
             for ((uid, hotkey, axon), answer) in targets.iter().zip(answers.iter()) {
                 let score = if answer.is_success() {
                     metrics.answers_ok.inc();
@@ -241,7 +246,7 @@ async fn round_loop<V: Validator>(
                 s.update(*uid, hotkey, score);
             }
             metrics.rounds.inc();
-            let mut st = lock(&status);
+            let mut st = lock(status);
             st.rounds = st.rounds.saturating_add(1);
             st.scores = s.iter().collect();
         }
@@ -259,17 +264,20 @@ fn weights_from(scores: &Scores, own_uid: u16) -> Option<(Vec<u16>, Vec<u16>)> {
     Some((uids, values))
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn on_block(
     client: &Client,
     signer: &Sr25519Pair,
     view: &MetagraphView,
-    scores: &Mutex<Scores>,
+    shared: &Shared,
     state: &mut WeightsState,
-    config: &ValidatorConfig,
-    metrics: &ValidatorMetrics,
-    status: &Mutex<ValidatorStatus>,
 ) {
+    let Shared {
+        scores,
+        status,
+        metrics,
+        config,
+        ..
+    } = shared;
     let me = signer.public();
     metrics
         .block
