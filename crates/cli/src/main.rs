@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 mod account;
 mod ctx;
+mod digits;
 mod localnet;
 mod localnet_view;
 mod neuron;
@@ -41,6 +42,10 @@ enum Command {
     Localnet(localnet::LocalnetArgs),
     /// Run a chain node (today: the dev chain, one author with instant finality).
     Node(node::NodeArgs),
+    /// Run the reference subnet's miner (handwritten digits) with a wallet's hotkey.
+    Miner(digits::MinerArgs),
+    /// Run the reference subnet's validator with a wallet's hotkey.
+    Validator(digits::ValidatorArgs),
     /// Yuma Consensus: run epoch scenarios.
     Yuma {
         #[command(subcommand)]
@@ -118,9 +123,14 @@ enum YumaCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Long-running neurons log their progress (weights set, axon announced) by default.
+    let default_level = match &cli.command {
+        Command::Miner(_) | Command::Validator(_) => "info",
+        _ => "warn",
+    };
     let filter = || {
         tracing_subscriber::EnvFilter::try_from_env("CORTEX_LOG")
-            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"))
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level))
     };
     // The localnet view owns the terminal: its logs go to a file instead of stderr.
     let log_file = match &cli.command {
@@ -142,14 +152,10 @@ fn main() -> ExitCode {
             .init(),
     }
     match cli.command {
-        Command::Localnet(args) => match localnet::run(&args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Localnet(args) => exit_code(localnet::run(&args)),
         Command::Node(args) => node::run(args),
+        Command::Miner(args) => exit_code(digits::miner(&args)),
+        Command::Validator(args) => exit_code(digits::validator(&args)),
         Command::Yuma {
             command: YumaCommand::Run { file, pretty },
         } => yuma::run(&file, pretty),
@@ -175,6 +181,17 @@ fn main() -> ExitCode {
         Command::Metagraph(args) => output::finish(args.global(), neuron::metagraph(&args)),
         Command::Wallet { global, command } => {
             output::finish(&global, wallet::run(&global, command))
+        }
+    }
+}
+
+/// The exit code of a long-running command: 0, or 1 with the error on stderr.
+fn exit_code(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -590,7 +590,124 @@ fn a_subnet_s_life_through_cortex() {
             .iter()
             .any(|s| s["netuid"] == netuid)
     );
+
+    // The reference subnet's neurons as processes, with these wallets: m2 mines with kNN on
+    // 127.0.0.1 (the dev chain accepts loopback axons), Alice's v validates; the validator's
+    // metrics show answers scored and weights landing; Ctrl-C stops both cleanly.
+    let axon_port = free_port();
+    let metrics_port = free_port();
+    let spawn = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_cortex"))
+            .args(args)
+            .env("CORTEX_URL", format!("ws://127.0.0.1:{port}"))
+            .env("CORTEX_WALLET_PATH", w)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let (ap, mp) = (axon_port.to_string(), metrics_port.to_string());
+    let mut miner = spawn(&[
+        "miner",
+        "--name",
+        "bob",
+        "--hotkey",
+        "m2",
+        "--netuid",
+        &n,
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        &ap,
+        "--external-ip",
+        "127.0.0.1",
+    ]);
+    let mut validator = spawn(&[
+        "validator",
+        "--name",
+        "alice",
+        "--hotkey",
+        "v",
+        "--netuid",
+        &n,
+        "--timeout",
+        "2",
+        "--round-interval",
+        "0.3",
+        "--metrics-port",
+        &mp,
+    ]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let text = http_get(metrics_port, "/metrics").unwrap_or_default();
+        let scored = text.contains("cortex_validator_answers_scored_total")
+            && !text.contains("cortex_validator_answers_scored_total 0");
+        let landed = text.contains(r#"result="ok""#);
+        if scored && landed {
+            break;
+        }
+        assert!(miner.try_wait().unwrap().is_none(), "cortex miner exited");
+        assert!(
+            validator.try_wait().unwrap().is_none(),
+            "cortex validator exited"
+        );
+        assert!(
+            Instant::now() < deadline,
+            "no scored answer and landed weights in 60 s: {text}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let meta = ok(port, w, &["metagraph", "--netuid", &n]);
+    let m2 = meta["neurons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["uid"] == m2_uid)
+        .unwrap();
+    assert_eq!(m2["ip"], "127.0.0.1");
+    assert_eq!(m2["port"], axon_port);
+    for child in [&mut miner, &mut validator] {
+        let pid = child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-INT", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no clean stop within 15 s of Ctrl-C"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        assert!(status.success(), "Ctrl-C is a clean stop: {status}");
+    }
     drop(node);
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A plain HTTP/1.0 GET on 127.0.0.1 (the validator's metrics), body only.
+fn http_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    out.split_once("\r\n\r\n").map(|(_, body)| body.to_string())
 }
 
 /// Alice's validator hotkey address, from the wallet.
