@@ -19,18 +19,25 @@ use cortex_subnet::{MinerConfig, ValidatorConfig, ValidatorMetrics, ValidatorSta
 
 use crate::output::Global;
 
-/// `cortex miner`.
+/// Whose neuron, on which subnet.
 #[derive(Args, Debug)]
-pub struct MinerArgs {
+struct NeuronArgs {
     /// The wallet.
     #[arg(long)]
     name: String,
-    /// The hotkey (registered on the subnet; it signs the axon's answers).
+    /// The hotkey (registered on the subnet; it signs answers, queries and weights).
     #[arg(long)]
     hotkey: String,
     /// The subnet.
     #[arg(long)]
     netuid: u16,
+}
+
+/// `cortex miner`.
+#[derive(Args, Debug)]
+pub struct MinerArgs {
+    #[command(flatten)]
+    neuron: NeuronArgs,
     /// The model: knn, logistic-regression, random-forest, decision-tree or baseline.
     #[arg(long, default_value = "knn")]
     model: String,
@@ -51,18 +58,11 @@ pub struct MinerArgs {
     global: Global,
 }
 
-/// `cortex validator`.
+/// `cortex validator` (its hotkey needs stake to get a validator permit).
 #[derive(Args, Debug)]
 pub struct ValidatorArgs {
-    /// The wallet.
-    #[arg(long)]
-    name: String,
-    /// The hotkey (registered on the subnet, with stake; it signs queries and weights).
-    #[arg(long)]
-    hotkey: String,
-    /// The subnet.
-    #[arg(long)]
-    netuid: u16,
+    #[command(flatten)]
+    neuron: NeuronArgs,
     /// Held-out samples per query.
     #[arg(long, default_value_t = 64)]
     batch: usize,
@@ -116,7 +116,7 @@ pub fn miner(args: &MinerArgs) -> anyhow::Result<()> {
         )
     })?;
     let min_stake = crate::output::parse_tao(&args.min_stake)?;
-    let hotkey = crate::wallet::hotkey(&args.global, &args.name, &args.hotkey)?;
+    let hotkey = crate::wallet::hotkey(&args.global, &args.neuron.name, &args.neuron.hotkey)?;
     let runtime = runtime()?;
     runtime.block_on(async {
         let stop = stop_signal()?;
@@ -133,7 +133,7 @@ pub fn miner(args: &MinerArgs) -> anyhow::Result<()> {
         let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.ip, args.port))
             .await
             .with_context(|| format!("cannot listen on {}:{}", args.ip, args.port))?;
-        let mut config = MinerConfig::new(NetUid(args.netuid), args.external_ip);
+        let mut config = MinerConfig::new(NetUid(args.neuron.netuid), args.external_ip);
         config.axon.min_stake_rao = min_stake;
         println!(
             "cortex miner: model {kind}, hotkey {}, axon on {}:{} announced as {}:{} on subnet {}",
@@ -142,7 +142,7 @@ pub fn miner(args: &MinerArgs) -> anyhow::Result<()> {
             args.port,
             args.external_ip,
             args.port,
-            args.netuid
+            args.neuron.netuid
         );
         cortex_subnet::run_miner(
             Arc::new(DigitsMiner::new(Arc::new(model))),
@@ -159,8 +159,8 @@ pub fn miner(args: &MinerArgs) -> anyhow::Result<()> {
 
 /// Runs `cortex validator` until Ctrl-C.
 pub fn validator(args: &ValidatorArgs) -> anyhow::Result<()> {
-    let hotkey = crate::wallet::hotkey(&args.global, &args.name, &args.hotkey)?;
-    let mut config = ValidatorConfig::new(NetUid(args.netuid));
+    let hotkey = crate::wallet::hotkey(&args.global, &args.neuron.name, &args.neuron.hotkey)?;
+    let mut config = ValidatorConfig::new(NetUid(args.neuron.netuid));
     config.query_timeout = seconds(args.timeout, "--timeout")?;
     config.round_interval = seconds(args.round_interval, "--round-interval")?;
     if args.batch == 0 {
@@ -192,7 +192,7 @@ pub fn validator(args: &ValidatorArgs) -> anyhow::Result<()> {
         println!(
             "cortex validator: hotkey {} on subnet {}{}",
             hotkey.public().to_ss58(42),
-            args.netuid,
+            args.neuron.netuid,
             args.metrics_port
                 .map(|p| format!(", metrics http://127.0.0.1:{p}/metrics"))
                 .unwrap_or_default()

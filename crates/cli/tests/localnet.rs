@@ -8,6 +8,25 @@
 use std::process::Command;
 use std::time::Duration;
 
+/// Waits for `child` to exit within `limit`; kills it and fails the test otherwise.
+fn wait_exit(
+    child: &mut std::process::Child,
+    limit: Duration,
+    what: &str,
+) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("cortex localnet did not stop within {limit:?} {what}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn ranks_match(pairs: &[(f64, f64)]) -> bool {
     // Sorting by held-out score must sort incentive the same way, strictly.
     let mut v = pairs.to_vec();
@@ -41,17 +60,7 @@ fn incentive_follows_model_quality_and_a_stopped_miner_fades() {
         .spawn()
         .unwrap();
     // Bounded: well past --duration, the process is killed and the test fails.
-    let deadline = std::time::Instant::now() + Duration::from_secs(150);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("cortex localnet did not stop within 150 s");
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let status = wait_exit(&mut child, Duration::from_secs(150), "of its start");
     assert!(status.success(), "cortex localnet failed: {status}");
     let s: serde_json::Value = serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
     eprintln!("{}", serde_json::to_string_pretty(&s).unwrap());
@@ -150,17 +159,7 @@ fn ctrl_c_stops_the_network_and_leaves_nothing_behind() {
         .status()
         .unwrap();
     assert!(status.success());
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("cortex localnet did not stop within 20 s of Ctrl-C");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let status = wait_exit(&mut child, Duration::from_secs(20), "of Ctrl-C");
     drain.join().unwrap();
     assert!(status.success(), "Ctrl-C is a clean stop: {status}");
     assert!(summary.exists(), "the summary is written on Ctrl-C too");

@@ -208,6 +208,16 @@ impl MetagraphCache {
         Ok(self.install(view))
     }
 
+    /// A follower that re-syncs after every finalized block (see [`Follower::next`]).
+    pub fn follow<'a>(&'a self, client: &'a Client, role: &'static str) -> Follower<'a> {
+        Follower {
+            cache: self,
+            client,
+            heads: client.finalized_heads(),
+            role,
+        }
+    }
+
     fn install(&self, view: MetagraphView) -> Arc<MetagraphView> {
         let stakes = view
             .neurons
@@ -224,6 +234,38 @@ impl MetagraphCache {
             Err(poisoned) => *poisoned.into_inner() = view.clone(),
         }
         view
+    }
+}
+
+/// Follows the chain for a [`MetagraphCache`].
+pub struct Follower<'a> {
+    cache: &'a MetagraphCache,
+    client: &'a Client,
+    heads: cortex_client::FinalizedHeads<'a>,
+    role: &'static str,
+}
+
+impl Follower<'_> {
+    /// The view after the next finalized block. A failed head stream is resubscribed and a
+    /// failed read skipped (both logged as the role's), so a node restart costs the blocks it
+    /// was down and nothing else. Cancelling it loses nothing but the block in progress.
+    pub async fn next(&mut self) -> Arc<MetagraphView> {
+        loop {
+            if let Err(e) = self.heads.next().await {
+                tracing::warn!(error = %e, "{}: the finalized-head stream failed; resubscribing", self.role);
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                self.heads = self.client.finalized_heads();
+                continue;
+            }
+            match self.cache.sync(self.client).await {
+                Ok(view) => return view,
+                Err(e) => tracing::warn!(
+                    error = %e,
+                    "{}: cannot re-sync the metagraph; keeping the last one",
+                    self.role
+                ),
+            }
+        }
     }
 }
 

@@ -127,22 +127,13 @@ pub async fn run_miner<M: Miner>(
         .await
     });
 
-    let mut heads = client.finalized_heads();
+    // The blacklist reads the stake snapshot the cache refreshes; nothing else to do a block.
+    let mut follower = cache.follow(&client, "miner");
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
             _ = &mut shutdown => break,
-            head = heads.next() => {
-                if let Err(e) = head {
-                    tracing::warn!(error = %e, "miner: the finalized-head stream failed; resubscribing");
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                    heads = client.finalized_heads();
-                    continue;
-                }
-                if let Err(e) = cache.sync(&client).await {
-                    tracing::warn!(error = %e, "miner: cannot re-sync the metagraph; the blacklist keeps the last one");
-                }
-            }
+            _ = follower.next() => {}
         }
     }
     let _ = stop_tx.send(());

@@ -159,25 +159,12 @@ pub async fn run_validator<V: Validator>(
     });
     let rounds = tokio::spawn(round_loop(validator, dendrite, shared.clone()));
     let mut state = WeightsState::default();
-    let mut heads = client.finalized_heads();
+    let mut follower = cache.follow(&client, "validator");
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
             _ = &mut shutdown => break,
-            head = heads.next() => {
-                if let Err(e) = head {
-                    tracing::warn!(error = %e, "validator: the finalized-head stream failed; resubscribing");
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                    heads = client.finalized_heads();
-                    continue;
-                }
-                let view = match cache.sync(&client).await {
-                    Ok(v) => v,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "validator: cannot re-sync the metagraph");
-                        continue;
-                    }
-                };
+            view = follower.next() => {
                 let hotkeys: Vec<AccountId32> = view.neurons.iter().map(|n| n.hotkey).collect();
                 lock(&shared.scores).retain_registered(&hotkeys);
                 on_block(&client, &hotkey, &view, &shared, &mut state).await;
