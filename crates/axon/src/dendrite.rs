@@ -9,11 +9,13 @@
 //! synapse. On an answer, the axon's `bt_header_*` terminal info is merged in and the dendrite
 //! status mirrors the axon's, as in bittensor's `process_server_response`.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cortex_primitives::{BITTENSOR_SS58_PREFIX, Sr25519Pair};
 use futures_util::future::join_all;
 use serde_json::{Map, Value};
+use tokio::task::JoinSet;
 
 use crate::protocol::{self, PROTOCOL_VERSION, Synapse, SynapseBody, SynapseSpec, TerminalInfo};
 use crate::pyrepr;
@@ -279,13 +281,57 @@ impl Dendrite {
 
     /// Sends `body` to every target at once; the answers come back in the targets' order. The
     /// slowest costs at most `timeout`, since every call has it.
+    ///
+    /// Each call is a task of its own on the current tokio runtime: signing and parsing spread
+    /// over the runtime's workers, and each call's I/O stays on the worker that runs its
+    /// connection instead of waking the caller's thread (a `block_on` main thread, typically)
+    /// for every step. Dropping the returned future aborts the calls still running.
     pub async fn query<T: SynapseBody + Clone>(
         &self,
         targets: &[AxonTarget],
         body: T,
         timeout: Duration,
     ) -> Vec<Synapse<T>> {
-        join_all(targets.iter().map(|t| self.call(t, body.clone(), timeout))).await
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            // Outside a tokio runtime (another executor): the calls run inside this future.
+            return join_all(targets.iter().map(|t| self.call(t, body.clone(), timeout))).await;
+        };
+        let me = Arc::new(self.clone());
+        let mut calls = JoinSet::new();
+        for (i, target) in targets.iter().enumerate() {
+            let (me, target, body) = (me.clone(), target.clone(), body.clone());
+            calls.spawn_on(
+                async move { (i, me.call(&target, body, timeout).await) },
+                &runtime,
+            );
+        }
+        let mut answers: Vec<Option<Synapse<T>>> = targets.iter().map(|_| None).collect();
+        while let Some(joined) = calls.join_next().await {
+            match joined {
+                Ok((i, answer)) => {
+                    if let Some(slot) = answers.get_mut(i) {
+                        *slot = Some(answer);
+                    }
+                }
+                // A call's task cannot fail short of a panic; its slot gets an error below.
+                Err(e) => tracing::warn!("a dendrite call's task failed: {e}"),
+            }
+        }
+        let spec = T::spec();
+        answers
+            .into_iter()
+            .map(|a| {
+                a.unwrap_or_else(|| {
+                    local_failure(
+                        &spec,
+                        timeout,
+                        body.clone(),
+                        422,
+                        "Failed to parse response: the call's task failed".into(),
+                    )
+                })
+            })
+            .collect()
     }
 }
 
