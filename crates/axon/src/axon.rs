@@ -46,7 +46,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use cortex_primitives::{AccountId32, BITTENSOR_SS58_PREFIX, Sr25519Pair, sr25519_verify};
+use cortex_primitives::{AccountId32, BITTENSOR_SS58_PREFIX, Sr25519Pair, Sr25519Public};
 use serde_json::{Map, Value};
 
 use crate::metrics::AxonMetrics;
@@ -243,6 +243,7 @@ impl Axon {
             priority: self.priority,
             routes: self.routes,
             nonces: Mutex::new(HashMap::new()),
+            keys: Mutex::new(HashMap::new()),
             metrics: AxonMetrics::new(),
         });
         Router::new()
@@ -278,7 +279,29 @@ struct Inner {
     gate: PriorityGate,
     /// Last accepted nonce per `dendrite_hotkey:dendrite_uuid`.
     nonces: Mutex<HashMap<String, u64>>,
+    /// Callers' public keys, decoded once (a decompression per request costs about a tenth of
+    /// the axon's CPU); at most [`MAX_CACHED_KEYS`], forgotten all at once when full.
+    keys: Mutex<HashMap<AccountId32, Sr25519Public>>,
     metrics: AxonMetrics,
+}
+
+/// The most callers' keys an axon keeps decoded.
+const MAX_CACHED_KEYS: usize = 4096;
+
+impl Inner {
+    /// `account`'s decoded key, from the cache or decoded now.
+    fn public_key(&self, account: &AccountId32) -> Option<Sr25519Public> {
+        let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(k) = keys.get(account) {
+            return Some(k.clone());
+        }
+        let key = Sr25519Public::from_account(account)?;
+        if keys.len() >= MAX_CACHED_KEYS {
+            keys.clear();
+        }
+        keys.insert(*account, key.clone());
+        Some(key)
+    }
 }
 
 async fn metrics(State(inner): State<Arc<Inner>>) -> Response {
@@ -669,13 +692,12 @@ fn verify(
     let (account, _) = AccountId32::from_ss58(hotkey)
         .map_err(|e| format!("dendrite hotkey {hotkey} is not ss58: {e}"))?;
     let message = protocol::dendrite_message(nonce, hotkey, &inner.hotkey, uuid, body_hash);
+    let public = inner.public_key(&account);
     let ok = protocol::parse_signature(signature).is_some_and(|sig| {
-        sr25519_verify(&sig, message.as_bytes(), &account)
-            || sr25519_verify(
-                &sig,
-                format!("<Bytes>{message}</Bytes>").as_bytes(),
-                &account,
-            )
+        public.as_ref().is_some_and(|k| {
+            k.verify(&sig, message.as_bytes())
+                || k.verify(&sig, format!("<Bytes>{message}</Bytes>").as_bytes())
+        })
     });
     if !ok {
         return Err(format!("Signature mismatch with {message} and {signature}"));

@@ -196,6 +196,30 @@ impl Sr25519Pair {
     }
 }
 
+/// An sr25519 public key decoded once, for verifiers that check many signatures of one key
+/// (decoding a key is a point decompression, a good part of a verification's cost).
+#[derive(Clone, Debug)]
+pub struct Sr25519Public(schnorrkel::PublicKey);
+
+impl Sr25519Public {
+    /// The key of `account`, if its bytes are a valid sr25519 point.
+    pub fn from_account(account: &AccountId32) -> Option<Sr25519Public> {
+        schnorrkel::PublicKey::from_bytes(account.as_bytes())
+            .ok()
+            .map(Sr25519Public)
+    }
+
+    /// Whether `signature` is this key's signature of `message` (context `substrate`).
+    pub fn verify(&self, signature: &[u8; 64], message: &[u8]) -> bool {
+        let Ok(sig) = schnorrkel::Signature::from_bytes(signature) else {
+            return false;
+        };
+        self.0
+            .verify(signing_context(SIGNING_CONTEXT).bytes(message), &sig)
+            .is_ok()
+    }
+}
+
 /// Whether `signature` is `public`'s sr25519 signature of `message` (context `substrate`).
 pub fn sr25519_verify(signature: &[u8; 64], message: &[u8], public: &AccountId32) -> bool {
     let (Ok(sig), Ok(key)) = (

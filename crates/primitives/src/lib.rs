@@ -19,7 +19,7 @@ pub use account::{AccountId32, BITTENSOR_SS58_PREFIX, Ss58Error};
 pub use balance::{AlphaBalance, RAO_PER_TAO, TaoBalance};
 pub use codec;
 pub use crypto::{
-    DEV_PHRASE, SecretUriError, Sr25519Pair, ed25519_verify, mini_secret_from_phrase,
-    sr25519_verify,
+    DEV_PHRASE, SecretUriError, Sr25519Pair, Sr25519Public, ed25519_verify,
+    mini_secret_from_phrase, sr25519_verify,
 };
 pub use ids::{NetUid, Uid};
