@@ -41,7 +41,8 @@ use crate::localnet_view::{self, Board, MinerRow, ValidatorRow};
 #[derive(Args, Debug)]
 pub struct LocalnetArgs {
     /// Miners to run, each with a different model (best first: knn, logistic-regression,
-    /// random-forest, decision-tree, baseline; more miners reuse the ladder).
+    /// random-forest, decision-tree, baseline; past five, the same kinds trained on half the
+    /// samples each time round, shown as `knn/648`).
     #[arg(long, default_value_t = 4)]
     pub miners: usize,
     /// Validators to run.
@@ -180,27 +181,45 @@ async fn localnet(args: &LocalnetArgs) -> anyhow::Result<()> {
         }
         let _ = on_signal.send(true);
     });
-    // The models train while the chain starts.
+    // The models train while the chain starts. Miner i runs model i of the ladder; past the
+    // ladder's end the same kinds come again, trained on half as many samples each lap, so
+    // that every miner's model is a different one.
     let split = Arc::new(data::split());
-    let kinds: Vec<ModelKind> = (0..args.miners)
-        .map(|i| ModelKind::LADDER[i % ModelKind::LADDER.len()])
+    let specs: Vec<(ModelKind, usize)> = (0..args.miners)
+        .map(|i| {
+            let lap = u32::try_from(i / ModelKind::LADDER.len()).unwrap_or(u32::MAX);
+            let samples = split.train.len().checked_shr(lap).unwrap_or(0).max(50);
+            (ModelKind::LADDER[i % ModelKind::LADDER.len()], samples)
+        })
+        .collect();
+    let names: Vec<String> = specs
+        .iter()
+        .map(|(kind, samples)| {
+            if *samples >= split.train.len() {
+                kind.name().to_string()
+            } else {
+                format!("{kind}/{samples}")
+            }
+        })
         .collect();
     let training = {
         let split = split.clone();
-        let kinds = kinds.clone();
+        let specs = specs.clone();
         tokio::task::spawn_blocking(move || {
-            let mut trained: BTreeMap<ModelKind, Arc<Model>> = BTreeMap::new();
-            for k in &kinds {
-                if !trained.contains_key(k) {
-                    let m = Model::train(*k, &split.train)?;
-                    trained.insert(*k, Arc::new(m));
-                }
-            }
+            let mut trained: BTreeMap<(ModelKind, usize), Arc<Model>> = BTreeMap::new();
             let mut out = Vec::new();
-            for k in &kinds {
-                let m = trained.get(k).cloned().ok_or("model missing")?;
-                let score = m.accuracy(&split.holdout)?;
-                out.push((m, score));
+            for spec in &specs {
+                let model = match trained.get(spec) {
+                    Some(m) => m.clone(),
+                    None => {
+                        let train = split.train.get(..spec.1).unwrap_or(&split.train);
+                        let m = Arc::new(Model::train(spec.0, train)?);
+                        trained.insert(*spec, m.clone());
+                        m
+                    }
+                };
+                let score = model.accuracy(&split.holdout)?;
+                out.push((model, score));
             }
             Ok::<_, String>(out)
         })
@@ -217,7 +236,7 @@ async fn localnet(args: &LocalnetArgs) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow!("cannot start the dev node: {e}"))?;
     let url = format!("ws://{}", node.rpc_addr);
-    let outcome = run_network(args, &url, split, kinds, training, started, stop_tx).await;
+    let outcome = run_network(args, &url, split, names, training, started, stop_tx).await;
     signals.abort();
     let stopped = node.stop().await;
     let summary = outcome?;
@@ -393,7 +412,7 @@ async fn run_network(
     args: &LocalnetArgs,
     url: &str,
     split: Arc<data::Split>,
-    kinds: Vec<ModelKind>,
+    names: Vec<String>,
     training: Training,
     started: Instant,
     stop_tx: watch::Sender<bool>,
@@ -490,12 +509,12 @@ async fn run_network(
         url: url.to_string(),
         miners: miners
             .iter()
-            .zip(kinds.iter())
+            .zip(names.iter())
             .zip(models.iter())
-            .map(|((k, kind), (_, score))| MinerRow {
+            .map(|((k, name), (_, score))| MinerRow {
                 hotkey: k.hotkey.public(),
                 uid: None,
-                model: kind.name().to_string(),
+                model: name.clone(),
                 holdout_score: *score,
                 incentive: 0.0,
                 peak_incentive: 0.0,

@@ -158,12 +158,12 @@ pub fn epoch_line(b: &Board) -> String {
 /// The end-of-run table.
 pub fn final_table(b: &Board) -> String {
     let mut out = format!(
-        "localnet: subnet {} after {} blocks ({} epochs)\n  uid  model                 holdout  incentive  earned α\n",
+        "localnet: subnet {} after {} blocks ({} epochs)\n  uid  model                     holdout  incentive  earned α\n",
         b.netuid, b.block, b.epochs
     );
     for m in &b.miners {
         out.push_str(&format!(
-            "  {:>3}  {:<20}  {:>7.3}  {:>9.4}  {:>9.3}{}\n",
+            "  {:>3}  {:<24}  {:>7.3}  {:>9.4}  {:>9.3}{}\n",
             uid_text(m.uid),
             m.model,
             m.holdout_score,
@@ -285,7 +285,7 @@ fn draw(f: &mut ratatui::Frame<'_>, b: &Board) {
         rows,
         [
             Constraint::Length(4),
-            Constraint::Length(20),
+            Constraint::Length(24),
             Constraint::Length(8),
             Constraint::Length(8),
             Constraint::Length(10),
