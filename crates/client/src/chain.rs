@@ -39,6 +39,8 @@ pub struct Client {
     identity: OnceCell<ChainIdentity>,
     /// Each signer's next nonce as this client knows it (see [`crate::tx`]).
     pub(crate) nonces: Mutex<BTreeMap<AccountId32, u32>>,
+    /// The last best block read for a mortal era's birth, and when (see [`crate::tx`]).
+    pub(crate) birth: Mutex<Option<(std::time::Instant, u32, [u8; 32])>>,
 }
 
 impl Client {
@@ -53,6 +55,7 @@ impl Client {
             rpc: Rpc::connect(url, config).await?,
             identity: OnceCell::new(),
             nonces: Mutex::new(BTreeMap::new()),
+            birth: Mutex::new(None),
         })
     }
 

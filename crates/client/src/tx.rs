@@ -106,6 +106,9 @@ impl Included {
     }
 }
 
+/// How long a best block read for a mortal era's birth is reused.
+const BIRTH_REUSE: Duration = Duration::from_millis(500);
+
 /// Whether an RPC error is the pool saying it already has these exact bytes.
 fn already_imported(e: &ClientError) -> bool {
     matches!(e, ClientError::Rpc { code: 1013, .. })
@@ -135,6 +138,21 @@ impl Client {
         self.nonces.lock().await.remove(who);
     }
 
+    /// The best block (number and hash) as read at most [`BIRTH_REUSE`] ago. A mortal era is
+    /// born at the best block; signing a burst of transactions would otherwise cost two reads
+    /// each. A birth up to half a second old shortens the era by those blocks, nothing more.
+    async fn recent_best(&self) -> Result<(u32, [u8; 32]), ClientError> {
+        if let Some((at, number, hash)) = *self.birth.lock().await
+            && at.elapsed() < BIRTH_REUSE
+        {
+            return Ok((number, hash));
+        }
+        let hash = self.best_hash().await?;
+        let number = self.header(Some(hash)).await?.number;
+        *self.birth.lock().await = Some((Instant::now(), number, hash));
+        Ok((number, hash))
+    }
+
     /// Signs `call` with `signer` at its next nonce and counts the nonce as used.
     pub async fn sign(
         &self,
@@ -147,13 +165,16 @@ impl Client {
         let (era, birth_hash) = match options.mortal_for {
             None => (Era::Immortal, identity.genesis_hash),
             Some(period) => {
-                // The birth block must be one the node knows the hash of: the best block.
-                let best = self.best_number().await?;
+                let (best, best_hash) = self.recent_best().await?;
                 let era = Era::mortal(period, u64::from(best));
                 let birth = u32::try_from(era.birth(u64::from(best))).unwrap_or(best);
-                let hash = self.block_hash(birth).await?.ok_or_else(|| {
-                    ClientError::Refused(format!("the node has no hash for block {birth}"))
-                })?;
+                let hash = if birth == best {
+                    best_hash
+                } else {
+                    self.block_hash(birth).await?.ok_or_else(|| {
+                        ClientError::Refused(format!("the node has no hash for block {birth}"))
+                    })?
+                };
                 (era, hash)
             }
         };
