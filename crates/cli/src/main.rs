@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod account;
+mod chain_spec;
 mod ctx;
 mod digits;
 mod localnet;
@@ -42,6 +43,13 @@ enum Command {
     Localnet(localnet::LocalnetArgs),
     /// Run a chain node (today: the dev chain, one author with instant finality).
     Node(node::NodeArgs),
+    /// Chain specs for networks of several validators.
+    ChainSpec {
+        #[command(flatten)]
+        global: output::Global,
+        #[command(subcommand)]
+        command: chain_spec::ChainSpecCommand,
+    },
     /// Run the reference subnet's miner (handwritten digits) with a wallet's hotkey.
     Miner(digits::MinerArgs),
     /// Run the reference subnet's validator with a wallet's hotkey.
@@ -154,6 +162,9 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Localnet(args) => exit_code(localnet::run(&args)),
         Command::Node(args) => node::run(args),
+        Command::ChainSpec { global, command } => {
+            output::finish(&global, chain_spec::run(&command))
+        }
         Command::Miner(args) => exit_code(digits::miner(&args)),
         Command::Validator(args) => exit_code(digits::validator(&args)),
         Command::Yuma {

@@ -9,13 +9,16 @@
 //! - [`block`]: the block consensus agrees on (parent, height, timestamp, the chain's body).
 //! - [`app`]: the [`Application`] trait and its adapters to commonware.
 //! - [`validator`]: one validator's wiring (simplex, marshal, broadcast, backfill, storage).
+//! - [`spec`]: chain specs (the authority set and their p2p addresses) and validator key files.
 
 pub mod app;
 pub mod block;
+pub mod spec;
 pub mod validator;
 
 pub use app::{Application, Halted, Progress};
 pub use block::Block;
+pub use spec::{ChainSpec, SpecError};
 pub use validator::{Channels, ConsensusError, Timeouts, ValidatorConfig, start_validator};
 
 /// commonware's types the callers of this crate name (keys, runtimes, networks).
