@@ -65,8 +65,6 @@ pub struct MetagraphView {
     pub weights_rate_limit: u64,
     /// The weights version key the chain expects.
     pub weights_version: u64,
-    /// The subnet's alpha price in rao per alpha (the pool's TAO over its alpha).
-    pub alpha_price_rao: u64,
     /// Every uid, in uid order.
     pub neurons: Vec<Neuron>,
 }
@@ -127,13 +125,6 @@ impl MetagraphView {
                 }
             })
             .collect();
-        // The pool price: TAO reserve over alpha reserve, in rao per whole alpha.
-        let alpha_price_rao = if m.alpha_in == 0 {
-            0
-        } else {
-            let p = u128::from(m.tao_in).saturating_mul(1_000_000_000) / u128::from(m.alpha_in);
-            u64::try_from(p).unwrap_or(u64::MAX)
-        };
         MetagraphView {
             netuid: NetUid(m.netuid),
             block: m.block,
@@ -143,7 +134,6 @@ impl MetagraphView {
             reveal_period: m.commit_reveal_period,
             weights_rate_limit: m.weights_rate_limit,
             weights_version: m.weights_version,
-            alpha_price_rao,
             neurons,
         }
     }
