@@ -196,11 +196,13 @@ impl Finalizer {
                     ack.acknowledge();
                     continue;
                 }
-                if block.height != progress.height().saturating_add(1) && block.height != 0 {
+                // The next height is the count applied so far (genesis, height 0, comes first).
+                let expected = u64::try_from(progress.lock().finalized.len()).unwrap_or(u64::MAX);
+                if block.height != expected {
                     halt(
                         &progress,
                         &block,
-                        format!("out of order: the last applied is {}", progress.height()),
+                        format!("out of order: expected height {expected}"),
                     );
                     return;
                 }
