@@ -29,11 +29,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import ClassVar, Optional, Tuple
+from typing import Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "interop"))
 
 from common import REPO, free_port, port_open  # noqa: E402
+from axon_interop import Predict  # noqa: E402  (the interop synapse: one definition)
 
 import bittensor as bt  # noqa: E402
 from bittensor.utils import networking  # noqa: E402
@@ -44,15 +45,6 @@ networking.get_external_ip = lambda: "127.0.0.1"
 
 VALIDATOR = "//Validator"
 MINER = "//Miner"
-
-
-class Predict(bt.Synapse):
-    """The interop synapse (scripts/interop/axon_interop.py, crates/axon/examples/echo_axon.rs)."""
-
-    features: list[float]
-    meta: dict[str, float] = {}
-    prediction: Optional[float] = None
-    required_hash_fields: ClassVar[tuple[str, ...]] = ("features", "meta")
 
 
 def examples_dir() -> Path:

@@ -122,7 +122,7 @@ const TAO: u64 = 1_000_000_000;
 /// What each validator stakes, and what each miner is given for its registration.
 const VALIDATOR_STAKE: u64 = 1_000 * TAO;
 const MINER_FUNDS: u64 = 100 * TAO;
-/// Samples per query round, and the pause between rounds.
+/// Held-out samples per query round.
 const BATCH: usize = 64;
 
 /// Runs `cortex localnet`.
