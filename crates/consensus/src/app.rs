@@ -45,18 +45,35 @@ pub trait Application: Clone + Send + Sync + 'static {
     /// no-op). An error means this node cannot follow the chain (its state diverged, its
     /// database failed): the node stops, and the error names the block.
     fn finalize(&self, block: &Block) -> impl Future<Output = Result<(), String>> + Send;
+
+    /// The height of the last block this chain applied (0: only genesis). Read when a
+    /// validator starts, so that after a restart it expects the block after its own head.
+    fn finalized_height(&self) -> impl Future<Output = u64> + Send;
+
+    /// The digest of the block this chain applied at `height` (genesis at 0), if it has
+    /// applied that height: a block delivered again is checked against it.
+    fn finalized_digest(&self, height: u64) -> impl Future<Output = Option<Digest>> + Send;
 }
 
 /// Marshal's view of an [`Application`]: proposals and verification over the ancestry.
 #[derive(Clone)]
 pub struct Proposer<A> {
     app: A,
+    block_ms: u64,
 }
 
+/// How far ahead of a validator's clock a block's timestamp may be (clock skew between
+/// operators' machines): a proposer cannot run the chain's time ahead.
+pub const MAX_FUTURE_MS: u64 = 5_000;
+
 impl<A> Proposer<A> {
-    /// Wraps `app`.
-    pub fn new(app: A) -> Self {
-        Proposer { app }
+    /// Wraps `app`; blocks are at least `block_time` apart (the chain's block time: a leader
+    /// waits for it before proposing, and a block stamped sooner after its parent is invalid).
+    pub fn new(app: A, block_time: std::time::Duration) -> Self {
+        Proposer {
+            app,
+            block_ms: u64::try_from(block_time.as_millis()).unwrap_or(u64::MAX),
+        }
     }
 }
 
@@ -90,8 +107,17 @@ where
         // The ancestry's first block is the parent.
         let parent = ancestry.next().await?;
         let parent = parent.inner();
-        // Time only moves forward along the chain, whatever the proposer's clock says.
-        let timestamp_ms = now_ms(&context.0).max(parent.timestamp_ms.saturating_add(1));
+        // One block per block time: wait until the parent is that old. Time only moves
+        // forward along the chain, whatever the proposer's clock says.
+        let due = parent.timestamp_ms.saturating_add(self.block_ms.max(1));
+        let now = now_ms(&context.0);
+        if now < due {
+            context
+                .0
+                .sleep(std::time::Duration::from_millis(due.saturating_sub(now)))
+                .await;
+        }
+        let timestamp_ms = now_ms(&context.0).max(due);
         let body = self.app.propose(parent, timestamp_ms).await?;
         let block = Block {
             parent: parent.digest(),
@@ -103,7 +129,7 @@ where
         Some(Digested::precomputed(block, digest))
     }
 
-    async fn verify(&mut self, _context: (E, Ctx), mut ancestry: impl Ancestry<Block>) -> bool {
+    async fn verify(&mut self, context: (E, Ctx), mut ancestry: impl Ancestry<Block>) -> bool {
         // The ancestry is the candidate, then its parent.
         let (Some(block), Some(parent)) = (ancestry.next().await, ancestry.next().await) else {
             return false;
@@ -111,7 +137,8 @@ where
         let (block, parent) = (block.inner(), parent.inner());
         if block.parent != parent.digest()
             || block.height != parent.height.saturating_add(1)
-            || block.timestamp_ms <= parent.timestamp_ms
+            || block.timestamp_ms < parent.timestamp_ms.saturating_add(self.block_ms.max(1))
+            || block.timestamp_ms > now_ms(&context.0).saturating_add(MAX_FUTURE_MS)
         {
             return false;
         }
@@ -139,7 +166,8 @@ pub struct Progress {
 
 #[derive(Debug, Default)]
 struct ProgressInner {
-    finalized: Vec<Digest>,
+    /// Every block applied or confirmed since this process started, by height.
+    finalized: std::collections::BTreeMap<u64, Digest>,
     halted: Option<Halted>,
 }
 
@@ -150,13 +178,19 @@ impl Progress {
 
     /// The highest height applied (0: only genesis).
     pub fn height(&self) -> u64 {
-        u64::try_from(self.lock().finalized.len().saturating_sub(1)).unwrap_or(u64::MAX)
+        self.lock()
+            .finalized
+            .last_key_value()
+            .map_or(0, |(h, _)| *h)
     }
 
-    /// The digest applied at `height`.
+    /// The digest applied at `height` (as seen by this process).
     pub fn digest_at(&self, height: u64) -> Option<Digest> {
-        let i = usize::try_from(height).ok()?;
-        self.lock().finalized.get(i).copied()
+        self.lock().finalized.get(&height).copied()
+    }
+
+    fn record(&self, height: u64, digest: Digest) {
+        self.lock().finalized.insert(height, digest);
     }
 
     /// Why the node stopped, if it did.
@@ -176,65 +210,64 @@ pub struct Finalizer {
 type Ack = commonware_utils::acknowledgement::Exact;
 
 impl Finalizer {
-    /// Starts the task that applies finalized blocks with `app`, recording `progress`.
-    pub fn start<E: Spawner, A: Application>(context: E, app: A, progress: Progress) -> Finalizer {
+    /// Starts the task that applies finalized blocks with `app`, recording `progress`. The
+    /// receiver hears once if the chain cannot follow (the validator then stops).
+    pub fn start<E: Spawner, A: Application>(
+        context: E,
+        app: A,
+        progress: Progress,
+    ) -> (Finalizer, futures::channel::oneshot::Receiver<Halted>) {
         let (queue, mut blocks) = mpsc::unbounded::<(Arc<Block>, Ack)>();
+        let (stop, stopped) = futures::channel::oneshot::channel();
         context.spawn(move |_| async move {
+            // The next height to apply: the one after the chain's own head.
+            let mut next: Option<u64> = None;
             while let Some((block, ack)) = blocks.next().await {
                 let digest = block.digest();
-                let known = progress.digest_at(block.height);
-                if let Some(known) = known {
-                    // A redelivery after a restart: the same block, or this node forked.
-                    if known != digest {
-                        halt(
-                            &progress,
-                            &block,
-                            "a different block is already final at this height".into(),
-                        );
-                        return;
-                    }
-                    ack.acknowledge();
-                    continue;
-                }
-                // The next height is the count applied so far (genesis, height 0, comes first).
-                let expected = u64::try_from(progress.lock().finalized.len()).unwrap_or(u64::MAX);
-                if block.height != expected {
-                    halt(
-                        &progress,
-                        &block,
-                        format!("out of order: expected height {expected}"),
-                    );
-                    return;
-                }
-                let applied = if block.height == 0 {
-                    Ok(())
-                } else {
-                    app.finalize(&block).await
+                let expected = match next {
+                    Some(n) => n,
+                    None => app.finalized_height().await.saturating_add(1),
                 };
-                match applied {
-                    Ok(()) => {
-                        progress.lock().finalized.push(digest);
+                let failure = if block.height < expected {
+                    // A redelivery (after a restart, genesis first): the same block, or this
+                    // node forked.
+                    if app.finalized_digest(block.height).await == Some(digest) {
+                        progress.record(block.height, digest);
                         ack.acknowledge();
+                        next = Some(expected);
+                        continue;
                     }
-                    Err(reason) => {
-                        halt(&progress, &block, reason);
-                        return;
+                    "a different block is already final at this height".to_string()
+                } else if block.height > expected {
+                    format!("out of order: expected height {expected}")
+                } else {
+                    match app.finalize(&block).await {
+                        Ok(()) => {
+                            progress.record(block.height, digest);
+                            ack.acknowledge();
+                            next = Some(expected.saturating_add(1));
+                            continue;
+                        }
+                        Err(reason) => reason,
                     }
-                }
+                };
+                let _ = stop.send(halt(&progress, &block, failure));
+                return;
             }
         });
-        Finalizer { queue }
+        (Finalizer { queue }, stopped)
     }
 }
 
-fn halt(progress: &Progress, block: &Block, reason: String) {
+fn halt(progress: &Progress, block: &Block, reason: String) -> Halted {
     let halted = Halted {
         height: block.height,
         digest: hex(block.digest().as_ref()),
         reason,
     };
     tracing::error!(%halted, "consensus: stopping");
-    progress.lock().halted = Some(halted);
+    progress.lock().halted = Some(halted.clone());
+    halted
 }
 
 fn hex(bytes: &[u8]) -> String {

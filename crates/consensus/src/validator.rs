@@ -104,6 +104,8 @@ pub struct ValidatorConfig {
     pub partition_prefix: String,
     /// The voting timeouts.
     pub timeouts: Timeouts,
+    /// The chain's block time: leaders propose a block at most this often.
+    pub block_time: Duration,
 }
 
 /// Why a validator could not start.
@@ -112,6 +114,10 @@ pub enum ConsensusError {
     /// The signer is not in the authority set.
     #[error("this validator's key {0} is not in the chain's authority set")]
     NotAValidator(String),
+    /// The chain could not apply a finalized block (its state diverged, its database failed):
+    /// the validator stopped.
+    #[error(transparent)]
+    Halted(#[from] crate::app::Halted),
     /// A journal or archive could not be opened.
     #[error("cannot open the consensus storage {partition}: {reason}")]
     Storage {
@@ -269,12 +275,13 @@ where
             },
         )
         .await;
-        let finalizer = Finalizer::start(context.child("finalizer"), app.clone(), progress);
+        let (finalizer, halted) =
+            Finalizer::start(context.child("finalizer"), app.clone(), progress);
         marshal.start(finalizer, buffer, backfill);
 
         let wrapper = Inline::new(
             context.child("inline"),
-            Proposer::new(app),
+            Proposer::new(app, config.block_time),
             mailbox,
             epocher,
         );
@@ -310,8 +317,13 @@ where
                 track_historical_votes: false,
             },
         );
-        // The engine is a child of this task: awaiting it keeps the validator alive.
-        let _ = engine.start(votes, certificates, resolver).await;
-        Ok(())
+        // Every actor is a child of this task: while it waits the validator runs, and when it
+        // returns (the chain halted) supervision stops them all, so a node that cannot follow
+        // the chain neither votes nor nullifies any more.
+        let engine = engine.start(votes, certificates, resolver);
+        match futures::future::select(engine, halted).await {
+            futures::future::Either::Right((Ok(halted), _)) => Err(ConsensusError::Halted(halted)),
+            _ => Ok(()),
+        }
     })
 }

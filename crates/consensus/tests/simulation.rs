@@ -23,6 +23,7 @@ use std::time::Duration;
 use commonware_consensus::simplex::mocks::conflicter;
 use commonware_consensus::simplex::scheme::ed25519;
 use commonware_cryptography::ed25519::{PrivateKey, PublicKey};
+use commonware_cryptography::sha256::Digest;
 use commonware_cryptography::{Digestible, Hasher, Sha256, Signer};
 use commonware_p2p::simulated::{self, Link, Network, Oracle};
 use commonware_runtime::{Clock, Handle, Runner, Supervisor, deterministic};
@@ -58,6 +59,9 @@ struct Ledger {
     chains: Arc<Mutex<Chains>>,
     /// A faulty executor computes roots with this salt (an honest one with none).
     salt: Option<u8>,
+    /// The digests of the blocks applied, genesis first (the chain's database: it survives a
+    /// crash of the validator).
+    finalized: Arc<Mutex<Vec<Digest>>>,
 }
 
 impl Ledger {
@@ -68,6 +72,7 @@ impl Ledger {
             state: Arc::new(Mutex::new((genesis_root(), 0))),
             chains: Arc::new(Mutex::new(chains)),
             salt,
+            finalized: Arc::new(Mutex::new(vec![genesis_block().digest()])),
         }
     }
 
@@ -170,7 +175,16 @@ impl Application for Ledger {
         self.remember(mine, chain, txs);
         let mut pool = self.pool.0.lock().unwrap();
         pool.retain(|tx| !txs.chunks(8).any(|c| c == tx));
+        self.finalized.lock().unwrap().push(block.digest());
         Ok(())
+    }
+
+    async fn finalized_height(&self) -> u64 {
+        (self.finalized.lock().unwrap().len() - 1) as u64
+    }
+
+    async fn finalized_digest(&self, height: u64) -> Option<Digest> {
+        self.finalized.lock().unwrap().get(height as usize).copied()
     }
 }
 
@@ -260,6 +274,7 @@ async fn start(
         genesis: genesis_block(),
         partition_prefix: format!("validator{index}"),
         timeouts: Timeouts::default(),
+        block_time: Duration::from_millis(250),
     };
     start_validator(
         context,
@@ -441,17 +456,20 @@ fn a_validator_whose_state_diverges_stops_and_names_the_block() {
         let pool = Mempool::default();
         pool.0.lock().unwrap().push(*b"transfer");
         let progress: Vec<Progress> = (0..N).map(|_| Progress::default()).collect();
+        let mut handles = Vec::new();
         for i in 0..N {
             // Validator 3 executes differently (a bug, a corrupted state).
             let salt = (i == 3).then_some(1);
-            start(
-                context.child("validator").with_attribute("index", i),
-                &c,
-                i,
-                Ledger::new(pool.clone(), salt),
-                progress[i].clone(),
-            )
-            .await;
+            handles.push(
+                start(
+                    context.child("validator").with_attribute("index", i),
+                    &c,
+                    i,
+                    Ledger::new(pool.clone(), salt),
+                    progress[i].clone(),
+                )
+                .await,
+            );
         }
         let honest: Vec<&Progress> = progress[..3].iter().collect();
         wait_all(&context, &honest, 10).await;
@@ -477,5 +495,11 @@ fn a_validator_whose_state_diverges_stops_and_names_the_block() {
             0,
             "nothing past the divergence was applied"
         );
+        // The whole validator stopped (simplex too: it votes and nullifies no more), and its
+        // handle says why.
+        match handles.pop().unwrap().await {
+            Ok(Err(ConsensusError::Halted(h))) => assert_eq!(h, halted),
+            other => panic!("the diverging validator did not stop on its halt: {other:?}"),
+        }
     });
 }
