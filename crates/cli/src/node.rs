@@ -44,8 +44,17 @@ enum NodeCommand {
 #[derive(Args, Debug)]
 struct RunArgs {
     /// Run the development chain.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "chain")]
     dev: bool,
+    /// Run the chain of this spec (`cortex chain-spec new`) under simplex BFT consensus.
+    #[arg(long, value_name = "SPEC")]
+    chain: Option<PathBuf>,
+    /// This validator's key file (with --chain).
+    #[arg(long, value_name = "KEY", requires = "chain")]
+    validator_key: Option<PathBuf>,
+    /// The p2p port to listen on (default: this validator's port in the spec).
+    #[arg(long, value_name = "PORT", requires = "chain")]
+    p2p_port: Option<u16>,
     /// Where to keep the database (default with --dev: a temporary directory deleted at exit).
     #[arg(long, value_name = "PATH")]
     base_path: Option<PathBuf>,
@@ -238,8 +247,10 @@ fn check_db(base_path: &std::path::Path) -> ExitCode {
 }
 
 fn run_node(args: RunArgs) -> ExitCode {
-    if !args.dev {
-        eprintln!("error: only the development chain exists so far; run `cortex node --dev`");
+    if !args.dev && args.chain.is_none() {
+        eprintln!(
+            "error: say which chain: `cortex node --dev`, or `cortex node --chain SPEC --validator-key KEY` (specs come from `cortex chain-spec new`)"
+        );
         return ExitCode::from(2);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -269,7 +280,7 @@ async fn serve(args: RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    config.base_path = args.base_path;
+    config.base_path = args.base_path.clone();
     config.state_history = args.state_pruning;
     config.prometheus_addr = args
         .prometheus_port
@@ -279,6 +290,25 @@ async fn serve(args: RunArgs) -> ExitCode {
     } else {
         args.block_time.map(BlockTime::Every)
     };
+    let mut chain_label = "Bittensor (dev)".to_string();
+    if let Some(spec_path) = &args.chain {
+        if args.instant || args.block_time.is_some() {
+            eprintln!(
+                "error: --block-time and --instant are the dev author's; a chain spec's block time is the chain's own"
+            );
+            return ExitCode::from(2);
+        }
+        match bft_config(spec_path, &args) {
+            Ok((bft, label)) => {
+                chain_label = label;
+                config.bft = Some(bft);
+            }
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let node = match cortex_node::start(config).await {
         Ok(n) => n,
         Err(e) => {
@@ -286,24 +316,28 @@ async fn serve(args: RunArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let production = match node.block_time {
-        BlockTime::Instant => "instant blocks".to_string(),
-        BlockTime::Every(d) => format!("a block every {d:?}"),
+    let production = match (node.block_time, &args.chain) {
+        (BlockTime::Every(d), Some(_)) => format!("simplex BFT consensus, a block every {d:?}"),
+        (BlockTime::Instant, _) => "instant blocks".to_string(),
+        (BlockTime::Every(d), None) => format!("a block every {d:?}"),
     };
     let metrics = node
         .prometheus_addr
         .map(|a| format!(", metrics http://{a}/metrics"))
         .unwrap_or_default();
     println!(
-        "cortex node: chain Bittensor (dev), genesis 0x{}, RPC ws://{addr} and http://{addr}, {production}{metrics}, base path {}",
+        "cortex node: chain {chain_label}, genesis 0x{}, RPC ws://{addr} and http://{addr}, {production}{metrics}, base path {}",
         hex_encode(&node.genesis_hash),
         node.base_path.display(),
         addr = node.rpc_addr,
     );
     let stop = tokio::select! {
         _ = shutdown_signal() => None,
-        _ = watch_chain(&node) => Some(()),
+        failure = watch_chain(&node) => Some(failure),
     };
+    if let Some(Some(reason)) = &stop {
+        eprintln!("error: {reason}");
+    }
     let failed = stop.is_some();
     match node.stop().await {
         Ok(()) if !failed => ExitCode::SUCCESS,
@@ -315,11 +349,76 @@ async fn serve(args: RunArgs) -> ExitCode {
     }
 }
 
-/// Resolves if the chain thread stops by itself (a database failure).
-async fn watch_chain(node: &cortex_node::Node) {
-    while node.chain_running() {
+/// Resolves if the chain thread stops by itself (a database failure), or the consensus
+/// engine does (the chain could not apply a finalized block: the reason names it).
+async fn watch_chain(node: &cortex_node::Node) -> Option<String> {
+    loop {
+        if !node.chain_running() {
+            return None;
+        }
+        if let Some(failure) = node.engine_failure() {
+            return Some(failure);
+        }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// The validator's consensus configuration from `--chain`, `--validator-key` and
+/// `--p2p-port`, and the chain's label.
+fn bft_config(
+    spec_path: &std::path::Path,
+    args: &RunArgs,
+) -> anyhow::Result<(cortex_node::engine::BftConfig, String)> {
+    use anyhow::Context as _;
+    let spec = cortex_consensus::ChainSpec::load(spec_path)?;
+    let Some(key_path) = &args.validator_key else {
+        anyhow::bail!(
+            "--chain needs --validator-key KEY (this node's key from `cortex chain-spec new`)"
+        );
+    };
+    let signer = cortex_consensus::spec::load_key(key_path)?;
+    let me = cortex_consensus::commonware::Signer::public_key(&signer);
+    let authority = spec.authority_of(&me).with_context(|| {
+        format!(
+            "{}: this key ({}) is not in {}'s authority set",
+            key_path.display(),
+            cortex_consensus::spec::public_hex(&me),
+            spec_path.display()
+        )
+    })?;
+    let authorities = spec
+        .authority_addresses()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", spec_path.display()))?;
+    let port = args.p2p_port.unwrap_or(authority.p2p_address.port());
+    // A spec on one host listens there; one across hosts listens on every interface (the
+    // spec names the address peers dial, which may be a NAT's).
+    let ip = authority.p2p_address.ip();
+    let listen_ip = if ip.is_loopback() {
+        ip
+    } else {
+        IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+    };
+    let private = authorities.iter().any(|(_, a)| match a.ip() {
+        IpAddr::V4(v4) => v4.is_private() || v4.is_loopback() || v4.is_link_local(),
+        IpAddr::V6(v6) => v6.is_loopback() || v6.is_unique_local(),
+    });
+    let label = format!(
+        "{} ({}, {} validators)",
+        spec.name,
+        authority.name,
+        authorities.len()
+    );
+    Ok((
+        cortex_node::engine::BftConfig {
+            name: spec.name.clone(),
+            namespace: spec.namespace.as_bytes().to_vec(),
+            signer,
+            authorities,
+            listen: SocketAddr::new(listen_ip, port),
+            allow_private_ips: private,
+        },
+        label,
+    ))
 }
 
 async fn shutdown_signal() {

@@ -41,6 +41,14 @@ impl Block {
     }
 }
 
+impl Block {
+    /// The block's digest (what consensus votes on): the same as [`Digestible::digest`], for
+    /// callers that do not import commonware's traits.
+    pub fn digest(&self) -> Digest {
+        <Self as Digestible>::digest(self)
+    }
+}
+
 impl Write for Block {
     fn write(&self, buf: &mut impl BufMut) {
         self.parent.write(buf);

@@ -223,6 +223,28 @@ impl ChainSpec {
         Ok(set)
     }
 
+    /// Each authority's key with its p2p address, in the spec's order.
+    pub fn authority_addresses(&self) -> Result<Vec<(PublicKey, SocketAddr)>, String> {
+        self.participants()?;
+        self.authorities
+            .iter()
+            .map(|a| {
+                unhex(&a.public_key)
+                    .and_then(|b| PublicKey::decode(bytes::Bytes::from(b)).ok())
+                    .map(|k| (k, a.p2p_address))
+                    .ok_or_else(|| {
+                        format!("{}: public key {} is not ed25519", a.name, a.public_key)
+                    })
+            })
+            .collect()
+    }
+
+    /// The authority holding `key`, if any.
+    pub fn authority_of(&self, key: &PublicKey) -> Option<&Authority> {
+        let hex = public_hex(key);
+        self.authorities.iter().find(|a| a.public_key == hex)
+    }
+
     /// Writes the spec and the key files into `dir` (created if missing); key files get mode
     /// 0600. Refuses to overwrite an existing spec.
     pub fn write(&self, keys: &[KeyFile], dir: &Path) -> Result<Vec<PathBuf>, SpecError> {

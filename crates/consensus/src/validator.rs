@@ -16,7 +16,7 @@ use commonware_consensus::simplex::{self, elector::RoundRobin, scheme::ed25519};
 use commonware_consensus::types::{Epoch, FixedEpocher, ViewDelta};
 use commonware_cryptography::certificate::{ConstantProvider, Verifier as _};
 use commonware_cryptography::ed25519::{PrivateKey, PublicKey};
-use commonware_cryptography::{Digested, Digestible, Sha256, Signer};
+use commonware_cryptography::{Digested, Sha256, Signer};
 use commonware_p2p::{Blocker, Provider, Receiver, Sender};
 use commonware_parallel::Sequential;
 use commonware_runtime::buffer::paged::CacheRef;
@@ -118,6 +118,9 @@ pub enum ConsensusError {
     /// the validator stopped.
     #[error(transparent)]
     Halted(#[from] crate::app::Halted),
+    /// The consensus runtime's thread failed.
+    #[error("the consensus runtime failed: {0}")]
+    Thread(String),
     /// A journal or archive could not be opened.
     #[error("cannot open the consensus storage {partition}: {reason}")]
     Storage {

@@ -24,7 +24,7 @@ use commonware_consensus::simplex::mocks::conflicter;
 use commonware_consensus::simplex::scheme::ed25519;
 use commonware_cryptography::ed25519::{PrivateKey, PublicKey};
 use commonware_cryptography::sha256::Digest;
-use commonware_cryptography::{Digestible, Hasher, Sha256, Signer};
+use commonware_cryptography::{Hasher, Sha256, Signer};
 use commonware_p2p::simulated::{self, Link, Network, Oracle};
 use commonware_runtime::{Clock, Handle, Runner, Supervisor, deterministic};
 use commonware_utils::ordered::Set;

@@ -97,6 +97,8 @@ pub enum Request {
         /// The answer.
         reply: oneshot::Sender<Vec<Arc<Vec<u8>>>>,
     },
+    /// A BFT engine's request (propose, verify, finalize).
+    Consensus(Box<crate::bft::ConsensusRequest>),
     /// Stop the chain thread (the node is shutting down). Needed because the thread itself
     /// holds a sender through [`Shared`], so the channel never closes on its own.
     Stop,
@@ -138,6 +140,8 @@ pub struct Shared {
     pub metrics: Arc<Metrics>,
     /// Metadata and API ids.
     pub runtime: Arc<Runtime>,
+    /// Under a BFT engine: accepted submissions, to gossip to the other validators.
+    pub gossip: std::sync::OnceLock<tokio::sync::mpsc::Sender<Arc<Vec<u8>>>>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -184,18 +188,22 @@ pub enum ChainError {
 
 /// The chain thread's state.
 pub struct Chain {
-    state: Storage,
-    store: Arc<Store>,
-    pool: Pool,
-    head: Head,
-    author: Option<AccountId32>,
-    genesis_hash: [u8; 32],
-    metrics: Arc<Metrics>,
-    runtime: Arc<Runtime>,
+    pub(crate) state: Storage,
+    pub(crate) store: Arc<Store>,
+    pub(crate) pool: Pool,
+    pub(crate) head: Head,
+    pub(crate) author: Option<AccountId32>,
+    pub(crate) genesis_hash: [u8; 32],
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) runtime: Arc<Runtime>,
     /// The author's MEV-shield key pair (`None`: no shield, `NextKey` stays empty).
-    shield: Option<ShieldKeys>,
+    pub(crate) shield: Option<ShieldKeys>,
     /// The author's reports on carriers of the last block, for the next block.
     shield_reports: Vec<MevShieldCall>,
+    /// Under a BFT engine: the finalized head's consensus digest and the blocks above it.
+    pub(crate) bft: Option<crate::bft::Bft>,
+    /// A head finalized by the engine, for the run loop to announce.
+    pub(crate) announce: Option<Head>,
 }
 
 /// The genesis header of `state`.
@@ -281,6 +289,8 @@ impl Chain {
             runtime,
             shield: Some(ShieldKeys::generate()),
             shield_reports: Vec::new(),
+            bft: None,
+            announce: None,
         })
     }
 
@@ -331,6 +341,7 @@ impl Chain {
             Request::Pending { reply } => {
                 let _ = reply.send(self.pool.pending());
             }
+            Request::Consensus(request) => self.handle_consensus(*request),
             Request::Stop => {}
         }
     }
@@ -602,7 +613,7 @@ impl Chain {
             })
     }
 
-    fn update_pool_metrics(&self) {
+    pub(crate) fn update_pool_metrics(&self) {
         let (ready, future) = self.pool.counts();
         self.metrics.set_pool(ready, future);
     }
@@ -633,24 +644,47 @@ fn wall_clock_ms() -> u64 {
 /// block that the ready transactions are waiting for.
 const MAX_REQUESTS_PER_TURN: usize = 4096;
 
+/// Who decides when blocks are made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Production {
+    /// This node authors every block on its own schedule, final at once (the dev chain).
+    Author(BlockTime),
+    /// A consensus engine proposes, verifies and finalizes through
+    /// [`Request::Consensus`]; the chain thread only answers it.
+    Engine,
+}
+
+/// Sets the readers' head and tells subscribers (after its commit).
+fn publish(shared: &Shared, head: Head) {
+    match shared.head.write() {
+        Ok(mut h) => *h = head.clone(),
+        Err(poisoned) => *poisoned.into_inner() = head.clone(),
+    }
+    let _ = shared.heads.send(head);
+}
+
 /// Runs the chain thread until every request sender is gone: answers requests and produces
-/// blocks on schedule. Returns an error if a block could not be committed (the node must stop:
-/// its memory is ahead of its database).
+/// blocks on schedule (or when the engine finalizes them). Returns an error if a block could
+/// not be committed (the node must stop: its memory is ahead of its database).
 pub fn run(
     mut chain: Chain,
     requests: Receiver<Request>,
-    block_time: BlockTime,
+    production: Production,
     shared: Arc<Shared>,
 ) -> Result<(), StoreError> {
+    let block_time = match production {
+        Production::Author(t) => Some(t),
+        Production::Engine => None,
+    };
     let mut next_block = Instant::now();
-    if let BlockTime::Every(d) = block_time {
+    if let Some(BlockTime::Every(d)) = block_time {
         next_block += d;
     }
     loop {
         let wait = match block_time {
-            BlockTime::Every(_) => next_block.saturating_duration_since(Instant::now()),
-            BlockTime::Instant if chain.has_ready() => Duration::ZERO,
-            BlockTime::Instant => Duration::from_secs(3600),
+            Some(BlockTime::Every(_)) => next_block.saturating_duration_since(Instant::now()),
+            Some(BlockTime::Instant) if chain.has_ready() => Duration::ZERO,
+            Some(BlockTime::Instant) | None => Duration::from_secs(3600),
         };
         match requests.recv_timeout(wait) {
             Ok(Request::Stop) => {
@@ -659,6 +693,9 @@ pub fn run(
             }
             Ok(request) => {
                 chain.handle(request);
+                if let Some(head) = chain.announce.take() {
+                    publish(&shared, head);
+                }
                 // Take whatever else is queued before deciding on a block, so that a burst of
                 // submissions lands in one block; but stop when the block is due, so that a
                 // flood (clients retrying "pool full", say) cannot starve block production.
@@ -669,10 +706,16 @@ pub fn run(
                         return Ok(());
                     }
                     chain.handle(request);
+                    if let Some(head) = chain.announce.take() {
+                        publish(&shared, head);
+                    }
                     taken = taken.saturating_add(1);
                     let block_due = match block_time {
-                        BlockTime::Every(_) => Instant::now() >= next_block,
-                        BlockTime::Instant => taken >= MAX_REQUESTS_PER_TURN && chain.has_ready(),
+                        Some(BlockTime::Every(_)) => Instant::now() >= next_block,
+                        Some(BlockTime::Instant) => {
+                            taken >= MAX_REQUESTS_PER_TURN && chain.has_ready()
+                        }
+                        None => false,
                     };
                     if block_due {
                         break;
@@ -686,7 +729,7 @@ pub fn run(
             }
         }
         let due = match block_time {
-            BlockTime::Every(d) => {
+            Some(BlockTime::Every(d)) => {
                 let now = Instant::now();
                 if now >= next_block {
                     // Keep the schedule, but never try to catch up with missed slots.
@@ -696,15 +739,12 @@ pub fn run(
                     false
                 }
             }
-            BlockTime::Instant => chain.has_ready(),
+            Some(BlockTime::Instant) => chain.has_ready(),
+            None => false,
         };
         if due {
             let head = chain.produce()?;
-            match shared.head.write() {
-                Ok(mut h) => *h = head.clone(),
-                Err(poisoned) => *poisoned.into_inner() = head.clone(),
-            }
-            let _ = shared.heads.send(head);
+            publish(&shared, head);
         }
     }
 }

@@ -19,26 +19,12 @@ pub struct Header {
     pub state_root: [u8; 32],
     /// Root of the block's extrinsics.
     pub extrinsics_root: [u8; 32],
-    /// Digest items, each SCALE-encoded (`DigestItem`); the dev chain writes none.
+    /// Digest items (`DigestItem`): the dev chain writes none, a BFT chain its consensus link.
     pub digest: Vec<DigestItem>,
 }
 
-/// `sp_runtime::generic::DigestItem`, kept opaque: the variant byte and its payload.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-pub enum DigestItem {
-    /// A pre-runtime digest from the block author (`engine id`, data).
-    #[codec(index = 6)]
-    PreRuntime([u8; 4], Vec<u8>),
-    /// A consensus-engine message.
-    #[codec(index = 4)]
-    Consensus([u8; 4], Vec<u8>),
-    /// A seal.
-    #[codec(index = 5)]
-    Seal([u8; 4], Vec<u8>),
-    /// Anything else.
-    #[codec(index = 0)]
-    Other(Vec<u8>),
-}
+/// `sp_runtime::generic::digest::DigestItem` (the runtime's type, in its metadata).
+pub use cortex_runtime::types::DigestItem;
 
 impl Header {
     /// The block number.

@@ -70,6 +70,9 @@ struct CallCounts {
     err: u64,
 }
 
+/// A source of more metrics text (Prometheus format), rendered with every scrape.
+pub type ExtraMetrics = std::sync::Arc<dyn Fn() -> String + Send + Sync>;
+
 /// The node's metrics.
 pub struct Metrics {
     registry: Registry,
@@ -100,6 +103,8 @@ pub struct Metrics {
     sessions_closed: AtomicU64,
     started_at: i64,
     database: Mutex<Option<PathBuf>>,
+    /// More metrics text to serve (the consensus engine's).
+    extra: Mutex<Option<ExtraMetrics>>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -303,6 +308,7 @@ impl Metrics {
             sessions_closed: AtomicU64::new(0),
             started_at,
             database: Mutex::new(None),
+            extra: Mutex::new(None),
         }
     }
 
@@ -326,7 +332,15 @@ impl Metrics {
             .set(i64::try_from(future).unwrap_or(i64::MAX));
     }
 
-    /// The database file whose size `/metrics` reports.
+    /// Adds a source of more metrics (the consensus engine's).
+    pub fn set_extra(&self, extra: ExtraMetrics) {
+        match self.extra.lock() {
+            Ok(mut e) => *e = Some(extra),
+            Err(e) => *e.into_inner() = Some(extra),
+        }
+    }
+
+    /// Where the database file is (its size is a metric).
     pub fn set_database(&self, path: PathBuf) {
         if let Ok(mut d) = self.database.lock() {
             *d = Some(path);
@@ -454,6 +468,18 @@ impl Metrics {
             out,
             "# HELP cortex_database_size_bytes Size of the chain database file\n# TYPE cortex_database_size_bytes gauge\ncortex_database_size_bytes {db_bytes}"
         );
+        let extra = match self.extra.lock() {
+            Ok(e) => e.clone(),
+            Err(e) => e.into_inner().clone(),
+        };
+        if let Some(extra) = extra {
+            // The engine's own metrics (commonware's p2p, simplex, marshal), before the
+            // registry's `# EOF`.
+            for line in extra().lines().filter(|l| !l.starts_with("# EOF")) {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
         let mut registry = String::new();
         if encode(&mut registry, &self.registry).is_ok() {
             out.push_str(&registry);

@@ -433,7 +433,8 @@ async fn submit(
     .await?;
     let hash = extrinsic_hash(&bytes);
     let bytes = Arc::new(bytes);
-    ask(&ctx.shared, |reply| Request::Submit {
+    let gossip = bytes.clone();
+    let hash = ask(&ctx.shared, |reply| Request::Submit {
         xt: Box::new(xt),
         checked,
         bytes,
@@ -442,7 +443,31 @@ async fn submit(
         reply,
     })
     .await?
-    .map_err(submit_error)
+    .map_err(submit_error)?;
+    // Under a BFT engine the other validators' pools need it too (the next leader may be any
+    // of them). Best effort: a full queue drops the copy, never the submission.
+    if let Some(out) = ctx.shared.gossip.get() {
+        let _ = out.try_send(gossip);
+    }
+    Ok(hash)
+}
+
+/// Decodes and signature-checks an extrinsic a peer gossiped, against the head (as a
+/// submission is checked); the pool then validates it like any other.
+pub(crate) fn check_gossiped(
+    shared: &Shared,
+    bytes: &[u8],
+) -> Result<(UncheckedExtrinsic, cortex_runtime::CheckedSigned), String> {
+    let xt = UncheckedExtrinsic::decode_bytes(bytes).map_err(|e| e.to_string())?;
+    let check_ctx = RpcCheckContext {
+        shared,
+        head: shared.head().header.number(),
+    };
+    match check_signature(&xt, &check_ctx) {
+        Ok(Some(checked)) => Ok((xt, checked)),
+        Ok(None) => Err("unsigned".into()),
+        Err(e) => Err(format!("{e:?}")),
+    }
 }
 
 /// Resolves an optional block hash to `(number, hash)`; `None` is the head.

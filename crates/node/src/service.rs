@@ -2,6 +2,7 @@
 //! subscription hub and the metrics endpoint, wired together.
 
 use crate::chain::{self, BlockTime, Chain, ChainError, Shared};
+use crate::engine::{DevAuthor, Engine, RunningEngine, Simplex};
 use crate::metrics::{self, Metrics};
 use crate::pool::PoolLimits;
 use crate::server::RpcConfig;
@@ -29,6 +30,9 @@ pub struct NodeConfig {
     pub state_history: u32,
     /// The RPC server's limits and timeouts.
     pub rpc: RpcConfig,
+    /// `None`: the dev chain's single author. `Some`: one validator of a chain spec, under
+    /// simplex BFT consensus (`block_time` is then the chain's own).
+    pub bft: Option<crate::engine::BftConfig>,
 }
 
 impl NodeConfig {
@@ -44,6 +48,7 @@ impl NodeConfig {
             // read state from hours back.
             state_history: ARCHIVE,
             rpc: RpcConfig::default(),
+            bft: None,
         }
     }
 }
@@ -78,6 +83,9 @@ pub enum NodeError {
     /// The RPC module could not be built (a programming error).
     #[error("RPC setup failed: {0}")]
     Rpc(String),
+    /// The consensus engine could not start.
+    #[error("the consensus engine could not start: {0}")]
+    Engine(String),
 }
 
 /// A running node.
@@ -97,6 +105,7 @@ pub struct Node {
     shared: Arc<Shared>,
     metrics_task: Option<tokio::task::JoinHandle<()>>,
     hub_task: Option<tokio::task::JoinHandle<()>>,
+    engine: Option<Box<dyn RunningEngine>>,
     _temp: Option<tempfile::TempDir>,
 }
 
@@ -110,9 +119,14 @@ impl std::fmt::Debug for Node {
 
 /// Where the dev chain's database lives under `base_path`.
 pub fn db_file(base_path: &std::path::Path) -> PathBuf {
+    chain_db_file(base_path, "dev")
+}
+
+/// Where chain `name`'s database lives under `base_path`.
+pub fn chain_db_file(base_path: &std::path::Path, name: &str) -> PathBuf {
     base_path
         .join("chains")
-        .join("dev")
+        .join(name)
         .join("db")
         .join("cortex.redb")
 }
@@ -132,7 +146,8 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
             (t.path().to_path_buf(), Some(t))
         }
     };
-    let db_file = db_file(&base_path);
+    let chain_name = config.bft.as_ref().map_or("dev", |b| b.name.as_str());
+    let db_file = chain_db_file(&base_path, chain_name);
     let db_dir = db_file.parent().map(PathBuf::from).unwrap_or_default();
     std::fs::create_dir_all(&db_dir).map_err(|source| NodeError::BasePath {
         path: db_dir.clone(),
@@ -141,11 +156,19 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
     let store = Arc::new(Store::open(&db_file, config.state_history)?);
 
     let genesis = GenesisConfig::dev().map_err(|e| ChainError::Genesis(e.to_string()))?;
-    let block_time = config
-        .block_time
-        .unwrap_or(BlockTime::Every(Duration::from_millis(
-            genesis.params.block_time_ms,
-        )));
+    let chain_block_time = Duration::from_millis(genesis.params.block_time_ms);
+    let block_time = match &config.bft {
+        // Under consensus the chain's block time is part of the chain: every validator must
+        // refuse blocks stamped sooner, so no flag may change it.
+        Some(_) => BlockTime::Every(chain_block_time),
+        None => config
+            .block_time
+            .unwrap_or(BlockTime::Every(chain_block_time)),
+    };
+    let engine: Box<dyn Engine> = match config.bft.clone() {
+        Some(bft) => Box::new(Simplex::new(bft, chain_block_time)),
+        None => Box::new(DevAuthor(block_time)),
+    };
     let slot_ms = match block_time {
         BlockTime::Every(d) => u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
         BlockTime::Instant => genesis.params.block_time_ms,
@@ -154,7 +177,7 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
     let metrics = Arc::new(Metrics::new());
     metrics.set_database(db_file);
     let author = dev_account(DEV_AUTHOR).ok();
-    let chain = Chain::open(
+    let mut chain = Chain::open(
         store.clone(),
         &genesis,
         author,
@@ -163,6 +186,13 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
         runtime.clone(),
     )?;
     let genesis_hash = chain.genesis_hash();
+    let consensus_genesis = config
+        .bft
+        .as_ref()
+        .map(|b| crate::bft::consensus_genesis(&b.namespace, &genesis_hash));
+    if let Some(g) = &consensus_genesis {
+        chain.follow(g.clone())?;
+    }
     let (requests, requests_rx) = std::sync::mpsc::channel();
     let (heads, _) = tokio::sync::broadcast::channel(256);
     let shared = Arc::new(Shared {
@@ -173,6 +203,7 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
         requests,
         metrics: metrics.clone(),
         runtime,
+        gossip: std::sync::OnceLock::new(),
     });
 
     let listener = tokio::net::TcpListener::bind(config.rpc_addr)
@@ -220,14 +251,32 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
     };
 
     let metrics_for_rpc = metrics;
+    let production = engine.production();
     let thread_shared = shared.clone();
     let chain_thread = std::thread::Builder::new()
         .name("cortex-chain".into())
-        .spawn(move || chain::run(chain, requests_rx, block_time, thread_shared))
+        .spawn(move || chain::run(chain, requests_rx, production, thread_shared))
         .map_err(|source| NodeError::BasePath {
             path: base_path.clone(),
             source,
         })?;
+    let engine_dir = db_dir
+        .parent()
+        .map(|chain_dir| chain_dir.join("consensus"))
+        .unwrap_or_else(|| base_path.join("consensus"));
+    let running = match consensus_genesis {
+        Some(genesis) => {
+            let link = crate::bft::ChainLink::new(shared.requests.clone());
+            match engine.start(link, shared.clone(), genesis, &engine_dir) {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = shared.requests.send(crate::chain::Request::Stop);
+                    return Err(NodeError::Engine(e));
+                }
+            }
+        }
+        None => None,
+    };
     let server = crate::server::start(listener, module, config.rpc, metrics_for_rpc);
     Ok(Node {
         rpc_addr,
@@ -240,6 +289,7 @@ pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
         shared,
         metrics_task,
         hub_task: Some(hub_task),
+        engine: running,
         _temp: temp,
     })
 }
@@ -259,6 +309,12 @@ impl Node {
         &self.shared
     }
 
+    /// Why the consensus engine stopped by itself, if it did (the chain could not apply a
+    /// finalized block: the node must exit, naming it).
+    pub fn engine_failure(&self) -> Option<String> {
+        self.engine.as_ref().and_then(|e| e.failure())
+    }
+
     /// Whether the chain thread is still running (it stops only on a database failure).
     pub fn chain_running(&self) -> bool {
         self.chain_thread.as_ref().is_some_and(|t| !t.is_finished())
@@ -267,6 +323,12 @@ impl Node {
     /// Stops the RPC server and the chain thread, waits for them, and removes a temporary base
     /// path. Returns the chain thread's error, if it stopped on one.
     pub async fn stop(mut self) -> Result<(), StoreError> {
+        // The engine first: it must not ask a stopping chain thread for anything.
+        if let Some(engine) = self.engine.take()
+            && let Ok(Err(e)) = tokio::task::spawn_blocking(move || engine.stop()).await
+        {
+            tracing::warn!(error = %e, "the consensus engine stopped on an error");
+        }
         let _ = self.server.stop();
         self.server.clone().stopped().await;
         if let Some(t) = self.metrics_task.take() {

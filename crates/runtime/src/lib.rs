@@ -145,7 +145,7 @@ pub mod types {
         Pays, TokenError, TransactionalError, Weight,
     };
     pub use crate::swap::{SwapCall, SwapEvent, SwapPalletError};
-    pub use crate::system::{Phase, SystemCall, SystemEvent};
+    pub use crate::system::{DigestItem, DigestLogs, Phase, SystemCall, SystemEvent};
     pub use crate::timestamp::TimestampCall;
     pub use crate::transaction_payment::TransactionPaymentEvent;
     pub use crate::utility::UtilityEvent;

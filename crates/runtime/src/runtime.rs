@@ -241,6 +241,11 @@ impl BlockBuilder {
         Ok(vec![UncheckedExtrinsic::bare(call).to_bytes()])
     }
 
+    /// Records the block's header digest (`System.Digest`): its consensus engine's items.
+    pub fn deposit_digest(&mut self, state: &mut Storage, logs: Vec<crate::system::DigestItem>) {
+        crate::system::Digest::put(state, &crate::system::DigestLogs { logs });
+    }
+
     /// Applies the author's MevShield key inherent, for an author holding the ML-KEM-768
     /// encapsulation key `enc_key`, and returns it encoded; `None` when the keys in `state`
     /// have already settled on `enc_key` (the inherent is only carried until they have). It

@@ -30,6 +30,36 @@ storage_map!(/// Hashes of recent blocks by number (the last [`BLOCK_HASH_COUNT`
     "System", BlockHash: Twox64Concat(u32) => [u8; 32] = [0; 32]);
 storage_value!(/// Extrinsics applied in the current block.
     optional "System", ExtrinsicCount: u32 = 0);
+storage_value!(/// The current block's header digest (its consensus engine's pre-runtime items).
+    "System", Digest: DigestLogs = DigestLogs::default());
+
+/// `sp_runtime::generic::digest::DigestItem`: one item of a header's digest. Clients decode
+/// header logs with this type from the metadata.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
+pub enum DigestItem {
+    /// A consensus engine's item from the block's author (`engine id`, data).
+    #[codec(index = 6)]
+    PreRuntime([u8; 4], Vec<u8>),
+    /// A message from the runtime to a consensus engine.
+    #[codec(index = 4)]
+    Consensus([u8; 4], Vec<u8>),
+    /// A seal (the author's signature).
+    #[codec(index = 5)]
+    Seal([u8; 4], Vec<u8>),
+    /// Anything else.
+    #[codec(index = 0)]
+    Other(Vec<u8>),
+    /// The runtime's code or heap pages changed.
+    #[codec(index = 8)]
+    RuntimeEnvironmentUpdated,
+}
+
+/// `sp_runtime::generic::digest::Digest`: a header's digest items.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]
+pub struct DigestLogs {
+    /// The items, in order.
+    pub logs: Vec<DigestItem>,
+}
 
 /// `frame_system::Phase`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, scale_info::TypeInfo)]

@@ -6,8 +6,8 @@
 /// `specName` and `implName`.
 pub const SPEC_NAME: &str = "node-subtensor";
 /// `specVersion`: subtensor's 425 or higher (426: the metadata carries every call's, event's and
-/// error's docs).
-pub const SPEC_VERSION: u32 = 426;
+/// error's docs; 427: `System.Digest`, whose type clients decode header logs with).
+pub const SPEC_VERSION: u32 = 427;
 /// `implVersion`.
 pub const IMPL_VERSION: u32 = 1;
 /// `authoringVersion`.

@@ -52,6 +52,14 @@ pub const PATHS: &[(&str, &str)] = &[
     // System.
     ("cortex_runtime::system::Phase", "frame_system::Phase"),
     (
+        "cortex_runtime::system::DigestItem",
+        "sp_runtime::generic::digest::DigestItem",
+    ),
+    (
+        "cortex_runtime::system::DigestLogs",
+        "sp_runtime::generic::digest::Digest",
+    ),
+    (
         "cortex_runtime::balances::AccountInfo",
         "frame_system::AccountInfo",
     ),

@@ -23,6 +23,7 @@ pub fn storage_entries() -> Vec<(&'static str, StorageEntryMetadata)> {
         event::Events,
         event::EventCount,
         system::ExtrinsicCount,
+        system::Digest,
         timestamp::Now,
         timestamp::DidUpdate,
         balances::TotalIssuance,

@@ -23,6 +23,10 @@ const PINS: &[(u32, &str)] = &[
         426,
         "a1eea8e3232e67e5344c7f6fccf011cd720ce9f601b9665fe8efa832a79da1a4",
     ),
+    (
+        427,
+        "4c3f2f3b0c53a39e75f7720db01c6b74021d12d424965972e503e5b4e6a3cc9b",
+    ),
 ];
 
 fn decoded() -> RuntimeMetadataV15 {
@@ -946,14 +950,14 @@ fn every_served_metadata_blob_is_pinned() {
         ("v14, 12 s", blake(&metadata_v14_bytes(12_000))),
     ];
     let pinned = [
-        "a1eea8e3232e67e5344c7f6fccf011cd720ce9f601b9665fe8efa832a79da1a4",
-        "4b9a3e1b101ea3d42c9d054c574d3c3a9e75359b382ed9d4b76ae13f96ac246e",
-        "aea1643fe3f346acb3ce3cbf1c97a51880016dbf3ab27b5f4a0a2bf47fb01012",
-        "316d3d4ce2793e0684b7248e96711b4955e92ac0fa191f258f0025dd2522b7fe",
+        "4c3f2f3b0c53a39e75f7720db01c6b74021d12d424965972e503e5b4e6a3cc9b",
+        "d83ea045a6d898e7b49e87685e43f5d8a54cd673ca64893963f5116a1faed0e7",
+        "116a3b6b5fa5ef4bccead9aa6d47d4a48d9e97a94e1f201d6b4aa710cdfcfe59",
+        "028dc218e3cd0d18c9fda527697f52d47ea69b509d8356e16064aac1454a9df7",
     ];
     assert_eq!(
         version::SPEC_VERSION,
-        426,
+        427,
         "a new spec version needs new pins here"
     );
     // Every mismatch at once, so that a deliberate change updates all four pins in one go.
