@@ -67,6 +67,7 @@ from common import (  # noqa: E402
 import axon_interop  # noqa: E402
 import btcli_flow  # noqa: E402
 import subnet_interop  # noqa: E402
+import bft_interop  # noqa: E402
 import wallet_interop  # noqa: E402
 
 
@@ -292,6 +293,7 @@ TESTS = [
     *wallet_interop.WALLET_TESTS,  # `cortex wallet` and bittensor-wallet's files (and a transfer)
     *axon_interop.AXON_TESTS,  # the synapse protocol, both directions; needs no chain
     *subnet_interop.SUBNET_TESTS,  # Python miner and validator in cortex localnet's subnet
+    *bft_interop.BFT_TESTS,  # four validators under simplex BFT, the SDK on each
 ]
 
 
