@@ -15,8 +15,9 @@ use crate::output::Report;
 #[derive(Subcommand, Debug)]
 pub enum ChainSpecCommand {
     /// Write DIR/chain-spec.json (genesis, the authority set with each validator's p2p
-    /// address) and DIR/validator-{1..N}.key (each validator's consensus and p2p key, mode
-    /// 0600: give each operator only their own).
+    /// address, the full nodes) and DIR/validator-{1..N}.key (each validator's consensus and
+    /// p2p key, mode 0600: give each operator only their own), DIR/node-{1..K}.key for full
+    /// nodes.
     New(NewArgs),
 }
 
@@ -26,6 +27,10 @@ pub struct NewArgs {
     /// How many validators.
     #[arg(long)]
     validators: usize,
+    /// How many full nodes (they follow and serve RPC, never vote; keys node-{1..K}.key, p2p
+    /// ports after the validators').
+    #[arg(long, default_value_t = 0)]
+    full_nodes: usize,
     /// Validator i's p2p port is PORT + i - 1.
     #[arg(long, default_value_t = 30_333)]
     p2p_base_port: u16,
@@ -49,9 +54,17 @@ pub fn run(command: &ChainSpecCommand) -> anyhow::Result<Report> {
     if args.validators > 100 {
         bail!("--validators {}: at most 100", args.validators);
     }
-    let (spec, keys) =
-        ChainSpec::generate(&args.name, args.validators, args.host, args.p2p_base_port)
-            .context("cannot make the chain spec")?;
+    if args.full_nodes > 100 {
+        bail!("--full-nodes {}: at most 100", args.full_nodes);
+    }
+    let (spec, keys) = ChainSpec::generate(
+        &args.name,
+        args.validators,
+        args.full_nodes,
+        args.host,
+        args.p2p_base_port,
+    )
+    .context("cannot make the chain spec")?;
     let files = spec
         .write(&keys, &args.out)
         .context("cannot write the chain spec")?;
@@ -62,14 +75,20 @@ pub fn run(command: &ChainSpecCommand) -> anyhow::Result<Report> {
             "keys": files.get(1..),
             "namespace": spec.namespace,
             "authorities": spec.authorities,
+            "full_nodes": spec.full_nodes,
             "tolerated_faults": faults,
         }),
         format!(
-            "wrote {} and {} validator keys (mode 0600) in {}; {} validators tolerate {faults} faulty",
+            "wrote {} and {} keys (mode 0600) in {}; {} validators tolerate {faults} faulty{}",
             "chain-spec.json",
             keys.len(),
             args.out.display(),
-            args.validators
+            args.validators,
+            if args.full_nodes > 0 {
+                format!(", {} full nodes follow", args.full_nodes)
+            } else {
+                String::new()
+            }
         ),
     ))
 }

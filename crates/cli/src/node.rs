@@ -50,9 +50,18 @@ struct RunArgs {
     #[arg(long, value_name = "SPEC")]
     chain: Option<PathBuf>,
     /// This validator's key file (with --chain).
-    #[arg(long, value_name = "KEY", requires = "chain")]
+    #[arg(
+        long,
+        value_name = "KEY",
+        requires = "chain",
+        conflicts_with = "node_key"
+    )]
     validator_key: Option<PathBuf>,
-    /// The p2p port to listen on (default: this validator's port in the spec).
+    /// Run a full node of the spec with this key (`node-N.key`): it follows, executes every
+    /// finalized block and serves RPC, but does not vote.
+    #[arg(long, value_name = "KEY", requires = "chain")]
+    node_key: Option<PathBuf>,
+    /// The p2p port to listen on (default: this node's port in the spec).
     #[arg(long, value_name = "PORT", requires = "chain")]
     p2p_port: Option<u16>,
     /// Where to keep the database (default with --dev: a temporary directory deleted at exit).
@@ -249,7 +258,7 @@ fn check_db(base_path: &std::path::Path) -> ExitCode {
 fn run_node(args: RunArgs) -> ExitCode {
     if !args.dev && args.chain.is_none() {
         eprintln!(
-            "error: say which chain: `cortex node --dev`, or `cortex node --chain SPEC --validator-key KEY` (specs come from `cortex chain-spec new`)"
+            "error: say which chain: `cortex node --dev`, or `cortex node --chain SPEC --validator-key KEY` (or `--node-key KEY` for a full node; specs come from `cortex chain-spec new`)"
         );
         return ExitCode::from(2);
     }
@@ -371,16 +380,23 @@ fn bft_config(
 ) -> anyhow::Result<(cortex_node::engine::BftConfig, String)> {
     use anyhow::Context as _;
     let spec = cortex_consensus::ChainSpec::load(spec_path)?;
-    let Some(key_path) = &args.validator_key else {
-        anyhow::bail!(
-            "--chain needs --validator-key KEY (this node's key from `cortex chain-spec new`)"
-        );
+    let (key_path, follower) = match (&args.validator_key, &args.node_key) {
+        (Some(k), _) => (k, false),
+        (None, Some(k)) => (k, true),
+        (None, None) => anyhow::bail!(
+            "--chain needs --validator-key KEY (a validator) or --node-key KEY (a full node); both come from `cortex chain-spec new`"
+        ),
     };
     let signer = cortex_consensus::spec::load_key(key_path)?;
     let me = cortex_consensus::commonware::Signer::public_key(&signer);
-    let authority = spec.authority_of(&me).with_context(|| {
+    let (entry, role) = if follower {
+        (spec.full_node_of(&me), "full nodes")
+    } else {
+        (spec.authority_of(&me), "authority set")
+    };
+    let authority = entry.with_context(|| {
         format!(
-            "{}: this key ({}) is not in {}'s authority set",
+            "{}: this key ({}) is not in {}'s {role}",
             key_path.display(),
             cortex_consensus::spec::public_hex(&me),
             spec_path.display()
@@ -388,6 +404,9 @@ fn bft_config(
     })?;
     let authorities = spec
         .authority_addresses()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", spec_path.display()))?;
+    let full_nodes = spec
+        .full_node_addresses()
         .map_err(|e| anyhow::anyhow!("{}: {e}", spec_path.display()))?;
     let port = args.p2p_port.unwrap_or(authority.p2p_address.port());
     // A spec on one host listens there; one across hosts listens on every interface (the
@@ -398,14 +417,18 @@ fn bft_config(
     } else {
         IpAddr::V4(Ipv4Addr::UNSPECIFIED)
     };
-    let private = authorities.iter().any(|(_, a)| match a.ip() {
-        IpAddr::V4(v4) => v4.is_private() || v4.is_loopback() || v4.is_link_local(),
-        IpAddr::V6(v6) => v6.is_loopback() || v6.is_unique_local(),
-    });
+    let private = authorities
+        .iter()
+        .chain(&full_nodes)
+        .any(|(_, a)| match a.ip() {
+            IpAddr::V4(v4) => v4.is_private() || v4.is_loopback() || v4.is_link_local(),
+            IpAddr::V6(v6) => v6.is_loopback() || v6.is_unique_local(),
+        });
     let label = format!(
-        "{} ({}, {} validators)",
+        "{} ({}{}, {} validators)",
         spec.name,
         authority.name,
+        if follower { ", full node" } else { "" },
         authorities.len()
     );
     Ok((
@@ -414,6 +437,8 @@ fn bft_config(
             namespace: spec.namespace.as_bytes().to_vec(),
             signer,
             authorities,
+            full_nodes,
+            follower,
             listen: SocketAddr::new(listen_ip, port),
             allow_private_ips: private,
         },

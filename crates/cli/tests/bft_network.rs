@@ -1,8 +1,9 @@
-//! A chain on four `cortex node` validators under simplex BFT, as processes on 127.0.0.1:
-//! `cortex chain-spec new`, four nodes started from it, transfers submitted to different nodes
-//! (each reaches the leaders by gossip), one node killed with -9 while the other three keep
-//! finalizing (and take more transfers), the killed one restarted on its base path: it backfills
-//! what it missed, follows again, and every node has the same block hashes.
+//! A chain on four `cortex node` validators under simplex BFT, as processes on 127.0.0.1, with a
+//! full node following them: `cortex chain-spec new`, five nodes started from it, transfers
+//! submitted to every node, the full node included (each reaches the leaders by gossip), one
+//! validator killed with -9 while the other three keep finalizing (and take more transfers), the
+//! killed one restarted on its base path: it backfills what it missed, follows again, and every
+//! node has the same block hashes.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -44,8 +45,23 @@ struct Validator {
 }
 
 impl Validator {
+    /// Validator `index` (1..=N), or with `index` > N the full node `index - N`.
     fn start(dir: &Path, index: usize, rpc: u16) -> Validator {
         let base = dir.join(format!("node-{index}"));
+        let (key_flag, key, label) = if index <= N {
+            (
+                "--validator-key",
+                format!("validator-{index}.key"),
+                format!("validator-{index}"),
+            )
+        } else {
+            let i = index - N;
+            (
+                "--node-key",
+                format!("node-{i}.key"),
+                format!("node-{i}, full node"),
+            )
+        };
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -55,8 +71,8 @@ impl Validator {
             .arg("node")
             .arg("--chain")
             .arg(dir.join("chain-spec.json"))
-            .arg("--validator-key")
-            .arg(dir.join(format!("validator-{index}.key")))
+            .arg(key_flag)
+            .arg(dir.join(key))
             .arg("--base-path")
             .arg(&base)
             .args(["--rpc-port", &rpc.to_string()])
@@ -69,7 +85,7 @@ impl Validator {
             .read_line(&mut line)
             .unwrap();
         assert!(
-            line.contains("simplex BFT consensus") && line.contains(&format!("validator-{index}")),
+            line.contains("simplex BFT consensus") && line.contains(&label),
             "{line}"
         );
         Validator {
@@ -153,9 +169,17 @@ fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
 #[test]
 fn four_validators_finalize_through_a_kill_9_and_agree_on_every_block() {
     let dir = tempfile::tempdir().unwrap();
-    let p2p = free_run(N as u16);
+    let p2p = free_run(N as u16 + 1);
     let out = Command::new(env!("CARGO_BIN_EXE_cortex"))
-        .args(["chain-spec", "new", "--validators", "4", "--p2p-base-port"])
+        .args([
+            "chain-spec",
+            "new",
+            "--validators",
+            "4",
+            "--full-nodes",
+            "1",
+        ])
+        .arg("--p2p-base-port")
         .arg(p2p.to_string())
         .arg("--out")
         .arg(dir.path())
@@ -169,10 +193,11 @@ fn four_validators_finalize_through_a_kill_9_and_agree_on_every_block() {
     let mut nodes: Vec<Validator> = (1..=N)
         .map(|i| Validator::start(dir.path(), i, common::free_port()))
         .collect();
+    let full = Validator::start(dir.path(), N + 1, common::free_port());
     wait_until(
         "every node finalizes 5 blocks",
         Duration::from_secs(60),
-        || nodes.iter().all(|n| n.head() >= 5),
+        || nodes.iter().chain([&full]).all(|n| n.head() >= 5),
     );
 
     // Transfers go into every node; the block that includes each comes from whichever
@@ -187,19 +212,24 @@ fn four_validators_finalize_through_a_kill_9_and_agree_on_every_block() {
         .collect();
     let ferdie = Sr25519Pair::from_uri("//Ferdie").unwrap().public();
     let before = free_balance(nodes[0].rpc, &ferdie);
-    for (i, (node, from)) in nodes.iter().zip(&senders).enumerate() {
+    for (node, from) in nodes.iter().zip(&senders) {
         for nonce in 0..3 {
             submit_transfer(node.rpc, genesis, from, ferdie, nonce);
         }
-        let _ = i;
+    }
+    // The full node never leads: its submissions reach the validators by gossip.
+    let eve = Sr25519Pair::from_uri("//Eve").unwrap();
+    for nonce in 0..3 {
+        submit_transfer(full.rpc, genesis, &eve, ferdie, nonce);
     }
     wait_until(
-        "the 12 transfers are final on every node",
+        "the 15 transfers are final on every node",
         Duration::from_secs(30),
         || {
             nodes
                 .iter()
-                .all(|n| free_balance(n.rpc, &ferdie) == before + 12 * 1_000)
+                .chain([&full])
+                .all(|n| free_balance(n.rpc, &ferdie) == before + 15 * 1_000)
         },
     );
 
@@ -215,7 +245,7 @@ fn four_validators_finalize_through_a_kill_9_and_agree_on_every_block() {
         Duration::from_secs(60),
         || {
             nodes.iter().all(|n| n.head() >= at_kill + 20)
-                && free_balance(nodes[2].rpc, &ferdie) == before + 15 * 1_000
+                && free_balance(nodes[2].rpc, &ferdie) == before + 18 * 1_000
         },
     );
 
@@ -228,9 +258,10 @@ fn four_validators_finalize_through_a_kill_9_and_agree_on_every_block() {
         Duration::from_secs(60),
         || nodes[3].head() >= target,
     );
-    assert_eq!(free_balance(nodes[3].rpc, &ferdie), before + 15 * 1_000);
+    assert_eq!(free_balance(nodes[3].rpc, &ferdie), before + 18 * 1_000);
 
-    // One chain: the same hash at every height on every node.
+    // One chain: the same hash at every height on every node, the full node's too.
+    nodes.push(full);
     let top = nodes.iter().map(Validator::head).min().unwrap();
     let reference: Vec<String> = (0..=top).map(|n| nodes[0].hash_at(n)).collect();
     for node in &nodes[1..] {
@@ -247,7 +278,7 @@ fn four_validators_finalize_through_a_kill_9_and_agree_on_every_block() {
         let status = node.terminate();
         assert!(status.success(), "validator {i} exited {status:?}");
     }
-    let logs: String = (1..=N)
+    let logs: String = (1..=N + 1)
         .map(|i| std::fs::read_to_string(dir.path().join(format!("node-{i}.log"))).unwrap())
         .collect();
     assert!(!logs.contains("could not be applied"), "{logs}");

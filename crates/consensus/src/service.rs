@@ -16,7 +16,9 @@ use std::time::Duration;
 use commonware_cryptography::ChaCha20Poly1305;
 use commonware_cryptography::ed25519::{PrivateKey, PublicKey};
 use commonware_p2p::authenticated::lookup;
-use commonware_p2p::{Address, AddressableManager, Receiver as _, Recipients, Sender as _};
+use commonware_p2p::{
+    Address, AddressableManager, AddressableTrackedPeers, Receiver as _, Recipients, Sender as _,
+};
 use commonware_runtime::{Clock, Metrics as _, Runner as _, Spawner, Supervisor as _, tokio};
 use commonware_stream::cups::{self, Cups};
 use commonware_stream::sake::{self, Sake};
@@ -46,6 +48,10 @@ pub struct ServiceConfig {
     pub signer: PrivateKey,
     /// The authority set and each authority's p2p address.
     pub authorities: Vec<(PublicKey, SocketAddr)>,
+    /// The chain's full nodes and their p2p addresses (peers that follow, never vote).
+    pub full_nodes: Vec<(PublicKey, SocketAddr)>,
+    /// Whether this node is one of the full nodes (else one of the authorities).
+    pub follower: bool,
     /// Where this validator's p2p port listens.
     pub listen: SocketAddr,
     /// Whether peers on private and loopback addresses are allowed (a local or LAN network).
@@ -246,13 +252,19 @@ async fn run<A: Application>(
     }
     let (mut network, mut oracle) = lookup::Network::new(context.child("network"), p2p);
     let participants = Set::from_iter_dedup(config.authorities.iter().map(|(k, _)| k.clone()));
-    let addresses: Map<PublicKey, Address> = Map::from_iter_dedup(
-        config
-            .authorities
-            .iter()
-            .map(|(k, a)| (k.clone(), Address::Symmetric(*a))),
+    let map = |peers: &[(PublicKey, SocketAddr)]| -> Map<PublicKey, Address> {
+        Map::from_iter_dedup(
+            peers
+                .iter()
+                .map(|(k, a)| (k.clone(), Address::Symmetric(*a))),
+        )
+    };
+    // Authorities are primary (dialed, drive progress); full nodes secondary (they dial the
+    // authorities, receive what is broadcast and may fetch blocks).
+    let _ = oracle.track(
+        0,
+        AddressableTrackedPeers::new(map(&config.authorities), map(&config.full_nodes)),
     );
-    let _ = oracle.track(0, addresses);
     let channels = Channels {
         votes: network.register(channel::VOTES, QUOTA),
         certificates: network.register(channel::CERTIFICATES, QUOTA),
@@ -306,6 +318,7 @@ async fn run<A: Application>(
             partition_prefix: "validator".into(),
             timeouts: config.timeouts,
             block_time: config.block_time,
+            follower: config.follower,
         },
         channels,
         oracle.clone(),

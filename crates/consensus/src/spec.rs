@@ -50,6 +50,11 @@ pub struct ChainSpec {
     pub genesis: GenesisPreset,
     /// The authority set (one vote each).
     pub authorities: Vec<Authority>,
+    /// Full nodes: they follow the chain, execute every finalized block and serve RPC, but do
+    /// not vote. Listed (key and address, as an authority is) because the validators' p2p
+    /// network only talks to peers it knows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub full_nodes: Vec<Authority>,
 }
 
 /// A validator's key file.
@@ -124,17 +129,20 @@ pub fn public_hex(key: &PublicKey) -> String {
 }
 
 impl ChainSpec {
-    /// A spec for `n` new validators whose p2p ports are `base_port`, `base_port + 1`, … on
-    /// `host`, and their keys.
+    /// A spec for `n` new validators and `full` full nodes whose p2p ports are `base_port`,
+    /// `base_port + 1`, … on `host` (validators first), and their keys (`validator-i`, then
+    /// `node-i`).
     pub fn generate(
         name: &str,
         n: usize,
+        full: usize,
         host: std::net::IpAddr,
         base_port: u16,
     ) -> Result<(ChainSpec, Vec<KeyFile>), SpecError> {
         let mut authorities = Vec::with_capacity(n);
-        let mut keys = Vec::with_capacity(n);
-        for i in 0..n {
+        let mut full_nodes = Vec::with_capacity(full);
+        let mut keys = Vec::with_capacity(n.saturating_add(full));
+        for i in 0..n.saturating_add(full) {
             let key = generate_key()?;
             let public = public_hex(&key.public_key());
             let port = u16::try_from(i)
@@ -144,12 +152,21 @@ impl ChainSpec {
                     path: PathBuf::from("chain-spec.json"),
                     reason: format!("p2p port {base_port} + {i} is above 65535"),
                 })?;
-            let label = format!("validator-{}", i + 1);
-            authorities.push(Authority {
+            let label = if i < n {
+                format!("validator-{}", i + 1)
+            } else {
+                format!("node-{}", i - n + 1)
+            };
+            let entry = Authority {
                 name: label.clone(),
                 public_key: public.clone(),
                 p2p_address: SocketAddr::new(host, port),
-            });
+            };
+            if i < n {
+                authorities.push(entry);
+            } else {
+                full_nodes.push(entry);
+            }
             keys.push(KeyFile {
                 name: label,
                 public_key: public,
@@ -171,6 +188,7 @@ impl ChainSpec {
                 namespace,
                 genesis: GenesisPreset::Dev,
                 authorities,
+                full_nodes,
             },
             keys,
         ))
@@ -192,10 +210,12 @@ impl ChainSpec {
                 reason: format!("format {} (this node reads {SPEC_FORMAT})", spec.format),
             });
         }
-        spec.participants().map_err(|reason| SpecError::Invalid {
-            path: path.to_path_buf(),
-            reason,
-        })?;
+        spec.participants()
+            .and_then(|_| spec.full_node_addresses())
+            .map_err(|reason| SpecError::Invalid {
+                path: path.to_path_buf(),
+                reason,
+            })?;
         Ok(spec)
     }
 
@@ -226,23 +246,39 @@ impl ChainSpec {
     /// Each authority's key with its p2p address, in the spec's order.
     pub fn authority_addresses(&self) -> Result<Vec<(PublicKey, SocketAddr)>, String> {
         self.participants()?;
-        self.authorities
+        addresses(&self.authorities)
+    }
+
+    /// Each full node's key with its p2p address (none an authority's).
+    pub fn full_node_addresses(&self) -> Result<Vec<(PublicKey, SocketAddr)>, String> {
+        let nodes = addresses(&self.full_nodes)?;
+        let authorities = self.participants()?;
+        if let Some((k, _)) = nodes
             .iter()
-            .map(|a| {
-                unhex(&a.public_key)
-                    .and_then(|b| PublicKey::decode(bytes::Bytes::from(b)).ok())
-                    .map(|k| (k, a.p2p_address))
-                    .ok_or_else(|| {
-                        format!("{}: public key {} is not ed25519", a.name, a.public_key)
-                    })
-            })
-            .collect()
+            .find(|(k, _)| authorities.position(k).is_some())
+        {
+            return Err(format!(
+                "full node key {} is also an authority's",
+                public_hex(k)
+            ));
+        }
+        let n = nodes.len();
+        if Set::from_iter_dedup(nodes.iter().map(|(k, _)| k.clone())).len() != n {
+            return Err("a full node is listed twice".into());
+        }
+        Ok(nodes)
     }
 
     /// The authority holding `key`, if any.
     pub fn authority_of(&self, key: &PublicKey) -> Option<&Authority> {
         let hex = public_hex(key);
         self.authorities.iter().find(|a| a.public_key == hex)
+    }
+
+    /// The full node holding `key`, if any.
+    pub fn full_node_of(&self, key: &PublicKey) -> Option<&Authority> {
+        let hex = public_hex(key);
+        self.full_nodes.iter().find(|a| a.public_key == hex)
     }
 
     /// Writes the spec and the key files into `dir` (created if missing); key files get mode
@@ -266,8 +302,8 @@ impl ChainSpec {
         })?;
         std::fs::write(&spec_path, text + "\n").map_err(io(&spec_path))?;
         let mut written = vec![spec_path];
-        for (i, key) in keys.iter().enumerate() {
-            let path = dir.join(format!("validator-{}.key", i + 1));
+        for key in keys {
+            let path = dir.join(format!("{}.key", key.name));
             let text = serde_json::to_string_pretty(key).map_err(|e| SpecError::Invalid {
                 path: path.clone(),
                 reason: e.to_string(),
@@ -277,6 +313,19 @@ impl ChainSpec {
         }
         Ok(written)
     }
+}
+
+/// Keys and addresses of `entries`, each key checked.
+fn addresses(entries: &[Authority]) -> Result<Vec<(PublicKey, SocketAddr)>, String> {
+    entries
+        .iter()
+        .map(|a| {
+            unhex(&a.public_key)
+                .and_then(|b| PublicKey::decode(bytes::Bytes::from(b)).ok())
+                .map(|k| (k, a.p2p_address))
+                .ok_or_else(|| format!("{}: public key {} is not ed25519", a.name, a.public_key))
+        })
+        .collect()
 }
 
 /// Writes `bytes` to a new file only its owner can read and write.
@@ -324,9 +373,10 @@ mod tests {
     fn specs_and_keys_round_trip_and_keys_are_private() {
         let dir = tempfile::tempdir().unwrap();
         let (spec, keys) =
-            ChainSpec::generate("local", 4, "127.0.0.1".parse().unwrap(), 30_333).unwrap();
+            ChainSpec::generate("local", 4, 1, "127.0.0.1".parse().unwrap(), 30_333).unwrap();
         let files = spec.write(&keys, dir.path()).unwrap();
-        assert_eq!(files.len(), 5);
+        assert_eq!(files.len(), 6);
+        assert_eq!(files[5], dir.path().join("node-1.key"));
         let loaded = ChainSpec::load(&dir.path().join("chain-spec.json")).unwrap();
         assert_eq!(loaded, spec);
         assert_eq!(loaded.participants().unwrap().len(), 4);
@@ -334,6 +384,14 @@ mod tests {
             loaded.authorities[3].p2p_address,
             "127.0.0.1:30336".parse().unwrap()
         );
+        // The full node comes after the validators, with the next port, and does not vote.
+        assert_eq!(
+            loaded.full_node_addresses().unwrap()[0].1,
+            "127.0.0.1:30337".parse().unwrap()
+        );
+        let node_key = load_key(&dir.path().join("node-1.key")).unwrap();
+        assert!(loaded.full_node_of(&node_key.public_key()).is_some());
+        assert!(loaded.authority_of(&node_key.public_key()).is_none());
         for (i, a) in loaded.authorities.iter().enumerate() {
             let path = dir.path().join(format!("validator-{}.key", i + 1));
             let key = load_key(&path).unwrap();
@@ -347,7 +405,7 @@ mod tests {
         }
         // Two runs make two chains that do not accept each other's votes.
         let (other, _) =
-            ChainSpec::generate("local", 4, "127.0.0.1".parse().unwrap(), 30_333).unwrap();
+            ChainSpec::generate("local", 4, 0, "127.0.0.1".parse().unwrap(), 30_333).unwrap();
         assert_ne!(other.namespace, spec.namespace);
         // No overwriting.
         assert!(spec.write(&keys, dir.path()).is_err());
@@ -365,7 +423,15 @@ mod tests {
                 .contains("not a chain spec")
         );
         let (mut spec, keys) =
-            ChainSpec::generate("x", 2, "127.0.0.1".parse().unwrap(), 1).unwrap();
+            ChainSpec::generate("x", 2, 0, "127.0.0.1".parse().unwrap(), 1).unwrap();
+        // A full node holding an authority's key would be counted as a voter.
+        let mut twin = spec.clone();
+        twin.full_nodes = vec![spec.authorities[0].clone()];
+        assert!(
+            twin.full_node_addresses()
+                .unwrap_err()
+                .contains("also an authority")
+        );
         spec.authorities[1] = spec.authorities[0].clone();
         assert!(spec.participants().unwrap_err().contains("twice"));
         let key_path = dir.path().join("k.key");

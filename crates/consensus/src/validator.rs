@@ -106,6 +106,9 @@ pub struct ValidatorConfig {
     pub timeouts: Timeouts,
     /// The chain's block time: leaders propose a block at most this often.
     pub block_time: Duration,
+    /// A full node: it follows (verifies votes and certificates, applies finalized blocks)
+    /// but never votes; `signer` is then only its p2p identity.
+    pub follower: bool,
 }
 
 /// Why a validator could not start.
@@ -180,12 +183,16 @@ where
 {
     context.spawn(move |context| async move {
         let me = config.signer.public_key();
-        let scheme = ed25519::Scheme::signer(
-            &config.namespace,
-            config.participants.clone(),
-            config.signer.clone(),
-        )
-        .ok_or_else(|| ConsensusError::NotAValidator(me.to_string()))?;
+        let scheme = if config.follower {
+            ed25519::Scheme::verifier(&config.namespace, config.participants.clone())
+        } else {
+            ed25519::Scheme::signer(
+                &config.namespace,
+                config.participants.clone(),
+                config.signer.clone(),
+            )
+            .ok_or_else(|| ConsensusError::NotAValidator(me.to_string()))?
+        };
         let Channels {
             votes,
             certificates,

@@ -275,6 +275,7 @@ async fn start(
         partition_prefix: format!("validator{index}"),
         timeouts: Timeouts::default(),
         block_time: Duration::from_millis(250),
+        follower: false,
     };
     start_validator(
         context,

@@ -65,7 +65,7 @@ impl Engine for DevAuthor {
     }
 }
 
-/// One validator of a chain spec.
+/// One node of a chain spec: a validator, or a full node.
 #[derive(Clone, Debug)]
 pub struct BftConfig {
     /// The chain's name (its database lives under `chains/NAME`).
@@ -76,6 +76,10 @@ pub struct BftConfig {
     pub signer: PrivateKey,
     /// The authority set with p2p addresses.
     pub authorities: Vec<(PublicKey, SocketAddr)>,
+    /// The chain's full nodes with p2p addresses.
+    pub full_nodes: Vec<(PublicKey, SocketAddr)>,
+    /// Whether this node is a full node (follows, never votes) rather than a validator.
+    pub follower: bool,
     /// Where this node's p2p port listens.
     pub listen: SocketAddr,
     /// Whether loopback and private peer addresses are allowed.
@@ -135,6 +139,8 @@ impl Engine for Simplex {
                 namespace: c.namespace,
                 signer: c.signer,
                 authorities: c.authorities,
+                full_nodes: c.full_nodes,
+                follower: c.follower,
                 listen: c.listen,
                 allow_private_ips: c.allow_private_ips,
                 storage_dir: storage.to_path_buf(),
